@@ -1,0 +1,2 @@
+import SoftFloat
+public enum PrecisionLab { public static func main() {} }

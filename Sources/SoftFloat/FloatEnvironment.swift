@@ -1,0 +1,49 @@
+/// The explicit state of floating-point arithmetic: how to round, which options hold,
+/// and the exception flags raised so far.
+///
+/// Operations take it `inout`; nothing is global, so every thread keeps its own.
+///
+///     var env = FloatEnvironment(rounding: .towardZero)
+///     _ = FloatFormat.fp16.add(a, b, &env)
+///     if env.flags.contains(.inexact) { ... }
+///
+/// Edge cases: stochastic rounding draws from `random`, so two environments with the
+/// same seed round the same sequence of operations identically.
+public struct FloatEnvironment: Sendable {
+    public var rounding: RoundingMode
+    public var tininess: Tininess
+    /// When false, subnormal operands read as zero and tiny results flush to zero.
+    public var subnormals: Bool
+    /// When true, results that overflow become the largest finite value instead of
+    /// infinity (or NaN where the format has no infinity).
+    public var saturates: Bool
+    /// The flags raised since they were last cleared.
+    public var flags: ExceptionFlags
+    /// The generator behind stochastic rounding.
+    public var random: SplitMix64
+
+    @inlinable
+    public init(rounding: RoundingMode = .nearestEven, tininess: Tininess = .afterRounding,
+                subnormals: Bool = true, saturates: Bool = false, seed: UInt64 = 0) {
+        self.rounding = rounding
+        self.tininess = tininess
+        self.subnormals = subnormals
+        self.saturates = saturates
+        self.flags = []
+        self.random = SplitMix64(seed: seed)
+    }
+}
+
+/// A small, fast, seeded generator (Steele, Lea and Flood's SplitMix64).
+public struct SplitMix64: RandomNumberGenerator, Sendable, Hashable {
+    public var state: UInt64
+    @inlinable public init(seed: UInt64) { state = seed }
+    @inlinable
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

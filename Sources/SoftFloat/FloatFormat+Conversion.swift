@@ -1,0 +1,48 @@
+extension FloatFormat {
+    /// Converts `x` from format `source` to this format, correctly rounded.
+    ///
+    ///     FloatFormat.bf16.convert(0x3F80_0001, from: .fp32, &env)  // 0x3F80, inexact
+    ///
+    /// Edge cases: a NaN keeps its sign and the top of its payload and is quieted
+    /// (invalid if it was signaling); infinity converts to infinity, or to NaN (or the
+    /// largest finite value when saturating) in a format without infinities.
+    @inlinable
+    public func convert(_ x: UInt64, from source: FloatFormat, _ env: inout FloatEnvironment) -> UInt64 {
+        let negative = source.isNegative(x)
+        if source.isNaN(x) {
+            if source.isSignalingNaN(x) { env.flags.insert(.invalid) }
+            let signBits: UInt64 = negative ? signMask : 0
+            guard hasInfinity else { return signBits | magnitudeMask }
+            let payload = (x & source.fractionMask) << UInt64(64 - source.fractionBitCount)
+            return signBits | infinityMagnitude | quietBit | (payload >> UInt64(64 - fractionBitCount))
+        }
+        if source.isInfinite(x) {
+            if !hasInfinity && env.saturates { return maxFinite(negative: negative) }
+            return infinity(negative: negative)
+        }
+        let x = source.operand(x, env)
+        if source.isZero(x) { return negative ? signMask : 0 }
+        let u = source.unpack(x)
+        return roundPack(negative: u.negative, exponent: u.exponent, significand: u.significand, &env)
+    }
+
+    /// The value of `x` as a `Double`: exact, since every format here fits in binary64.
+    @inlinable
+    public func toDouble(_ x: UInt64) -> Double {
+        var env = FloatEnvironment()
+        return Double(bitPattern: FloatFormat.fp64.convert(x, from: self, &env))
+    }
+
+    /// `x` rounded to this format (round to nearest, ties to even, unless `env` says otherwise).
+    @inlinable
+    public func fromDouble(_ x: Double, _ env: inout FloatEnvironment) -> UInt64 {
+        convert(x.bitPattern, from: .fp64, &env)
+    }
+
+    /// `x` rounded to nearest-even in this format, flags discarded.
+    @inlinable
+    public func fromDouble(_ x: Double) -> UInt64 {
+        var env = FloatEnvironment()
+        return fromDouble(x, &env)
+    }
+}
