@@ -1,2 +1,0 @@
-import SoftFloat
-public enum PrecisionLab { public static func main() {} }
