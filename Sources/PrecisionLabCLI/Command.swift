@@ -31,6 +31,15 @@ public protocol Command {
 
 extension Command {
     public func validate() throws {}
+
+    /// Parses `words`, validates, and runs.
+    public static func parseAndRun(_ words: [String], io: CommandIO) throws -> ExitCode {
+        var arguments = Arguments(words)
+        let command = try Self(arguments: &arguments)
+        try arguments.expectEmpty()
+        try command.validate()
+        return try command.run(io)
+    }
 }
 
 /// The process exit status: 0 success, 1 failure, 64 usage error (BSD `EX_USAGE`).

@@ -3,7 +3,7 @@ import Foundation
 /// The root command: dispatches to a subcommand and maps errors to exit codes.
 public enum PrecisionLab {
     /// Every subcommand, in the order help lists them.
-    public static let subcommands: [any Command.Type] = [
+    nonisolated(unsafe) public static let subcommands: [any Command.Type] = [
     ]
 
     public static let usage = """
@@ -46,11 +46,7 @@ public enum PrecisionLab {
             return .success
         }
         do {
-            var words = Arguments(rest)
-            let command = try type.init(arguments: &words)
-            try words.expectEmpty()
-            try command.validate()
-            return try command.run(io)
+            return try type.parseAndRun(rest, io: io)
         } catch let error as UsageError {
             io.err("error: \(error.message)")
             return .usage
