@@ -37,7 +37,7 @@ public enum PrecisionLab {
             return .success
         }
         guard let type = subcommands.first(where: { $0.name == name }) else {
-            io.err("error: unknown command '\(name)' (commands: \(subcommands.map(\.name).joined(separator: ", ")))")
+            io.err("error: unknown command '\(name)' (commands: \(subcommands.map { $0.name }.joined(separator: ", ")))")
             return .usage
         }
         let rest = Array(arguments.dropFirst())
