@@ -7,16 +7,19 @@ extension FloatFormat {
     /// or `−0` when rounding down.
     @inlinable
     public func add(_ a: UInt64, _ b: UInt64, _ env: inout FloatEnvironment) -> UInt64 {
-        addOrSubtract(a, b, negateB: false, &env)
+        if areNormal(a, b) { return addFinite(unpackNormal(a), unpackNormal(b), &env) }
+        return addOrSubtract(a, b, negateB: false, &env)
     }
 
     /// `a − b`, correctly rounded.
     @inlinable
     public func subtract(_ a: UInt64, _ b: UInt64, _ env: inout FloatEnvironment) -> UInt64 {
-        addOrSubtract(a, b, negateB: true, &env)
+        if areNormal(a, b) { return addFinite(unpackNormal(a), unpackNormal(b ^ signMask), &env) }
+        return addOrSubtract(a, b, negateB: true, &env)
     }
 
-    @inlinable
+    /// The sum or difference when an operand is zero, subnormal, infinite or NaN.
+    @usableFromInline
     func addOrSubtract(_ a: UInt64, _ b: UInt64, negateB: Bool,
                        _ env: inout FloatEnvironment) -> UInt64 {
         if isNaN(a) || isNaN(b) { return propagateNaN(a, b, &env) }
@@ -38,22 +41,29 @@ extension FloatFormat {
     }
 
     /// The sum of two finite nonzero values.
-    @inlinable
+    @inlinable @inline(__always)
     func addFinite(_ x: Unpacked, _ y: Unpacked, _ env: inout FloatEnvironment) -> UInt64 {
-        var big = x, small = y
-        if small.exponent > big.exponent
-            || (small.exponent == big.exponent && small.significand > big.significand) {
-            swap(&big, &small)
-        }
-        let aligned = shiftRightJam(small.significand, big.exponent - small.exponent)
+        // Order by exponent only; equal exponents of opposite signs may leave a
+        // negative difference, which is negated below.
+        let xFirst = x.exponent >= y.exponent
+        let big = xFirst ? x : y, small = xFirst ? y : x
+        let aligned = shiftRightJam(small.significand, big.exponent &- small.exponent)
         if big.negative == small.negative {
-            let sum = big.significand + aligned
-            return normalizeRoundPack(negative: big.negative, exponent: big.exponent,
-                                      significand: sum, &env)
+            // Both below 2^63: the sum is below 2^64, its leading one at bit 62 or 63.
+            let sum = big.significand &+ aligned
+            let carry = sum &>> 63
+            return roundPack(negative: big.negative, exponent: big.exponent &+ Int(truncatingIfNeeded: carry),
+                             significand: (sum &>> carry) | (sum & carry), &env)
         }
-        let difference = big.significand - aligned
+        var difference = big.significand &- aligned
+        var negative = big.negative
         if difference == 0 { return env.rounding == .down ? signMask : 0 }
-        return normalizeRoundPack(negative: big.negative, exponent: big.exponent,
-                                  significand: difference, &env)
+        if difference &>> 63 != 0 {  // only when the exponents are equal
+            difference = 0 &- difference
+            negative.toggle()
+        }
+        let shift = difference.leadingZeroBitCount &- 1
+        return roundPack(negative: negative, exponent: big.exponent &- shift,
+                         significand: difference &<< UInt64(shift), &env)
     }
 }

@@ -1,31 +1,35 @@
 extension FloatFormat {
-    @inlinable public func isNegative(_ x: UInt64) -> Bool { x & signMask != 0 }
-    @inlinable public func magnitude(_ x: UInt64) -> UInt64 { x & magnitudeMask }
-    @inlinable public func negate(_ x: UInt64) -> UInt64 { x ^ signMask }
-    @inlinable public func isNaN(_ x: UInt64) -> Bool {
+    @inlinable @inline(__always) public func isNegative(_ x: UInt64) -> Bool { x & signMask != 0 }
+    @inlinable @inline(__always) public func magnitude(_ x: UInt64) -> UInt64 { x & magnitudeMask }
+    @inlinable @inline(__always) public func negate(_ x: UInt64) -> UInt64 { x ^ signMask }
+    @inlinable @inline(__always) public func isNaN(_ x: UInt64) -> Bool {
         let m = x & magnitudeMask
         return m > maxFiniteMagnitude && m != infinityMagnitude
     }
-    @inlinable public func isSignalingNaN(_ x: UInt64) -> Bool {
+    @inlinable @inline(__always) public func isSignalingNaN(_ x: UInt64) -> Bool {
         hasInfinity && isNaN(x) && x & quietBit == 0
     }
-    @inlinable public func isInfinite(_ x: UInt64) -> Bool { x & magnitudeMask == infinityMagnitude }
-    @inlinable public func isFinite(_ x: UInt64) -> Bool { x & magnitudeMask <= maxFiniteMagnitude }
-    @inlinable public func isZero(_ x: UInt64) -> Bool { x & magnitudeMask == 0 }
-    @inlinable public func isSubnormal(_ x: UInt64) -> Bool {
+    @inlinable @inline(__always) public func isInfinite(_ x: UInt64) -> Bool { x & magnitudeMask == infinityMagnitude }
+    @inlinable @inline(__always) public func isFinite(_ x: UInt64) -> Bool { x & magnitudeMask <= maxFiniteMagnitude }
+    @inlinable @inline(__always) public func isZero(_ x: UInt64) -> Bool { x & magnitudeMask == 0 }
+    @inlinable @inline(__always) public func isSubnormal(_ x: UInt64) -> Bool {
         let m = x & magnitudeMask
         return m != 0 && m < leastNormalMagnitude
     }
-    @inlinable public func isNormal(_ x: UInt64) -> Bool {
-        let m = x & magnitudeMask
-        return m >= leastNormalMagnitude && m <= maxFiniteMagnitude
+    @inlinable @inline(__always) public func isNormal(_ x: UInt64) -> Bool {
+        // One unsigned comparison: magnitudes below the least normal one wrap around.
+        (x & magnitudeMask) &- leastNormalMagnitude <= maxFiniteMagnitude &- leastNormalMagnitude
+    }
+    /// Whether both values are normal, the case every operation tests for first.
+    @inlinable @inline(__always) func areNormal(_ x: UInt64, _ y: UInt64) -> Bool {
+        isNormal(x) && isNormal(y)
     }
     /// The largest finite value with the given sign.
-    @inlinable public func maxFinite(negative: Bool) -> UInt64 {
+    @inlinable @inline(__always) public func maxFinite(negative: Bool) -> UInt64 {
         (negative ? signMask : 0) | maxFiniteMagnitude
     }
     /// Infinity with the given sign; the NaN of that sign where the format has none.
-    @inlinable public func infinity(negative: Bool) -> UInt64 {
+    @inlinable @inline(__always) public func infinity(negative: Bool) -> UInt64 {
         (negative ? signMask : 0) | infinity
     }
 
@@ -69,6 +73,15 @@ extension FloatFormat {
         let top = 63 - fraction.leadingZeroBitCount
         return Unpacked(negative: isNegative(x), exponent: minExponent - f + top,
                         significand: fraction << UInt64(62 - top))
+    }
+
+    /// Takes apart a normal value (the caller has checked `isNormal`).
+    @inlinable @inline(__always)
+    func unpackNormal(_ x: UInt64) -> Unpacked {
+        let f = UInt64(fractionBitCount)
+        let biased = Int(truncatingIfNeeded: (x &>> f) & exponentFieldMask)
+        let significand = ((x & fractionMask) | (1 &<< f)) &<< (62 &- f)
+        return Unpacked(negative: isNegative(x), exponent: biased &- bias, significand: significand)
     }
 
     /// The operand as arithmetic sees it: subnormals read as zero when the environment

@@ -6,6 +6,16 @@ extension FloatFormat {
     @inlinable
     public func fusedMultiplyAdd(_ a: UInt64, _ b: UInt64, _ c: UInt64,
                                  _ env: inout FloatEnvironment) -> UInt64 {
+        if areNormal(a, b) && isNormal(c) {
+            return fusedMultiplyAddFinite(unpackNormal(a), unpackNormal(b), unpackNormal(c), &env)
+        }
+        return fusedMultiplyAddSpecial(a, b, c, &env)
+    }
+
+    /// `a × b + c` when an operand is zero, subnormal, infinite or NaN.
+    @usableFromInline
+    func fusedMultiplyAddSpecial(_ a: UInt64, _ b: UInt64, _ c: UInt64,
+                                 _ env: inout FloatEnvironment) -> UInt64 {
         if isNaN(a) || isNaN(b) {
             let ab = propagateNaN(a, b, &env)
             return propagateNaN(ab, c, &env)
@@ -31,41 +41,50 @@ extension FloatFormat {
             return c
         }
         let x = unpack(a), y = unpack(b)
-        var product = UInt128(x.significand) * UInt128(y.significand)  // [2^124, 2^126)
-        var productExponent = x.exponent + y.exponent                   // value = P × 2^(E − 124)
-        if product >> 125 == 0 { product <<= 1 } else { productExponent += 1 }
-        // Now product ∈ [2^125, 2^126) and the value is product × 2^(productExponent − 125).
         if isZero(c) {
-            return roundPackWide(negative: productNegative, exponent: productExponent,
+            let product = UInt128(x.significand) &* UInt128(y.significand)  // [2^124, 2^126)
+            return roundPackWide(negative: productNegative, exponent: x.exponent &+ y.exponent &+ 1,
                                  significand: product, &env)
         }
-        let z = unpack(c)
-        var addend = UInt128(z.significand) << 63  // [2^125, 2^126), exponent z.exponent
+        return fusedMultiplyAddFinite(x, y, unpack(c), &env)
+    }
+
+    /// `x × y + z` for finite nonzero values.
+    @inlinable @inline(__always)
+    func fusedMultiplyAddFinite(_ x: Unpacked, _ y: Unpacked, _ z: Unpacked,
+                                _ env: inout FloatEnvironment) -> UInt64 {
+        let productNegative = x.negative != y.negative
+        var product = UInt128(x.significand) &* UInt128(y.significand)  // [2^124, 2^126)
+        // Normalise to [2^125, 2^126): the value is product × 2^(productExponent − 125).
+        let carry = Int(truncatingIfNeeded: product &>> 125)
+        product &<<= UInt128(1 &- carry)
+        let productExponent = x.exponent &+ y.exponent &+ carry
+        var addend = UInt128(z.significand) &<< 63  // [2^125, 2^126), exponent z.exponent
         var exponent = productExponent
         if productExponent >= z.exponent {
-            addend = shiftRightJam(addend, productExponent - z.exponent)
+            addend = shiftRightJam(addend, productExponent &- z.exponent)
         } else {
-            product = shiftRightJam(product, z.exponent - productExponent)
+            product = shiftRightJam(product, z.exponent &- productExponent)
             exponent = z.exponent
         }
         if productNegative == z.negative {
             return roundPackWide(negative: z.negative, exponent: exponent,
-                                 significand: product + addend, &env)
+                                 significand: product &+ addend, &env)
         }
         if product == addend { return env.rounding == .down ? signMask : 0 }
         let productLarger = product > addend
         return roundPackWide(negative: productLarger ? productNegative : z.negative,
                              exponent: exponent,
-                             significand: productLarger ? product - addend : addend - product, &env)
+                             significand: productLarger ? product &- addend : addend &- product, &env)
     }
 
     /// Rounds `significand × 2^(exponent − 125)`, a nonzero 128-bit significand.
-    @inlinable
+    @inlinable @inline(__always)
     func roundPackWide(negative: Bool, exponent: Int, significand: UInt128,
                        _ env: inout FloatEnvironment) -> UInt64 {
-        let top = 127 - significand.leadingZeroBitCount
-        let wide = top >= 63 ? shiftRightJam(significand, top - 62) : significand << (62 - top)
-        return roundPack(negative: negative, exponent: exponent + (top - 125),
+        let top = 127 &- significand.leadingZeroBitCount
+        let wide = top >= 63 ? shiftRightJam(significand, top &- 62) : significand &<< UInt128(62 &- top)
+        return roundPack(negative: negative, exponent: exponent &+ (top &- 125),
                          significand: UInt64(truncatingIfNeeded: wide), &env)
     }
 }

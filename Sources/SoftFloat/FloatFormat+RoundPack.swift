@@ -37,9 +37,44 @@ extension FloatFormat {
     ///
     /// The exact result is `(-1)^negative × significand × 2^(exponent - 62)` with the
     /// significand's leading one at bit 62; bit 0 is sticky (ORed with anything lower).
-    @inlinable
+    ///
+    /// A result in the normal range that cannot overflow, the common case, is rounded
+    /// inline by adding an increment below the last kept digit; the rest (tiny results,
+    /// results near the overflow threshold) go to `roundPackEdge`.
+    @inlinable @inline(__always)
     func roundPack(negative: Bool, exponent: Int, significand: UInt64,
                    _ env: inout FloatEnvironment) -> UInt64 {
+        let biased = exponent &+ bias
+        guard biased >= 1 && biased < maxBiasedExponent else {
+            return roundPackEdge(negative: negative, exponent: exponent, significand: significand, &env)
+        }
+        let f = UInt64(fractionBitCount)
+        let shift = 62 &- f
+        let roundMask: UInt64 = (1 &<< shift) &- 1
+        let half: UInt64 = 1 &<< (shift &- 1)
+        let roundBits = significand & roundMask
+        let increment: UInt64
+        switch env.rounding {
+        case .nearestEven, .nearestAway: increment = half
+        case .towardZero: increment = 0
+        case .up: increment = negative ? 0 : roundMask
+        case .down: increment = negative ? roundMask : 0
+        case .stochastic:
+            // Up with probability roundBits / 2^shift; a draw only for inexact results.
+            increment = roundBits != 0 && env.random.next() &>> (64 &- shift) < roundBits ? roundMask &+ 1 : 0
+        }
+        var kept = (significand &+ increment) &>> shift  // in [2^f, 2^(f+1)]
+        if roundBits == half && env.rounding == .nearestEven { kept &= ~1 }
+        if roundBits != 0 { env.flags.insert(.inexact) }
+        // A carry out of the significand moves into the exponent field, where it belongs;
+        // the exponent stays below the overflow threshold.
+        return (negative ? signMask : 0) | ((UInt64(truncatingIfNeeded: biased &- 1) &<< f) &+ kept)
+    }
+
+    /// `roundPack` for results that may be tiny or may overflow: the general routine.
+    @usableFromInline @inline(never)
+    func roundPackEdge(negative: Bool, exponent: Int, significand: UInt64,
+                       _ env: inout FloatEnvironment) -> UInt64 {
         let f = fractionBitCount
         let shift = 62 - f
         let roundMask: UInt64 = (1 << UInt64(shift)) - 1

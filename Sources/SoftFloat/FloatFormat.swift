@@ -46,38 +46,40 @@ public struct FloatFormat: Hashable, Sendable {
     public static let named: [FloatFormat] = [.fp64, .fp32, .tf32, .bf16, .fp16, .fp8E5M2, .fp8E4M3]
 }
 
+// The widths are checked in `init`, so these use wrapping arithmetic and masking shifts:
+// they cost a few instructions each and inline into every operation.
 extension FloatFormat {
-    @inlinable public var precision: Int { fractionBitCount + 1 }
+    @inlinable public var precision: Int { fractionBitCount &+ 1 }
     @inlinable public var bitWidth: Int { 1 + exponentBitCount + fractionBitCount }
-    @inlinable public var bias: Int { (1 << (exponentBitCount - 1)) - 1 }
+    @inlinable public var bias: Int { (1 &<< (exponentBitCount &- 1)) &- 1 }
     /// The exponent of the least normal number.
-    @inlinable public var minExponent: Int { 1 - bias }
+    @inlinable public var minExponent: Int { 1 &- bias }
     /// The exponent of the largest finite number.
-    @inlinable public var maxExponent: Int { maxBiasedExponent - bias }
+    @inlinable public var maxExponent: Int { maxBiasedExponent &- bias }
     @inlinable public var maxBiasedExponent: Int {
-        hasInfinity ? (1 << exponentBitCount) - 2 : (1 << exponentBitCount) - 1
+        (1 &<< exponentBitCount) &- (hasInfinity ? 2 : 1)
     }
     /// The stored fraction of the largest finite number.
     @inlinable public var maxFiniteFraction: UInt64 {
-        hasInfinity ? fractionMask : fractionMask - 1
+        hasInfinity ? fractionMask : fractionMask &- 1
     }
-    @inlinable public var signMask: UInt64 { 1 << UInt64(exponentBitCount + fractionBitCount) }
-    @inlinable public var fractionMask: UInt64 { (1 << UInt64(fractionBitCount)) - 1 }
-    @inlinable public var exponentFieldMask: UInt64 { (1 << UInt64(exponentBitCount)) - 1 }
-    @inlinable public var magnitudeMask: UInt64 { signMask - 1 }
-    @inlinable public var quietBit: UInt64 { 1 << UInt64(fractionBitCount - 1) }
+    @inlinable public var signMask: UInt64 { 1 &<< UInt64(exponentBitCount &+ fractionBitCount) }
+    @inlinable public var fractionMask: UInt64 { (1 &<< UInt64(fractionBitCount)) &- 1 }
+    @inlinable public var exponentFieldMask: UInt64 { (1 &<< UInt64(exponentBitCount)) &- 1 }
+    @inlinable public var magnitudeMask: UInt64 { signMask &- 1 }
+    @inlinable public var quietBit: UInt64 { 1 &<< UInt64(fractionBitCount &- 1) }
     @inlinable public var maxFiniteMagnitude: UInt64 {
-        UInt64(maxBiasedExponent) << UInt64(fractionBitCount) | maxFiniteFraction
+        UInt64(truncatingIfNeeded: maxBiasedExponent) &<< UInt64(fractionBitCount) | maxFiniteFraction
     }
     /// The magnitude bits of infinity; `UInt64.max` (no value has it) where the format has none.
     @inlinable public var infinityMagnitude: UInt64 {
-        hasInfinity ? exponentFieldMask << UInt64(fractionBitCount) : .max
+        hasInfinity ? exponentFieldMask &<< UInt64(fractionBitCount) : .max
     }
 
     @inlinable public var zero: UInt64 { 0 }
-    @inlinable public var one: UInt64 { UInt64(bias) << UInt64(fractionBitCount) }
+    @inlinable public var one: UInt64 { UInt64(truncatingIfNeeded: bias) &<< UInt64(fractionBitCount) }
     @inlinable public var leastNonzeroMagnitude: UInt64 { 1 }
-    @inlinable public var leastNormalMagnitude: UInt64 { 1 << UInt64(fractionBitCount) }
+    @inlinable public var leastNormalMagnitude: UInt64 { 1 &<< UInt64(fractionBitCount) }
     /// Positive infinity, or the NaN pattern in a format without infinities.
     @inlinable public var infinity: UInt64 { hasInfinity ? infinityMagnitude : magnitudeMask }
     /// The default NaN: sign set, quiet bit set, as x86 SSE produces.

@@ -148,3 +148,46 @@ public struct TestFloatFunctionError: Error, CustomStringConvertible, Equatable 
     public let name: String
     public var description: String { "unknown function '\(name)'" }
 }
+
+extension TestFloatFunction.Operand {
+    /// How many bits a value of this kind has in TestFloat's hex output.
+    @inlinable public var bitWidth: Int {
+        switch self {
+        case let .float(f): return f.bitWidth
+        case let .integer(width, _): return width
+        case .boolean: return 1
+        }
+    }
+
+    /// The low `bitWidth` bits set.
+    @inlinable public var mask: UInt64 {
+        bitWidth == 64 ? .max : (1 << UInt64(bitWidth)) - 1
+    }
+}
+
+extension TestFloatFunction {
+    /// Every name `init(name:)` accepts for the f16, f32 and f64 formats, plus the BF16
+    /// conversions, in TestFloat's order: integer to float, float to integer, float to
+    /// float, then the operations of each format.
+    ///
+    ///     TestFloatFunction.allNames.contains("f64_to_ui32_r_minMag")  // true
+    ///
+    /// Edge cases: `bf16_` operations other than the conversions are accepted by
+    /// `init(name:)` too, though TestFloat itself has no BF16.
+    public static let allNames: [String] = {
+        let floats = ["f16", "f32", "f64"]
+        let integers = ["ui32", "ui64", "i32", "i64"]
+        var names: [String] = []
+        for i in integers { for f in floats { names.append("\(i)_to_\(f)") } }
+        for f in floats {
+            for i in integers { names.append("\(f)_to_\(i)") }
+            for i in integers { names.append("\(f)_to_\(i)_r_minMag") }
+        }
+        for f in floats { for g in floats where g != f { names.append("\(f)_to_\(g)") } }
+        names += ["f32_to_bf16", "bf16_to_f32"]
+        let operations = ["roundToInt", "add", "sub", "mul", "mulAdd", "div", "rem", "sqrt",
+                          "eq", "le", "lt", "eq_signaling", "le_quiet", "lt_quiet"]
+        for f in floats { for op in operations { names.append("\(f)_\(op)") } }
+        return names
+    }()
+}
