@@ -1,12 +1,27 @@
 import SoftFloat
 
 /// The arithmetic of one number format, as the trainer uses it: every operation rounds
-/// its result to the format and reports exceptions in the environment.
+/// its result to the format by the environment's rounding mode.
 ///
-/// Binary formats conform through the integer soft-float path and through the fast
-/// hardware-then-round path; the 8-bit logarithmic format conforms with its own
-/// arithmetic. The trainer is written once against this protocol and specialised per
-/// conforming type.
+///     func square<A: ScalarArithmetic>(_ a: A, _ x: Double) -> Double {
+///         var env = FloatEnvironment()
+///         let v = a.fromDouble(x, &env)
+///         return a.toDouble(a.multiply(v, v, &env))
+///     }
+///     square(SoftArithmetic(format: .bf16), 1.1)   // 1.2109375
+///
+/// Binary formats conform through the integer soft-float path (`SoftArithmetic`) and
+/// through the hardware-then-round path (`FastArithmetic`); the 8-bit logarithmic format
+/// conforms with its own arithmetic. The trainer is written once against this protocol and
+/// specialised per conforming type, so no call is dispatched dynamically per scalar.
+///
+/// A conforming type supplies the scalar operations; the bulk kernel
+/// `multiplyAccumulate` has a default built from them, which a type may replace by a
+/// faster one that gives the same bits.
+///
+/// Edge cases: the soft path raises exception flags in the environment; a fast path need
+/// not (the trainer counts numerical events from values, never from flags). Stochastic
+/// rounding draws from `env.random`, so the same environment seed gives the same bits.
 public protocol ScalarArithmetic: Sendable {
     /// How one value of the format is stored.
     associatedtype Scalar: BitwiseCopyable & Sendable & Equatable
@@ -18,7 +33,7 @@ public protocol ScalarArithmetic: Sendable {
 
     /// `x` rounded to the format by the environment's rounding mode.
     func fromDouble(_ x: Double, _ env: inout FloatEnvironment) -> Scalar
-    /// The exact value of `x`.
+    /// The value of `x` (exact for binary formats).
     func toDouble(_ x: Scalar) -> Double
 
     func add(_ a: Scalar, _ b: Scalar, _ env: inout FloatEnvironment) -> Scalar
@@ -35,4 +50,65 @@ public protocol ScalarArithmetic: Sendable {
     func isNaN(_ x: Scalar) -> Bool
     func isInfinite(_ x: Scalar) -> Bool
     func isZero(_ x: Scalar) -> Bool
+
+    /// `acc[i] ← acc[i] + s × x[i]` for `i` in `0..<count`: the product rounded, then the
+    /// sum rounded, lane by lane; returns how many products underflowed to zero (a zero
+    /// product of two nonzero operands).
+    ///
+    ///     let n = arithmetic.multiplyAccumulate(pixel, weightsRow, into: logits, count: 10, &env)
+    ///
+    /// The forward pass (a sample's logits) and the backward pass (a weight-gradient row)
+    /// are both chains of this kernel, so a conforming type that replaces the default
+    /// speeds up all of training. A replacement must give the same bits and the same
+    /// count as the default, including its order of random draws under stochastic rounding
+    /// (lane by lane: product, then sum).
+    ///
+    /// - Parameters:
+    ///   - s: the scalar factor.
+    ///   - x: `count` factors.
+    ///   - acc: `count` accumulators, updated in place.
+    func multiplyAccumulate(_ s: Scalar, _ x: UnsafePointer<Scalar>,
+                            into acc: UnsafeMutablePointer<Scalar>, count: Int,
+                            _ env: inout FloatEnvironment) -> Int
+
+    /// `x`, a value of another arithmetic, rounded to this format.
+    ///
+    /// The default rounds `source.toDouble(x)`, which is a single correct rounding when
+    /// the source's values are exact in `Double` (every binary format).
+    func convert<Source: ScalarArithmetic>(_ x: Source.Scalar, from source: Source,
+                                           _ env: inout FloatEnvironment) -> Scalar
+}
+
+extension ScalarArithmetic {
+    @inlinable
+    public func multiplyAccumulate(_ s: Scalar, _ x: UnsafePointer<Scalar>,
+                                   into acc: UnsafeMutablePointer<Scalar>, count: Int,
+                                   _ env: inout FloatEnvironment) -> Int {
+        scalarMultiplyAccumulate(s, x, into: acc, count: count, &env)
+    }
+
+    /// The reference kernel behind `multiplyAccumulate`, one scalar operation at a time.
+    @inlinable
+    public func scalarMultiplyAccumulate(_ s: Scalar, _ x: UnsafePointer<Scalar>,
+                                         into acc: UnsafeMutablePointer<Scalar>, count: Int,
+                                         _ env: inout FloatEnvironment) -> Int {
+        var underflows = 0
+        let sIsZero = isZero(s)
+        for i in 0..<count {
+            let product = multiply(s, x[i], &env)
+            if isZero(product) && !sIsZero && !isZero(x[i]) { underflows += 1 }
+            acc[i] = add(acc[i], product, &env)
+        }
+        return underflows
+    }
+
+    @inlinable
+    public func convert<Source: ScalarArithmetic>(_ x: Source.Scalar, from source: Source,
+                                                  _ env: inout FloatEnvironment) -> Scalar {
+        fromDouble(source.toDouble(x), &env)
+    }
+
+    /// Neither infinite nor NaN.
+    @inlinable
+    public func isFinite(_ x: Scalar) -> Bool { !isNaN(x) && !isInfinite(x) }
 }

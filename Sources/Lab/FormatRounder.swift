@@ -1,0 +1,170 @@
+import SoftFloat
+
+/// Rounds values of a hardware type (`Float`, `Double`) to a narrower binary format, to
+/// nearest with ties to even: the one rounding step of the fast path, written once for
+/// every `(w, f)` and both hardware types, four lanes at a time.
+///
+///     let bf16 = FormatRounder<Float>(format: .bf16)!
+///     bf16.round(1.00390625)        // 1.0 (a tie, to even)
+///     bf16.round(3e38)              // +infinity: beyond bf16's largest finite value
+///     bf16.round(SIMD4(1, 2, 3, 1.00390625))
+///
+/// The result is the target format's value, still held in the hardware type; its bits in
+/// the format equal `format.convert(x, from: Wide.format)` for every input, NaNs included
+/// (a NaN stays a quiet NaN with its sign and the top of its payload).
+///
+/// How: in the normal range the low `Wide.f − f` bits of the pattern are rounded away with
+/// integer arithmetic (a carry may ripple into the exponent, which is exactly right). When
+/// the format's exponent range is narrower than the hardware type's, values below the
+/// format's least normal number are rounded by the hardware's own round-to-nearest-even on
+/// a fixed grid (`(|x| + C) − C`, `ulp(C)` being the format's least subnormal), and results
+/// beyond the largest finite value become infinity, or NaN in formats without one. When the
+/// ranges are the same (`bf16` in `Float`) the integer step alone is exact everywhere.
+///
+/// Edge cases: `nil` when the hardware type cannot hold every value of the format (more
+/// fraction bits, or a wider exponent range). For the hardware's own format, rounding is
+/// the identity. The scalar `round` is the vector routine applied to one lane.
+///
+/// - Parameters:
+///   - format: the target format.
+public struct FormatRounder<Wide: HardwareFloat>: Sendable, Equatable {
+    public typealias Lanes = SIMD4<Wide>
+    public typealias BitLanes = SIMD4<Wide.SignedBits>
+
+    public let format: FloatFormat
+    /// The format is the hardware type's own: nothing to round.
+    public let isIdentity: Bool
+    /// The format's exponent range is narrower than the hardware type's: subnormals and
+    /// overflow need their own handling.
+    public let checksRange: Bool
+    @usableFromInline let shift: Wide.SignedBits
+    @usableFromInline let halfMinusOne: Wide.SignedBits
+    @usableFromInline let keepMask: Wide.SignedBits
+    @usableFromInline let magnitudeMask: Wide.SignedBits
+    @usableFromInline let leastNormal: Wide.SignedBits
+    @usableFromInline let largestFinite: Wide.SignedBits
+    @usableFromInline let overflowMagnitude: Wide.SignedBits
+    @usableFromInline let infinityMagnitude: Wide.SignedBits
+    @usableFromInline let quietBit: Wide.SignedBits
+    @usableFromInline let magic: Wide
+
+    public init?(format: FloatFormat) {
+        let wide = Wide.format
+        guard format.fractionBitCount <= wide.fractionBitCount,
+              format.minExponent >= wide.minExponent,
+              format.maxExponent <= wide.maxExponent
+        else { return nil }
+        self.format = format
+        isIdentity = format == wide
+        checksRange = !(format.exponentBitCount == wide.exponentBitCount && format.hasInfinity)
+        func lane(_ x: UInt64) -> Wide.SignedBits { Wide.SignedBits(truncatingIfNeeded: x) }
+        let shiftCount = wide.fractionBitCount - format.fractionBitCount
+        shift = Wide.SignedBits(shiftCount)
+        halfMinusOne = shiftCount == 0 ? 0 : lane((1 << UInt64(shiftCount - 1)) - 1)
+        magnitudeMask = lane(wide.magnitudeMask)
+        keepMask = lane(wide.magnitudeMask & ~((1 << UInt64(shiftCount)) - 1))
+        var env = FloatEnvironment()
+        leastNormal = lane(wide.convert(format.leastNormalMagnitude, from: format, &env))
+        largestFinite = lane(wide.convert(format.maxFiniteMagnitude, from: format, &env))
+        infinityMagnitude = lane(wide.infinityMagnitude)
+        quietBit = lane(wide.quietBit)
+        overflowMagnitude = format.hasInfinity ? infinityMagnitude : infinityMagnitude | quietBit
+        magic = Wide(sign: .plus,
+                     exponent: Wide.Exponent(format.minExponent - format.fractionBitCount
+                                             + wide.fractionBitCount),
+                     significand: 1)
+    }
+
+    /// Four values rounded to the format, to nearest with ties to even.
+    ///
+    /// Edge cases: ±0, ±∞ and NaN keep their kind and sign; values that round beyond the
+    /// largest finite value give ±∞ (or NaN where the format has no infinity).
+    @inlinable @inline(__always)
+    public func round(_ x: Lanes) -> Lanes {
+        if isIdentity { return x }
+        return checksRange ? roundLanes(x, checkingRange: true) : roundLanes(x, checkingRange: false)
+    }
+
+    /// `x` rounded to the format (the vector routine on one lane).
+    ///
+    ///     FormatRounder<Double>(format: .fp32)!.round(0.1)   // 0.100000001490116...
+    @inlinable @inline(__always)
+    public func round(_ x: Wide) -> Wide {
+        round(Lanes(repeating: x))[0]
+    }
+
+    /// The rounding itself; `checkingRange` is a constant at each call so that the loop
+    /// around it is compiled once per case. Comparisons are written as sign masks of
+    /// differences (every operand is a magnitude below 2^(bits−1)), which compile to plain
+    /// vector instructions.
+    @inlinable @inline(__always)
+    func roundLanes(_ x: Lanes, checkingRange: Bool) -> Lanes {
+        let bits = unsafeBitCast(x, to: BitLanes.self)
+        let magnitude = bits & magnitudeMask
+        let sign = bits ^ magnitude
+        var r = (magnitude &+ halfMinusOne &+ ((magnitude &>> shift) & 1)) & keepMask
+        if checkingRange {
+            // Lanes from the least normal to the largest finite value need nothing more
+            // (rounding cannot leave that range); only when some lane lies outside it are
+            // the subnormal grid, overflow and NaN worked out.
+            let outside = Self.isNegative(magnitude &- leastNormal) | Self.isNegative(largestFinite &- magnitude)
+            guard outside[0] | outside[1] | outside[2] | outside[3] != 0 else {
+                return unsafeBitCast(sign | r, to: Lanes.self)
+            }
+            let grid = unsafeBitCast((unsafeBitCast(magnitude, to: Lanes.self) + magic) - magic, to: BitLanes.self)
+            r = Self.select(grid, r, where: Self.isNegative(magnitude &- leastNormal))
+            r = Self.select(BitLanes(repeating: overflowMagnitude), r, where: Self.isNegative(largestFinite &- r))
+        }
+        r = Self.select(magnitude | quietBit, r, where: Self.isNegative(infinityMagnitude &- magnitude))
+        return unsafeBitCast(sign | r, to: Lanes.self)
+    }
+
+    /// All ones in the lanes where `x` is negative, zeros elsewhere.
+    @inlinable @inline(__always)
+    static func isNegative(_ x: BitLanes) -> BitLanes {
+        x &>> Wide.SignedBits(Wide.SignedBits.bitWidth - 1)
+    }
+
+    /// `a` where `mask` is all ones, `b` where it is zero.
+    @inlinable @inline(__always)
+    static func select(_ a: BitLanes, _ b: BitLanes, where mask: BitLanes) -> BitLanes {
+        b ^ ((a ^ b) & mask)
+    }
+
+    /// All ones in the lanes holding ±0, zeros elsewhere.
+    @inlinable @inline(__always)
+    public func zeroMask(_ x: Lanes) -> BitLanes {
+        Self.isNegative((unsafeBitCast(x, to: BitLanes.self) & magnitudeMask) &- 1)
+    }
+
+    /// Rounds every element of `values` in place.
+    @inlinable
+    public func round(_ values: UnsafeMutableBufferPointer<Wide>) {
+        guard !isIdentity, let base = values.baseAddress else { return }
+        let n = values.count
+        var i = 0
+        while i &+ 4 <= n {
+            let raw = UnsafeMutableRawPointer(base + i)
+            raw.storeBytes(of: round(raw.loadUnaligned(as: Lanes.self)), as: Lanes.self)
+            i &+= 4
+        }
+        while i < n {
+            base[i] = round(base[i])
+            i &+= 1
+        }
+    }
+
+    /// The format's bit pattern of `x`, a value of the format held in the hardware type.
+    @inlinable
+    public func bits(of x: Wide) -> UInt64 {
+        var env = FloatEnvironment()
+        return format.convert(UInt64(x.bitPattern), from: Wide.format, &env)
+    }
+
+    /// The format's value `bits`, held in the hardware type (exact).
+    @inlinable
+    public func value(ofBits bits: UInt64) -> Wide {
+        var env = FloatEnvironment()
+        return Wide(bitPattern: Wide.Bits(truncatingIfNeeded: Wide.format.convert(bits, from: format, &env)))
+    }
+}
