@@ -4,21 +4,41 @@ import Foundation
 public enum PrecisionLab {
     /// Every subcommand, in the order help lists them.
     nonisolated(unsafe) public static let subcommands: [any Command.Type] = [
+        ExpRangeCommand.self,
+        VerifyCommand.self,
+        CalcCommand.self,
+        TrainCommand.self,
+        BenchCommand.self,
+        ReportCommand.self,
     ]
 
     public static let usage = """
         usage: precision-lab <command> [options]
 
-        A multi-precision numerics laboratory: software floating point in any format,
-        softmax regression trained in each, and the measurements that answer the
-        exercises of "Concise Implementation of Softmax Regression".
+        A laboratory for number formats: software floating point, bit-exact in any
+        binary format (fp64 fp32 tf32 bf16 fp16 fp8-e5m2 fp8-e4m3 and any eXmY);
+        softmax regression on Fashion-MNIST with every operation in a chosen format;
+        and the measurements that answer the exercises of "Concise Implementation of
+        Softmax Regression".
 
         commands:
-        \(subcommands.map { "  " + $0.name.padding(toLength: 11, withPad: " ", startingAt: 0) + $0.abstract }
-            .joined(separator: "\n"))
+        \(commandList)
 
-        Run 'precision-lab <command> --help' for a command's options.
+        examples:
+          precision-lab calc --format bf16 --rounding up 1 / 3
+          testfloat_gen -rminMag f16_mul | precision-lab verify f16_mul -rminMag
+
+        Run 'precision-lab help <command>' for a command's options.
+        Exit status: 0 success, 1 failure, 64 usage error.
         """
+
+    /// One line per subcommand: its name, padded to a column, and its abstract.
+    static var commandList: String {
+        let width = max(9, subcommands.map { $0.name.count }.max() ?? 0) + 2
+        return subcommands.map { type in
+            "  " + type.name + String(repeating: " ", count: width - type.name.count) + type.abstract
+        }.joined(separator: "\n")
+    }
 
     /// Runs the process: reads `CommandLine.arguments`, exits with the command's status.
     public static func main() {
@@ -33,7 +53,16 @@ public enum PrecisionLab {
             return .usage
         }
         if name == "--help" || name == "-h" || name == "help" {
-            io.out(usage)
+            // `help <command>` is that command's help.
+            if name == "help", arguments.count > 1 {
+                guard let type = subcommands.first(where: { $0.name == arguments[1] }) else {
+                    io.err("error: unknown command '\(arguments[1])' (commands: \(subcommands.map { $0.name }.joined(separator: ", ")))")
+                    return .usage
+                }
+                io.out(type.usage)
+            } else {
+                io.out(usage)
+            }
             return .success
         }
         guard let type = subcommands.first(where: { $0.name == name }) else {

@@ -1,0 +1,174 @@
+import Lab
+import SoftFloat
+
+/// `precision-lab verify <function>`: checks the arithmetic against Berkeley TestFloat's
+/// `testfloat_gen` output.
+///
+///     testfloat_gen -rminMag f32_mul | precision-lab verify f32_mul --rounding minMag
+///
+/// Edge cases: TestFloat's own option spellings (`-rminMag`, `-tininessbefore`, `-exact`)
+/// are accepted, and when options contradict each other the last one wins, as in
+/// TestFloat; empty input is a failure, so a generator that wrote nothing does not pass.
+public struct VerifyCommand: Command {
+    public static let name = "verify"
+    public static let abstract = "Check results and flags against Berkeley TestFloat test cases"
+    public static let usage = """
+        usage: precision-lab verify <function> [options] < cases
+
+        Checks this library's arithmetic against Berkeley TestFloat. Reads the lines
+        that 'testfloat_gen <function>' writes (operands, expected result and expected
+        flags, in hex), computes every case, and compares result bits and exception
+        flags. Prints the first mismatches, then 'N passed, M failed'.
+
+          testfloat_gen -rminMag f32_mul | precision-lab verify f32_mul -rminMag
+          precision-lab verify f16_sqrt --rounding max --input f16_sqrt.rmax.tv.gz
+
+        options:
+          --rounding MODE   near_even (default), near_maxMag, minMag, min or max
+                            (or nearestEven, nearestAway, towardZero, down, up);
+                            TestFloat's -rnear_even -rnear_maxMag -rminMag -rmin -rmax
+          --tininess WHEN   underflow tininess detected 'after' rounding (default) or
+                            'before'; TestFloat's -tininessafter -tininessbefore
+          --exact           rounding to an integer raises inexact (TestFloat's -exact);
+                            the default is TestFloat's -notexact
+          --check-nans      an expected NaN must match bit for bit (default: any NaN)
+          --max-errors N    print at most N mismatches (default 10)
+          --input FILE      read the cases from FILE, gzip-compressed or plain,
+                            instead of standard input
+
+        functions (TestFloat's names):
+          f16_, f32_, f64_ with add sub mul mulAdd div rem sqrt roundToInt
+                                eq le lt eq_signaling le_quiet lt_quiet
+          conversions among f16 f32 f64, and f32_to_bf16, bf16_to_f32
+          to and from i32 i64 ui32 ui64: i32_to_f16, f64_to_ui64, f32_to_i32_r_minMag
+
+        Exit status: 0 every case passed, 1 a case failed, 64 bad usage or input.
+        """
+
+    public var function: TestFloatFunction
+    public var rounding: RoundingMode = .nearestEven
+    public var tininess: Tininess = .afterRounding
+    public var exact = false
+    public var checkNaNs = false
+    public var maxErrors = 10
+    public var input: String?
+
+    public init(arguments: inout Arguments) throws {
+        let words = try arguments.remaining(allowingDashes: true)
+        var functionName: String?
+        var index = 0
+
+        /// The value of an option given as `--name value` or `--name=value`.
+        func value(of word: String, _ name: String) throws -> String {
+            if word.count > name.count { return String(word.dropFirst(name.count + 1)) }
+            index += 1
+            guard index < words.count else { throw UsageError("option \(name) needs a value") }
+            return words[index]
+        }
+        func matches(_ word: String, _ name: String) -> Bool {
+            word == name || word.hasPrefix(name + "=")
+        }
+
+        while index < words.count {
+            let word = words[index]
+            switch word {
+            case "-rnear_even", "-rnear_maxMag", "-rminMag", "-rmin", "-rmax":
+                rounding = RoundingMode(name: String(word.dropFirst()))!
+            case "-rodd":
+                throw UsageError("rounding to odd (-rodd) is not supported")
+            case "-tininessbefore": tininess = .beforeRounding
+            case "-tininessafter": tininess = .afterRounding
+            case "--exact", "-exact": exact = true
+            case "--not-exact", "--notexact", "-notexact": exact = false
+            case "--check-nans": checkNaNs = true
+            case _ where matches(word, "--rounding"):
+                let text = try value(of: word, "--rounding")
+                guard let mode = RoundingMode(name: text) else {
+                    throw UsageError("unknown rounding mode '\(text)' (near_even, near_maxMag, minMag, min, max)")
+                }
+                guard mode != .stochastic else {
+                    throw UsageError("stochastic rounding has no TestFloat reference; choose near_even, near_maxMag, minMag, min or max")
+                }
+                rounding = mode
+            case _ where matches(word, "--tininess"):
+                let text = try value(of: word, "--tininess")
+                switch text.lowercased() {
+                case "before", "beforerounding": tininess = .beforeRounding
+                case "after", "afterrounding": tininess = .afterRounding
+                default: throw UsageError("invalid value '\(text)' for --tininess: expected before or after")
+                }
+            case _ where matches(word, "--max-errors"):
+                let text = try value(of: word, "--max-errors")
+                guard let n = Int(text), n >= 0 else {
+                    throw UsageError("invalid value '\(text)' for --max-errors: expected a non-negative integer")
+                }
+                maxErrors = n
+            case _ where matches(word, "--input"):
+                input = try value(of: word, "--input")
+            case _ where word.hasPrefix("-") && word.count > 1:
+                throw UsageError("unknown option '\(word)'")
+            default:
+                if let first = functionName {
+                    throw UsageError("unexpected argument '\(word)' (the function is already '\(first)')")
+                }
+                functionName = word
+            }
+            index += 1
+        }
+        guard let functionName else {
+            throw UsageError("missing the function to verify, e.g. 'precision-lab verify f32_mul'")
+        }
+        do {
+            function = try TestFloatFunction(name: functionName)
+        } catch {
+            throw UsageError("unknown function '\(functionName)' (see 'precision-lab verify --help')")
+        }
+    }
+
+    public func run(_ io: CommandIO) throws -> ExitCode {
+        var verifier = TestFloatVerifier(function: function, rounding: rounding, tininess: tininess,
+                                         exact: exact, checkNaNs: checkNaNs, keepingMismatches: maxErrors)
+        var printed = 0
+        func printNewMismatches() {
+            while printed < verifier.mismatches.count {
+                io.out(verifier.describe(verifier.mismatches[printed]))
+                printed += 1
+            }
+        }
+        let source: String
+        do {
+            if let input {
+                source = "'\(input)'"
+                let file = try GzipFile(path: input)
+                var lineError: (any Error)?
+                while try file.nextLineBytes({ bytes in
+                    do { try verifier.check(line: bytes) } catch { lineError = error }
+                }) {
+                    if let lineError { throw lineError }
+                    if verifier.failed > printed, printed < verifier.mismatches.count { printNewMismatches() }
+                }
+            } else {
+                source = "standard input"
+                while let line = io.readLine() {
+                    try verifier.check(line: line)
+                    if verifier.failed > printed, printed < verifier.mismatches.count { printNewMismatches() }
+                }
+            }
+        } catch let error as TestFloatLineError {
+            let place = input.map { "'\($0)' " } ?? ""
+            throw UsageError("\(place)\(error)")
+        } catch let error as GzipFileError {
+            throw RuntimeError(error.description)
+        }
+        printNewMismatches()
+        let hidden = verifier.failed - printed
+        if hidden > 0 {
+            io.out("... \(hidden) more mismatch\(hidden == 1 ? "" : "es") not shown (--max-errors \(maxErrors))")
+        }
+        io.out(verifier.summary)
+        if verifier.passed + verifier.failed == 0 {
+            throw RuntimeError("no test cases in \(source)")
+        }
+        return verifier.failed == 0 ? .success : .failure
+    }
+}

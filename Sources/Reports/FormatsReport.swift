@@ -1,0 +1,212 @@
+import Foundation
+import Lab
+import SoftFloat
+
+/// The seed's experiment (softmax regression, 10 epochs, lr 0.1, batch 256) in every
+/// format and policy, over several seeds: test accuracy and its spread, numerical events,
+/// time; beside the book's 83.7% (cited).
+public struct FormatsReport: LabReport {
+    public static let name = "formats"
+    public static let title = "Every format and policy: the seed's experiment, over several seeds"
+    public static let needsData = true
+
+    public init() {}
+
+    struct Policy: Sendable {
+        var name: String
+        var make: @Sendable (String) -> TrainingPolicy?
+    }
+
+    struct Plan {
+        var formats: [String]
+        var policies: [Policy]
+        var seeds: [UInt64]
+        var epochs: Int
+        var validationCount: Int
+        var trainLimit: Int?
+    }
+
+    /// Loss scales for the formats whose range is narrow.
+    static func lossScale(_ format: String) -> Double? {
+        switch format {
+        case "fp16", "fp8-e5m2": return 1024
+        case "fp8-e4m3": return 64
+        default: return nil
+        }
+    }
+
+    static let policies: [Policy] = [
+        Policy(name: "pure") { _ in TrainingPolicy() },
+        Policy(name: "FP32 accumulation") { f in f == "fp32" ? nil : TrainingPolicy(accumulation: .fp32) },
+        Policy(name: "FP32 master weights") { f in f == "fp32" ? nil : TrainingPolicy(masterWeights: .fp32) },
+        Policy(name: "stochastic rounding of the update") { f in
+            f == "fp32" ? nil : TrainingPolicy(stochasticUpdate: true)
+        },
+        Policy(name: "loss scaling") { f in lossScale(f).map { TrainingPolicy(lossScale: $0) } },
+    ]
+
+    static func plan(_ context: ReportContext) -> Plan {
+        let s = context.seed
+        if context.quick {
+            return Plan(formats: ["fp32", "bf16"], policies: [policies[0], policies[2]], seeds: [s], epochs: 1,
+                        validationCount: 500, trainLimit: 2000)
+        }
+        var formats = ["fp32", "tf32", "bf16", "fp16", "fp8-e5m2", "fp8-e4m3"]
+        if context.canTrain(format: "lns8") { formats.append("lns8") }
+        return Plan(formats: formats, policies: policies, seeds: [s, s &+ 1, s &+ 2], epochs: 10,
+                    validationCount: 5000, trainLimit: nil)
+    }
+
+    struct Cell {
+        var format: String
+        var policy: String
+        var specs: [TrainingSpec]
+        var results: [TrainingResult] = []
+    }
+
+    public func make(_ context: ReportContext) throws -> ReportDocument {
+        let plan = Self.plan(context)
+        var cells: [Cell] = []
+        for format in plan.formats {
+            for policy in plan.policies {
+                guard let p = policy.make(format) else { continue }
+                let specs = plan.seeds.map { seed -> TrainingSpec in
+                    var spec = TrainingSpec(format: format, seed: seed, epochs: plan.epochs,
+                                            validationCount: plan.validationCount, trainLimit: plan.trainLimit)
+                    spec.policy = p
+                    return spec
+                }
+                cells.append(Cell(format: format, policy: policy.name, specs: specs))
+            }
+        }
+        let all = cells.flatMap(\.specs)
+        context.progress("\(cells.count) format/policy pairs × \(plan.seeds.count) seeds = \(all.count) runs")
+        let results = try context.train(all)
+        var offset = 0
+        for k in cells.indices {
+            cells[k].results = Array(results[offset..<(offset + cells[k].specs.count)])
+            offset += cells[k].specs.count
+        }
+        let fp32Seconds = Spread(values: cells.first { $0.format == "fp32" }?.results.map(\.seconds) ?? []).mean
+
+        var report = ReportWriter(name: Self.name, title: Self.title)
+        let answer = answerText(cells: cells, plan: plan)
+        report.provenance(context, data: ReportWriter.dataDescription(context, validationCount: plan.validationCount,
+                                                                      trainLimit: plan.trainLimit),
+                          extra: ["Runs: `\(all[0].command)` with `--format`, the policy options and `--seed` "
+                                  + "\(plan.seeds.map(String.init).joined(separator: ", ")) varied (\(all.count) runs). "
+                                  + "Runs execute \(context.options.threads) at a time, one thread each."])
+        report.answer(answer)
+
+        report.document.heading("Test accuracy")
+        var chart = SVGDotChart(title: "Test accuracy after \(plan.epochs) epochs, every format and policy",
+                                axis: PlotAxis("test accuracy (%)"), rows: plan.formats)
+        for policy in plan.policies {
+            let values = plan.formats.map { format in
+                cells.first { $0.format == format && $0.policy == policy.name }?.results
+                    .map { ($0.testAccuracy ?? .nan) * 100 } ?? []
+            }
+            chart.series.append(SVGDotChart.Series(name: policy.name, values: values))
+        }
+        chart.referenceLines = [PlotReferenceLine(x: CitedReference.bookSoftmaxAccuracy * 100,
+                                                  label: "book: 83.7% (cited)")]
+        chart.caption = "Dot: mean over seeds \(plan.seeds.map(String.init).joined(separator: ", ")); line: least to "
+            + "largest. The dashed line is the accuracy the book reports (cited, not measured here)."
+        report.figure("accuracy", svg: chart.render(), alt: "test accuracy per format and policy")
+
+        var rows: [[String]] = []
+        for cell in cells {
+            let accuracies = Spread(values: cell.results.map { $0.testAccuracy ?? .nan })
+            let events = cell.results.map(\.totalEvents)
+            func mean(_ f: (NumericalEvents) -> Int) -> String {
+                Markdown.integer(Int((Double(events.map(f).reduce(0, +)) / Double(max(1, events.count))).rounded()))
+            }
+            let seconds = Spread(values: cell.results.map(\.seconds)).mean ?? .nan
+            let nonFinite = cell.results.compactMap(\.firstNonFinite).first
+            rows.append([cell.format, cell.policy, accuracies.percentText,
+                         accuracies.least.map { "\(Markdown.percent($0, 2))–\(Markdown.percent(accuracies.largest, 2))" } ?? "–",
+                         Markdown.points(accuracies.mean.map { $0 - CitedReference.bookSoftmaxAccuracy }, 1),
+                         mean(\.overflows), mean(\.underflowsToZero), mean(\.nans),
+                         Markdown.percent(Spread(values: cell.results.map(\.swallowedShare)).mean, 2),
+                         nonFinite.map { "step \($0.step): \($0.reason)" } ?? "–",
+                         Markdown.duration(seconds),
+                         fp32Seconds.map { Markdown.fixed(seconds / $0, 1) + "×" } ?? "–"])
+        }
+        report.document.table(["format", "policy", "test acc (mean ± sd)", "range", "vs book 83.7% (cited)",
+                               "overflows", "underflows to 0", "NaNs", "swallowed", "first inf/NaN", "time/run",
+                               "vs fp32"], rows,
+                              alignments: [.left, .left] + Array(repeating: .right, count: 8) + [.left, .right, .right])
+        let lossScales = plan.policies.contains { $0.name == "loss scaling" }
+            ? plan.formats.compactMap { f in Self.lossScale(f).map { "\(f) ×\(TrainingSpec.number($0))" } }
+                .joined(separator: ", ")
+            : ""
+        report.document.paragraph("""
+            Events are per run, averaged over the seeds and summed over the epochs: overflows (a finite \
+            operation giving infinity), underflows to zero (a product, quotient or exponential of nonzero \
+            operands giving zero), NaNs, and swallowed updates (lr·g ≠ 0 leaving the weight unchanged; as a \
+            share of all parameter updates). Times are wall-clock per run with runs side by side; the ratio is to \
+            fp32's mean in the same process.\(lossScales.isEmpty ? "" : " Loss scales: \(lossScales).") \
+            Reference *(cited)*: \(CitedReference.bookSource) reports \
+            \(Markdown.percent(CitedReference.bookSoftmaxAccuracy, 1)) test accuracy for FP32.
+            """)
+        if !context.canTrain(format: "lns8") && !context.quick {
+            report.document.paragraph("lns8 is not in this table: the trainer cannot run it yet.")
+        }
+
+        report.document.heading("Validation accuracy per epoch (seed \(plan.seeds[0]), pure)")
+        var curves = SVGPlot(title: "Validation accuracy per epoch, pure policy", x: PlotAxis("epoch"),
+                             y: PlotAxis("validation accuracy (%)"))
+        for cell in cells where cell.policy == "pure" {
+            let r = cell.results[0]
+            curves.series.append(PlotSeries(cell.format, x: r.epochNumbers, y: r.validationAccuracies,
+                                            markers: r.epochs.count < 4))
+        }
+        curves.caption = "Each format with every operation rounded to it; seed \(plan.seeds[0])."
+        report.figure("curves", svg: curves.render(), alt: "validation accuracy per epoch for each format")
+        report.document.heading("Arithmetic paths")
+        report.document.bullets(cells.filter { $0.policy == "pure" || $0.policy == "FP32 master weights" }.map {
+            "\($0.format), \($0.policy): \($0.results[0].arithmetic)"
+        })
+        return report.finish(answer: answer)
+    }
+
+    func answerText(cells: [Cell], plan: Plan) -> String {
+        func cell(_ f: String, _ p: String) -> Cell? { cells.first { $0.format == f && $0.policy == p } }
+        func mean(_ c: Cell?) -> Double? { c.flatMap { Spread(values: $0.results.map { $0.testAccuracy ?? .nan }).mean } }
+        var parts: [String] = []
+        let fp32 = cell("fp32", "pure")
+        if let fp32, let m = mean(fp32) {
+            let s = Spread(values: fp32.results.map { $0.testAccuracy ?? .nan })
+            parts.append("FP32 reaches \(s.percentText) test accuracy over \(fp32.results.count) seed"
+                         + "\(fp32.results.count == 1 ? "" : "s") after \(plan.epochs) epoch\(plan.epochs == 1 ? "" : "s") "
+                         + "(\(Markdown.points(m - CitedReference.bookSoftmaxAccuracy)) against the book's 83.7%, cited).")
+        }
+        let reference = mean(fp32) ?? .nan
+        var pure: [String] = []
+        var repairs: [String] = []
+        for format in plan.formats where format != "fp32" {
+            guard let p = cell(format, "pure") else { continue }
+            let m = mean(p)
+            let nonFinite = p.results.contains(where: \.wentNonFinite)
+            pure.append("\(format) \(Markdown.percent(m, 1))" + (nonFinite ? " (inf/NaN)" : ""))
+            let gap = reference - (m ?? -1)
+            if gap > 0.01 || nonFinite {
+                let fixes = plan.policies.dropFirst().compactMap { policy -> (String, Double)? in
+                    guard let c = cell(format, policy.name), let a = mean(c) else { return nil }
+                    return (policy.name, a)
+                }
+                if let best = fixes.max(by: { $0.1 < $1.1 }), best.1 > (m ?? -1) {
+                    repairs.append("\(format): \(best.0) gives \(Markdown.percent(best.1, 1))")
+                }
+            }
+        }
+        if !pure.isEmpty { parts.append("With every operation in the format (pure): " + pure.joined(separator: ", ") + ".") }
+        if !repairs.isEmpty {
+            parts.append("Where pure training falls more than a point short, the best repair is — "
+                         + repairs.joined(separator: "; ") + ".")
+        } else if !pure.isEmpty {
+            parts.append("No format falls more than a point short of FP32, so no policy has anything to repair.")
+        }
+        return parts.joined(separator: " ")
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+
+/// The index of the reports, `README.md`: each exercise, its one-paragraph answer, a link.
+///
+///     let text = ReportIndex.render(entries, options: options)
+///
+/// Edge cases: a report not generated (yet) is listed with the reason instead of an answer.
+public enum ReportIndex {
+    public struct Entry: Sendable {
+        public var name: String
+        public var title: String
+        /// The answer paragraph, or nil when the report is missing.
+        public var answer: String?
+        /// Why the report is missing.
+        public var missing: String?
+
+        public init(name: String, title: String, answer: String?, missing: String? = nil) {
+            self.name = name
+            self.title = title
+            self.answer = answer
+            self.missing = missing
+        }
+    }
+
+    public static func render(_ entries: [Entry], options: ReportOptions) -> String {
+        var doc = MarkdownDocument()
+        doc.heading("precision-lab reports", level: 1)
+        doc.paragraph("""
+            The exercises of *Dive into Deep Learning*'s "Concise Implementation of Softmax Regression", \
+            answered with measurements of this project: bit-exact software floating point in every format, \
+            an 8-bit logarithmic format, and softmax regression on Fashion-MNIST trained with every operation \
+            rounded to the format. Each report states the command, seed and data it came from; every number \
+            in them was measured by that command, except cited references, which are marked *(cited)*.
+            """)
+        doc.paragraph("Regenerate everything with `\(options.commandLine())` (one report: `--only NAME`; "
+                      + "a small fast version: `--quick`).")
+        doc.table(["report", "question"], entries.map { e in
+            [e.answer == nil ? e.name : Markdown.link(e.name + ".md", e.name + ".md"), e.title]
+        })
+        for e in entries {
+            doc.heading(e.title)
+            if let answer = e.answer {
+                doc.paragraph(answer)
+                doc.paragraph("→ " + Markdown.link("Full report: \(e.name).md", e.name + ".md"))
+            } else {
+                doc.paragraph("*Not generated: \(e.missing ?? "not run yet").*")
+            }
+        }
+        return doc.text
+    }
+
+    /// The answer paragraph of a report already on disk (the paragraph that starts with
+    /// `**Answer.**`), or nil.
+    public static func answer(inReportAt path: String) -> String? {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
+        for paragraph in text.components(separatedBy: "\n\n") where paragraph.hasPrefix("**Answer.** ") {
+            return String(paragraph.dropFirst("**Answer.** ".count)).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        return nil
+    }
+}

@@ -1,0 +1,118 @@
+import Foundation
+
+/// A dot chart: one row per category (a number format), and in each row one dot per
+/// series (a policy) at its value on a shared horizontal axis, with a whisker from the
+/// least to the largest of repeated measurements.
+///
+///     var chart = SVGDotChart(title: "Test accuracy", axis: PlotAxis("test accuracy (%)"))
+///     chart.rows = ["fp32", "bf16"]
+///     chart.series = [.init(name: "pure", values: [[82.9, 83.0, 82.8], [82.1, 82.3]])]
+///     let svg = chart.render()
+///
+/// Edge cases: a row without values for a series draws nothing for it; non-finite values
+/// are left out (a row whose runs all diverged shows "no finite value").
+public struct SVGDotChart: Sendable {
+    public struct Series: Sendable {
+        public var name: String
+        /// Per row, the measurements (e.g. one per seed).
+        public var values: [[Double]]
+        public var color: String?
+
+        public init(name: String, values: [[Double]], color: String? = nil) {
+            self.name = name
+            self.values = values
+            self.color = color
+        }
+    }
+
+    public var title: String
+    public var axis: PlotAxis
+    public var rows: [String]
+    public var series: [Series]
+    public var caption: String?
+    public var referenceLines: [PlotReferenceLine]
+    public var width: Double
+
+    public init(title: String, axis: PlotAxis, rows: [String] = [], series: [Series] = [], caption: String? = nil,
+                width: Double = 760) {
+        self.title = title
+        self.axis = axis
+        self.rows = rows
+        self.series = series
+        self.caption = caption
+        self.referenceLines = []
+        self.width = width
+    }
+
+    public func render() -> String {
+        var all: [Double] = []
+        for s in series { for row in s.values { all += row.compactMap(axis.transform) } }
+        for line in referenceLines { if let t = axis.transform(line.value) { all.append(t) } }
+        let layout = AxisLayout(axis: axis, dataLower: all.min(), dataUpper: all.max())
+
+        let nameWidth = min(200, (rows.map { SVGWriter.estimatedWidth($0, size: 12) }.max() ?? 40) + 16)
+        let legendWidth = min(220, (series.map { SVGWriter.estimatedWidth($0.name, size: 11) }.max() ?? 0) + 40)
+        let captionLines = caption.map { SVGPlot.wrap($0, width: width - 40, size: 11) } ?? []
+        let left = nameWidth + 8, right = legendWidth + 16, top = 44.0
+        let lane = 10.0
+        let rowHeight = max(24, lane * Double(series.count) + 10)
+        let plotWidth = max(60, width - left - right), plotHeight = rowHeight * Double(max(1, rows.count))
+        let height = top + plotHeight + 50 + Double(captionLines.count) * 15 + 6
+        func px(_ t: Double) -> Double { left + layout.fraction(t) * plotWidth }
+
+        var svg = SVGWriter(width: width, height: height)
+        svg.text(title, x: width / 2, y: 24, anchor: "middle", size: 15, weight: "bold")
+        svg.raw("<defs><clipPath id=\"plot-area\"><rect x=\"\(SVGText.number(left))\" y=\"\(SVGText.number(top))\" "
+                + "width=\"\(SVGText.number(plotWidth))\" height=\"\(SVGText.number(plotHeight))\"/></clipPath></defs>")
+        svg.rect(x: left, y: top, width: plotWidth, height: plotHeight, fill: "#ffffff", stroke: "#888888")
+        for tick in layout.ticks {
+            let x = px(tick.position)
+            svg.line(x1: x, y1: top, x2: x, y2: top + plotHeight, stroke: "#e6e6e6")
+            svg.line(x1: x, y1: top + plotHeight, x2: x, y2: top + plotHeight + 5, stroke: "#888888")
+            svg.text(markup: tick.label, x: x, y: top + plotHeight + 18, anchor: "middle", size: 11)
+        }
+        svg.text(axis.label, x: left + plotWidth / 2, y: top + plotHeight + 38, anchor: "middle", size: 12)
+        for line in referenceLines where line.orientation == .vertical {
+            guard let t = axis.transform(line.value) else { continue }
+            let x = px(t)
+            svg.line(x1: x, y1: top, x2: x, y2: top + plotHeight, stroke: line.color, dash: "6 4")
+            svg.text(line.label, x: x + 4, y: top - 4, size: 10, fill: line.color)
+        }
+        for (r, name) in rows.enumerated() {
+            let y0 = top + Double(r) * rowHeight
+            if r > 0 { svg.line(x1: left, y1: y0, x2: left + plotWidth, y2: y0, stroke: "#f0f0f0") }
+            svg.text(name, x: left - 8, y: y0 + rowHeight / 2 + 4, anchor: "end", size: 12)
+            var drew = false
+            for (k, s) in series.enumerated() where r < s.values.count {
+                let values = s.values[r].compactMap(axis.transform)
+                guard !values.isEmpty else { continue }
+                drew = true
+                let color = s.color ?? PlotPalette.color(k)
+                let y = y0 + 5 + lane * (Double(k) + 0.5)
+                let mean = values.reduce(0, +) / Double(values.count)
+                if values.count > 1, let lo = values.min(), let hi = values.max() {
+                    svg.raw("<line x1=\"\(SVGText.number(px(lo)))\" y1=\"\(SVGText.number(y))\" "
+                            + "x2=\"\(SVGText.number(px(hi)))\" y2=\"\(SVGText.number(y))\" stroke=\"\(color)\" "
+                            + "stroke-width=\"2\" clip-path=\"url(#plot-area)\"/>")
+                }
+                svg.circle(x: px(mean), y: y, radius: 3.5, fill: color, clipPath: "plot-area")
+            }
+            if !drew && !series.isEmpty {
+                svg.text("no finite value", x: left + 6, y: y0 + rowHeight / 2 + 4, size: 10, fill: "#888888")
+            }
+        }
+        let x0 = width - legendWidth - 4
+        var y = top + 10
+        for (k, s) in series.enumerated() {
+            svg.circle(x: x0 + 8, y: y - 4, radius: 4, fill: s.color ?? PlotPalette.color(k))
+            svg.text(s.name, x: x0 + 20, y: y, size: 11)
+            y += 16
+        }
+        var cy = top + plotHeight + 58
+        for line in captionLines {
+            svg.text(line, x: 20, y: cy, size: 11, fill: "#444444")
+            cy += 15
+        }
+        return svg.finish(title: title)
+    }
+}

@@ -1,0 +1,205 @@
+import Foundation
+
+/// A line plot as a self-contained SVG document: several series, a legend, axes with
+/// ticks at nice numbers (linear or log10), axis labels, a title and a caption.
+///
+///     var plot = SVGPlot(title: "Validation accuracy", x: PlotAxis("epoch"), y: PlotAxis("accuracy (%)"))
+///     plot.series.append(PlotSeries("fp32", x: [1, 2, 3], y: [78.1, 80.2, 81.0], markers: true))
+///     plot.caption = "softmax regression, lr 0.1, batch 256, seed 0"
+///     let svg = plot.render()           // "<?xml version=…><svg …>…</svg>"
+///
+/// Edge cases: NaN and infinite values (and values ≤ 0 on a log axis) leave gaps; where
+/// a series turns non-finite, a "×" on the top edge marks it (`marksNonFinite`); lines
+/// beyond fixed bounds are clipped to the plot area. With no drawable point at all the
+/// axes run 0…1 and the plot says "no finite data". `height` excludes the caption,
+/// which adds a line of height per line of text.
+public struct SVGPlot: Sendable {
+    public var title: String
+    public var caption: String?
+    public var xAxis: PlotAxis
+    public var yAxis: PlotAxis
+    public var series: [PlotSeries]
+    public var referenceLines: [PlotReferenceLine]
+    /// Mark where a series turns NaN or infinite with a "×" on the top edge.
+    public var marksNonFinite: Bool
+    public var width: Double
+    public var height: Double
+
+    public init(title: String, x: PlotAxis, y: PlotAxis, series: [PlotSeries] = [],
+                caption: String? = nil, width: Double = 760, height: Double = 440) {
+        self.title = title
+        self.caption = caption
+        self.xAxis = x
+        self.yAxis = y
+        self.series = series
+        self.referenceLines = []
+        self.marksNonFinite = true
+        self.width = width
+        self.height = height
+    }
+
+    /// The SVG document.
+    public func render() -> String {
+        // Data bounds in transformed coordinates.
+        var xs: [Double] = [], ys: [Double] = []
+        for s in series {
+            for p in s.points {
+                if let x = xAxis.transform(p.x), let y = yAxis.transform(p.y) {
+                    xs.append(x)
+                    ys.append(y)
+                }
+            }
+        }
+        for line in referenceLines {
+            switch line.orientation {
+            case .horizontal: if let y = yAxis.transform(line.value) { ys.append(y) }
+            case .vertical: if let x = xAxis.transform(line.value) { xs.append(x) }
+            }
+        }
+        let xLayout = AxisLayout(axis: xAxis, dataLower: xs.min(), dataUpper: xs.max())
+        let yLayout = AxisLayout(axis: yAxis, dataLower: ys.min(), dataUpper: ys.max(), maxTicks: 7)
+
+        // Layout: title on top, legend on the right, caption below.
+        let legendNames = series.map(\.name) + (marksNonFinite && hasNonFinite ? ["× turns inf/NaN"] : [])
+        let legendWidth = legendNames.isEmpty ? 0
+            : min(240, (legendNames.map { SVGWriter.estimatedWidth($0, size: 11) }.max() ?? 0) + 40)
+        let captionLines = caption.map { Self.wrap($0, width: width - 40, size: 11) } ?? []
+        let left = 78.0, right = 16 + legendWidth, top = 44.0
+        let bottom = 56.0
+        let plotWidth = max(50, width - left - right), plotHeight = max(50, height - top - bottom)
+        let totalHeight = top + plotHeight + bottom + Double(captionLines.count) * 15 + 4
+
+        func px(_ t: Double) -> Double { left + xLayout.fraction(t) * plotWidth }
+        func py(_ t: Double) -> Double { top + (1 - yLayout.fraction(t)) * plotHeight }
+
+        var svg = SVGWriter(width: width, height: totalHeight)
+        svg.text(title, x: width / 2, y: 24, anchor: "middle", size: 15, weight: "bold")
+        svg.raw("<defs><clipPath id=\"plot-area\"><rect x=\"\(SVGText.number(left))\" y=\"\(SVGText.number(top))\" "
+                + "width=\"\(SVGText.number(plotWidth))\" height=\"\(SVGText.number(plotHeight))\"/></clipPath></defs>")
+        svg.rect(x: left, y: top, width: plotWidth, height: plotHeight, fill: "#ffffff", stroke: "#888888")
+
+        // Grid and ticks.
+        for tick in xLayout.ticks {
+            let x = px(tick.position)
+            svg.line(x1: x, y1: top, x2: x, y2: top + plotHeight, stroke: "#e6e6e6")
+            svg.line(x1: x, y1: top + plotHeight, x2: x, y2: top + plotHeight + 5, stroke: "#888888")
+            svg.text(markup: tick.label, x: x, y: top + plotHeight + 18, anchor: "middle", size: 11)
+        }
+        for tick in yLayout.ticks {
+            let y = py(tick.position)
+            svg.line(x1: left, y1: y, x2: left + plotWidth, y2: y, stroke: "#e6e6e6")
+            svg.line(x1: left - 5, y1: y, x2: left, y2: y, stroke: "#888888")
+            svg.text(markup: tick.label, x: left - 8, y: y + 4, anchor: "end", size: 11)
+        }
+        svg.text(xAxis.label, x: left + plotWidth / 2, y: top + plotHeight + 38, anchor: "middle", size: 12)
+        svg.text(yAxis.label, x: 18, y: top + plotHeight / 2, anchor: "middle", size: 12, rotate: -90)
+
+        // Reference lines.
+        for line in referenceLines {
+            switch line.orientation {
+            case .horizontal:
+                guard let t = yAxis.transform(line.value) else { continue }
+                let y = py(t)
+                guard y >= top - 0.5 && y <= top + plotHeight + 0.5 else { continue }
+                svg.line(x1: left, y1: y, x2: left + plotWidth, y2: y, stroke: line.color, dash: "6 4")
+                svg.text(line.label, x: left + plotWidth - 4, y: y - 4, anchor: "end", size: 10, fill: line.color)
+            case .vertical:
+                guard let t = xAxis.transform(line.value) else { continue }
+                let x = px(t)
+                guard x >= left - 0.5 && x <= left + plotWidth + 0.5 else { continue }
+                svg.line(x1: x, y1: top, x2: x, y2: top + plotHeight, stroke: line.color, dash: "6 4")
+                // The label on the side with more room.
+                let onRight = x < left + plotWidth / 2
+                svg.text(line.label, x: onRight ? x + 4 : x - 4, y: top + 12, anchor: onRight ? "start" : "end",
+                         size: 10, fill: line.color)
+            }
+        }
+
+        // Series: runs of drawable points become polylines.
+        for (index, s) in series.enumerated() {
+            let color = s.color ?? PlotPalette.color(index)
+            var run: [(Double, Double)] = []
+            var previousDrawable = false
+            func flush() {
+                if run.count == 1 {
+                    svg.circle(x: run[0].0, y: run[0].1, radius: 2.5, fill: color, clipPath: "plot-area")
+                } else if run.count > 1 {
+                    svg.polyline(run, stroke: color, dash: s.dashed ? "6 3" : nil, clipPath: "plot-area")
+                }
+                run = []
+            }
+            for p in s.points {
+                if let x = xAxis.transform(p.x), let y = yAxis.transform(p.y) {
+                    run.append((px(x), py(y)))
+                    previousDrawable = true
+                } else {
+                    flush()
+                    if marksNonFinite, previousDrawable, !p.y.isFinite, let x = xAxis.transform(p.x) {
+                        svg.text("×", x: px(x), y: top + 12, anchor: "middle", size: 14, weight: "bold", fill: color)
+                    }
+                    previousDrawable = false
+                }
+            }
+            flush()
+            if s.markers {
+                for p in s.points {
+                    if let x = xAxis.transform(p.x), let y = yAxis.transform(p.y) {
+                        svg.circle(x: px(x), y: py(y), radius: 2.5, fill: color, clipPath: "plot-area")
+                    }
+                }
+            }
+        }
+        if xs.isEmpty {
+            svg.text("no finite data", x: left + plotWidth / 2, y: top + plotHeight / 2, anchor: "middle",
+                     size: 13, fill: "#888888")
+        }
+
+        // Legend.
+        if !legendNames.isEmpty {
+            let x0 = width - legendWidth - 4
+            var y = top + 10
+            for (index, s) in series.enumerated() {
+                let color = s.color ?? PlotPalette.color(index)
+                svg.line(x1: x0, y1: y - 4, x2: x0 + 22, y2: y - 4, stroke: color, width: 2.5,
+                         dash: s.dashed ? "6 3" : nil)
+                svg.text(s.name, x: x0 + 28, y: y, size: 11)
+                y += 16
+            }
+            if marksNonFinite && hasNonFinite {
+                svg.text("× turns inf/NaN", x: x0 + 4, y: y, size: 11, fill: "#555555")
+            }
+        }
+
+        // Caption.
+        var y = top + plotHeight + 58
+        for line in captionLines {
+            svg.text(line, x: 20, y: y, size: 11, fill: "#444444")
+            y += 15
+        }
+        return svg.finish(title: title)
+    }
+
+    /// Whether some series has a point whose value is NaN or infinite.
+    var hasNonFinite: Bool {
+        series.contains { $0.points.contains { !$0.y.isFinite && $0.x.isFinite } }
+    }
+
+    /// Splits `text` into lines of at most `width` (estimated) at spaces.
+    static func wrap(_ text: String, width: Double, size: Double) -> [String] {
+        let perLine = max(20, Int(width / (size * 0.56)))
+        var lines: [String] = []
+        var current = ""
+        for word in text.split(separator: " ", omittingEmptySubsequences: true) {
+            if current.isEmpty {
+                current = String(word)
+            } else if current.count + 1 + word.count <= perLine {
+                current += " " + word
+            } else {
+                lines.append(current)
+                current = String(word)
+            }
+        }
+        if !current.isEmpty { lines.append(current) }
+        return lines
+    }
+}

@@ -1,0 +1,141 @@
+import Foundation
+
+/// Text and numbers as they go into SVG (XML) documents.
+///
+///     SVGText.escape("a < b & \"c\"")   // "a &lt; b &amp; &quot;c&quot;"
+///     SVGText.number(12.345678)         // "12.35"
+///
+/// Edge cases: characters XML 1.0 forbids (control characters other than tab, newline
+/// and carriage return) are dropped, so any string gives a well-formed document.
+public enum SVGText {
+    /// `text` with `& < > " '` replaced by entities and forbidden characters removed.
+    public static func escape(_ text: String) -> String {
+        var result = ""
+        result.reserveCapacity(text.utf8.count)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": result += "&amp;"
+            case "<": result += "&lt;"
+            case ">": result += "&gt;"
+            case "\"": result += "&quot;"
+            case "'": result += "&apos;"
+            case "\t", "\n", "\r": result.unicodeScalars.append(scalar)
+            default:
+                if scalar.value < 0x20 || (0xFFFE...0xFFFF).contains(scalar.value) { continue }
+                result.unicodeScalars.append(scalar)
+            }
+        }
+        return result
+    }
+
+    /// A coordinate with at most two decimals and no trailing zeros (`12.5`, `-3`).
+    ///
+    /// Edge cases: non-finite values become 0 (callers never draw them).
+    public static func number(_ x: Double) -> String {
+        guard x.isFinite else { return "0" }
+        let rounded = (x * 100).rounded() / 100
+        if rounded == rounded.rounded() && abs(rounded) < 1e15 { return String(Int64(rounded)) }
+        var text = String(format: "%.2f", rounded)
+        while text.hasSuffix("0") { text.removeLast() }
+        if text.hasSuffix(".") { text.removeLast() }
+        return text == "-0" ? "0" : text
+    }
+}
+
+/// A small builder of SVG markup: elements appended in order to a string.
+///
+///     var svg = SVGWriter(width: 200, height: 100)
+///     svg.text("Hello", x: 10, y: 20)
+///     let document = svg.finish()
+struct SVGWriter {
+    private(set) var body = ""
+    let width: Double
+    let height: Double
+
+    init(width: Double, height: Double) {
+        self.width = width
+        self.height = height
+    }
+
+    /// Appends raw markup (already escaped).
+    mutating func raw(_ markup: String) {
+        body += markup
+        body += "\n"
+    }
+
+    mutating func line(x1: Double, y1: Double, x2: Double, y2: Double, stroke: String,
+                       width: Double = 1, dash: String? = nil) {
+        var attributes = "x1=\"\(SVGText.number(x1))\" y1=\"\(SVGText.number(y1))\" "
+            + "x2=\"\(SVGText.number(x2))\" y2=\"\(SVGText.number(y2))\" stroke=\"\(stroke)\""
+        if width != 1 { attributes += " stroke-width=\"\(SVGText.number(width))\"" }
+        if let dash { attributes += " stroke-dasharray=\"\(dash)\"" }
+        raw("<line \(attributes)/>")
+    }
+
+    mutating func rect(x: Double, y: Double, width: Double, height: Double, fill: String,
+                       stroke: String? = nil, opacity: Double? = nil, title: String? = nil) {
+        var attributes = "x=\"\(SVGText.number(x))\" y=\"\(SVGText.number(y))\" "
+            + "width=\"\(SVGText.number(max(0, width)))\" height=\"\(SVGText.number(max(0, height)))\" fill=\"\(fill)\""
+        if let stroke { attributes += " stroke=\"\(stroke)\"" }
+        if let opacity { attributes += " fill-opacity=\"\(SVGText.number(opacity))\"" }
+        if let title {
+            raw("<rect \(attributes)><title>\(SVGText.escape(title))</title></rect>")
+        } else {
+            raw("<rect \(attributes)/>")
+        }
+    }
+
+    mutating func polyline(_ points: [(Double, Double)], stroke: String, width: Double = 1.5,
+                           dash: String? = nil, clipPath: String? = nil) {
+        let coordinates = points.map { "\(SVGText.number($0.0)),\(SVGText.number($0.1))" }.joined(separator: " ")
+        var attributes = "points=\"\(coordinates)\" fill=\"none\" stroke=\"\(stroke)\" "
+            + "stroke-width=\"\(SVGText.number(width))\" stroke-linejoin=\"round\""
+        if let dash { attributes += " stroke-dasharray=\"\(dash)\"" }
+        if let clipPath { attributes += " clip-path=\"url(#\(clipPath))\"" }
+        raw("<polyline \(attributes)/>")
+    }
+
+    mutating func circle(x: Double, y: Double, radius: Double, fill: String, clipPath: String? = nil) {
+        var attributes = "cx=\"\(SVGText.number(x))\" cy=\"\(SVGText.number(y))\" r=\"\(SVGText.number(radius))\" fill=\"\(fill)\""
+        if let clipPath { attributes += " clip-path=\"url(#\(clipPath))\"" }
+        raw("<circle \(attributes)/>")
+    }
+
+    /// Text at (x, y); `anchor` is `start`, `middle` or `end`; `rotate` turns it about (x, y).
+    mutating func text(_ content: String, x: Double, y: Double, anchor: String = "start", size: Double = 12,
+                       weight: String? = nil, fill: String = "#222", rotate: Double? = nil) {
+        text(markup: SVGText.escape(content), x: x, y: y, anchor: anchor, size: size, weight: weight,
+             fill: fill, rotate: rotate)
+    }
+
+    /// Text whose content is markup already escaped (for `<tspan>` superscripts).
+    mutating func text(markup: String, x: Double, y: Double, anchor: String = "start", size: Double = 12,
+                       weight: String? = nil, fill: String = "#222", rotate: Double? = nil) {
+        var attributes = "x=\"\(SVGText.number(x))\" y=\"\(SVGText.number(y))\" font-size=\"\(SVGText.number(size))\""
+        if anchor != "start" { attributes += " text-anchor=\"\(anchor)\"" }
+        if let weight { attributes += " font-weight=\"\(weight)\"" }
+        if fill != "#222" { attributes += " fill=\"\(fill)\"" }
+        if let rotate {
+            attributes += " transform=\"rotate(\(SVGText.number(rotate)) \(SVGText.number(x)) \(SVGText.number(y)))\""
+        }
+        raw("<text \(attributes)>\(markup)</text>")
+    }
+
+    /// The complete document: XML declaration, `<svg>` with a white background, the body.
+    func finish(title: String? = nil) -> String {
+        var document = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        document += "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(SVGText.number(width))\" "
+            + "height=\"\(SVGText.number(height))\" viewBox=\"0 0 \(SVGText.number(width)) \(SVGText.number(height))\" "
+            + "font-family=\"Helvetica, Arial, sans-serif\">\n"
+        if let title { document += "<title>\(SVGText.escape(title))</title>\n" }
+        document += "<rect x=\"0\" y=\"0\" width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n"
+        document += body
+        document += "</svg>\n"
+        return document
+    }
+
+    /// Rough width of `text` at `size` (SVG has no text metrics without a renderer).
+    static func estimatedWidth(_ text: String, size: Double) -> Double {
+        Double(text.count) * size * 0.56
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+import Testing
+import PrecisionLabCLI
+
+/// `precision-lab bench`: the shape of its table and JSON (never its timings), and its errors.
+@Suite("bench command")
+struct BenchCommandTests {
+    static func run(_ arguments: [String]) -> (status: ExitCode, out: String, err: String) {
+        final class Buffers: @unchecked Sendable { var out = "", err = "" }
+        let buffers = Buffers()
+        let io = CommandIO(out: { buffers.out += $0 }, err: { buffers.err += $0 }, readLine: { nil })
+        let status = PrecisionLab.run(arguments, io: io)
+        return (status, buffers.out, buffers.err)
+    }
+
+    /// A line split into its cells: columns are separated by at least two spaces.
+    static func cells(_ line: Substring) -> [String] {
+        line.split(separator: "  ", omittingEmptySubsequences: true)
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
+    @Test func opsPrintsAnAlignedRowPerOperationAndFormat() throws {
+        let (status, out, err) = Self.run(["bench", "ops", "--seconds", "0.001", "--formats", "fp16,bf16"])
+        #expect(status == .success)
+        #expect(err.isEmpty)
+        let lines = out.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.last == "")  // ends with a newline
+        let headerIndex = try #require(lines.firstIndex { $0.hasPrefix("op ") })
+        #expect(lines[headerIndex - 1].isEmpty)  // a blank line under the title
+        #expect(Self.cells(lines[headerIndex]) == ["op", "format", "soft Mop/s", "hardware", "hw Mop/s", "hw/soft"])
+        let rows = lines[(headerIndex + 1)...].dropLast()
+        #expect(rows.count == 10)
+        var expectedOrder: [(String, String)] = []
+        for op in ["add", "mul", "div", "sqrt", "mulAdd"] {
+            for format in ["fp16", "bf16"] { expectedOrder.append((op, format)) }
+        }
+        for (row, (op, format)) in zip(rows, expectedOrder) {
+            let cells = Self.cells(row)
+            #expect(cells.count == 6)
+            guard cells.count == 6 else { continue }
+            #expect(cells[0] == op && cells[1] == format && cells[3] == "Float")
+            let soft = try #require(Double(cells[2])), hardware = try #require(Double(cells[4]))
+            let ratio = try #require(Double(cells[5]))
+            #expect(soft > 0 && hardware > 0 && ratio > 0)
+            // The ratio is the hardware rate over the soft rate, up to the printed rounding.
+            #expect(abs(ratio - hardware / soft) <= 0.05 * ratio + 0.1)
+            // Aligned: every row as wide as the header, numbers right-aligned under theirs.
+            #expect(row.count == lines[headerIndex].count)
+        }
+    }
+
+    @Test func jsonHoldsTheSameFigures() throws {
+        let path = FileManager.default.temporaryDirectory
+            .appendingPathComponent("bench-\(UUID().uuidString).json").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let (status, _, err) = Self.run(["bench", "ops", "--seconds=0.001", "--formats", "fp64", "--json", path])
+        #expect(status == .success)
+        #expect(err.isEmpty)
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        let document = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        #expect(document["part"] as? String == "ops")
+        #expect(document["threads"] as? Int == 1)
+        let rows = try #require(document["measurements"] as? [[String: Any]])
+        #expect(rows.map { $0["operation"] as? String } == ["add", "mul", "div", "sqrt", "mulAdd"])
+        for row in rows {
+            #expect(row["format"] as? String == "fp64")
+            #expect(row["hardware"] as? String == "Double")
+            let soft = try #require(row["softMops"] as? Double), hardware = try #require(row["hardwareMops"] as? Double)
+            let ratio = try #require(row["hardwareOverSoft"] as? Double)
+            #expect(soft > 0 && hardware > 0)
+            #expect(abs(ratio - hardware / soft) <= 1e-9 * ratio)
+        }
+    }
+
+    @Test(arguments: [
+        (["bench"], "bench needs a part"),
+        (["bench", "round"], "bench round is not yet available"),
+        (["bench", "train", "--seconds", "1"], "bench train is not yet available"),
+        (["bench", "fast"], "unknown bench part 'fast'"),
+        (["bench", "ops", "--seconds", "0"], "--seconds"),
+        (["bench", "ops", "--seconds", "soon"], "--seconds"),
+        (["bench", "ops", "--formats", "fp99"], "fp99"),
+        (["bench", "ops", "--formats", "fp16,,bf16"], "empty format name"),
+        (["bench", "ops", "--frobnicate"], "--frobnicate"),
+        (["bench", "ops", "extra"], "unexpected argument 'extra'"),
+        (["bench", "ops", "--json", "/nonexistent-folder/ops.json"], "no such directory"),
+        (["bench", "ops", "--json"], "--json"),
+    ])
+    func badUsageIsOneLineAndExit64(arguments: [String], mention: String) {
+        let (status, out, err) = Self.run(arguments)
+        #expect(status == .usage)
+        #expect(out.isEmpty)
+        #expect(err.hasPrefix("error: ") && err.hasSuffix("\n"))
+        #expect(err.dropLast().split(separator: "\n").count == 1)
+        #expect(err.contains(mention))
+    }
+
+    @Test(arguments: [["bench", "--help"], ["help", "bench"], ["bench", "ops", "--help"]])
+    func helpShowsOnlyTheBuiltParts(arguments: [String]) {
+        let (status, out, _) = Self.run(arguments)
+        #expect(status == .success)
+        #expect(out.hasPrefix("usage: precision-lab bench ops"))
+        #expect(out.contains("--seconds") && out.contains("--formats") && out.contains("--json"))
+        // The parts section lists `ops` alone; parts still to come are not advertised.
+        let lines = out.split(separator: "\n")
+        let parts = lines.drop { $0 != "parts:" }.dropFirst().prefix { !$0.isEmpty }
+        #expect(parts.filter { $0.hasPrefix("  ") && !$0.hasPrefix("   ") }.map { $0.split(separator: " ").first } == ["ops"])
+        #expect(!out.contains("bench round") && !out.contains("bench train") && !out.contains("  train"))
+        for line in lines { #expect(line.count <= 80, "\(line)") }
+    }
+}
