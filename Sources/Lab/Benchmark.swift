@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Synchronization
 
 /// The timing behind `precision-lab bench`: a repeat loop calibrated to a duration, and a
@@ -10,10 +15,11 @@ import Synchronization
 ///     }
 ///
 /// Edge cases: the body must return something derived from every result it computes, so
-/// the optimiser cannot drop the work; `rate` passes it to `consume`. Machines here are
-/// shared and noisy: callers report figures measured side by side in one run.
+/// the optimiser cannot drop the work; `rate` passes it to `consume`. Time is the calling
+/// thread's CPU time, so other processes on a shared machine slow the figures less (caches
+/// and shared cores still do): callers report figures measured side by side in one run.
 public enum Benchmark {
-    /// Repetitions per second of `body`, timed on one run that lasts at least `seconds`.
+    /// Repetitions per CPU second of `body`, timed on one run that lasts at least `seconds`.
     ///
     /// The repetition count grows eightfold until a run lasts an eighth of the duration,
     /// then is scaled to the whole duration for the run that is timed.
@@ -22,13 +28,12 @@ public enum Benchmark {
     ///   - seconds: how long the timed run lasts, at least; above zero.
     ///   - body: runs the measured loop the given number of times.
     public static func rate(seconds: Double, _ body: (Int) -> UInt64) -> Double {
-        let clock = ContinuousClock()
         var repetitions = 1
         while true {
-            var sink: UInt64 = 0
-            let elapsed = clock.measure { sink = body(repetitions) }
+            let start = threadTime()
+            let sink = body(repetitions)
+            let time = threadTime() - start
             consume(sink)
-            let time = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
             if time >= seconds { return Double(repetitions) / time }
             if time < seconds / 8 {
                 repetitions = repetitions > Int.max / 8 ? Int.max : repetitions * 8
@@ -36,6 +41,13 @@ public enum Benchmark {
                 repetitions = Int((Double(repetitions) * seconds / time * 1.05).rounded(.up))
             }
         }
+    }
+
+    /// The CPU time of the calling thread, in seconds.
+    public static func threadTime() -> Double {
+        var now = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now)
+        return Double(now.tv_sec) + Double(now.tv_nsec) * 1e-9
     }
 
     /// Takes a value the optimiser must assume is used.

@@ -15,8 +15,8 @@ public struct BenchCommand: Command {
         usage: precision-lab bench ops [--seconds S] [--formats LIST] [--json FILE]
 
         Measures speed and prints each figure next to the hardware's own figure for the
-        same work, measured in the same run (this machine is shared and noisy: read the
-        ratios).
+        same work, measured in the same run. Time is the thread's CPU time, which other
+        processes disturb less than the clock on the wall; still, read the ratios.
 
         parts:
           ops    operations per second of the soft path (the integer implementation of
@@ -30,7 +30,7 @@ public struct BenchCommand: Command {
                             any name calc accepts, e.g. fp8-e4m3 or e6m9
           --json FILE       also write the figures as JSON
 
-        Exit status: 0 success, 1 failure (the JSON file cannot be written), 64 bad usage.
+        Exit status: 0 success, 1 failure (cannot write the JSON file), 64 bad usage.
         """
 
     /// The parts `bench` has, and those it will have.
@@ -128,7 +128,7 @@ public struct BenchCommand: Command {
                 return rightAligned[column] ? pad + fields[column] : fields[column] + pad
             }.joined(separator: "   ").trimmingTrailingSpaces() + "\n"
         }
-        var text = "bench ops: soft path, single thread, nearest-even, \(seconds) s per measurement\n"
+        var text = "bench ops: soft path, single thread, nearest-even, \(seconds) CPU s per measurement\n"
         text += "hardware: the same loop in Float or Double, in the same run\n\n"
         text += line(header)
         for row in cells { text += line(row) }

@@ -102,7 +102,7 @@ struct BenchCommandTests {
         #expect(out.hasPrefix("usage: precision-lab bench ops"))
         #expect(out.contains("--seconds") && out.contains("--formats") && out.contains("--json"))
         // The parts section lists `ops` alone; parts still to come are not advertised.
-        let lines = out.split(separator: "\n")
+        let lines = out.split(separator: "\n", omittingEmptySubsequences: false)
         let parts = lines.drop { $0 != "parts:" }.dropFirst().prefix { !$0.isEmpty }
         #expect(parts.filter { $0.hasPrefix("  ") && !$0.hasPrefix("   ") }.map { $0.split(separator: " ").first } == ["ops"])
         #expect(!out.contains("bench round") && !out.contains("bench train") && !out.contains("  train"))
