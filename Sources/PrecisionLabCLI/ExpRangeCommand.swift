@@ -14,7 +14,7 @@ public struct ExpRangeCommand: Command {
     public static let usage = """
         usage: precision-lab exp-range [options]
 
-        For each format, the real thresholds of exp to \(ExpRangeThreshold.significantDigits) digits:
+        For each format, the real thresholds of exp to 22 significant digits:
           overflow  the x above which exp(x) overflows (infinity, NaN or saturation)
           normal    the x below which the exact exp(x) is below the least normal number
           zero      the x at or below which exp(x) rounds to zero
@@ -27,10 +27,10 @@ public struct ExpRangeCommand: Command {
           precision-lab exp-range --no-subnormals --format markdown
 
         options:
-          --formats LIST    comma-separated formats (default: \(ExpRange.defaultFormatNames.joined(separator: ",")));
-                            fp64, fp32, tf32, bf16, fp16, fp8-e5m2, fp8-e4m3, or eXmY
-                            (X exponent bits 2...11, Y fraction bits 1...52, suffix fn for
-                            no infinities)
+          --formats LIST    comma-separated formats, by default
+                            fp64,fp32,tf32,bf16,fp16,fp8-e5m2,fp8-e4m3; any eXmY
+                            works too (X exponent bits 2...11, Y fraction bits
+                            1...52, suffix fn for no infinities)
           --rounding MODE   nearestEven (default), nearestAway, towardZero, up, down,
                             stochastic; TestFloat's near_even, minMag, ... work too
           --no-subnormals   flush subnormal results (and arguments) to zero

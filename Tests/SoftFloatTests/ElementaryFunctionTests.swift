@@ -278,14 +278,30 @@ struct ElementaryKernelTests {
         }
     }
 
-    @Test("balls contain the exact values of e and 1/e")
-    func eBalls() {
-        // e to 40 digits: 2.718281828459045235360287471352662497757
-        let e = ElementaryKernel.exp(WideFixedPoint(1, fractionWords: 2))
-        let value = Foundation.pow(2.0, Double(e.k)) * e.mantissa.approximation
-        #expect((value - 2.718281828459045).magnitude < 1e-15)
-        #expect(e.mantissa.error < 1e6)
+    @Test("the kernels give e and ln 3 to 30 digits")
+    func eAndLn3() {
+        // e = 2.718281828459045235360287471352662…, OEIS A001113
+        let (k, m) = ElementaryKernel.exp(WideFixedPoint(1, fractionWords: 2))
+        #expect(k == 1)
+        #expect(m.multiplied(by: 2).decimal(significantDigits: 30) == "2.71828182845904523536028747135")
+        // ln 3 = 1.098612288668109691395245236922525…, OEIS A002391
         let l = ElementaryKernel.log(mantissa: 3, exponent: 0, fractionWords: 2)
-        #expect((l.approximation - 1.0986122886681098).magnitude < 1e-15)
+        #expect(l.decimal(significantDigits: 30) == "1.09861228866810969139524523692")
+    }
+
+    @Test("exact logarithms: correctly rounded digits and exact comparisons")
+    func exactLogarithms() {
+        // ln(3/2) = 0.405465108108164381978013115464349136571990423462494…, OEIS A016578
+        let l = ExactLogarithm(mantissa: 3, exponent: -1)
+        #expect(l.decimal(significantDigits: 30) == "0.405465108108164381978013115464")
+        #expect(l.decimal(significantDigits: 3) == "0.405")
+        let d = l.doubleValue
+        #expect(l.compare(with: d.nextDown) == .greater && l.compare(with: d.nextUp) == .less)
+        #expect(l.compare(with: 0.4054651081081643819) != .equal)
+        // (127/4) ln 2 from the published digits of ln 2: 22.0074229827782635739971…
+        #expect(ExactLogarithm(ln2Times: 127, over2ToThe: 2).decimal(significantDigits: 20) == "22.007422982778263574")
+        let zero = ExactLogarithm(mantissa: 4, exponent: -2)
+        #expect(zero.isZero && zero.decimal(significantDigits: 22) == "0" && zero.compare(with: 0) == .equal)
+        #expect(ExactLogarithm(mantissa: 1, exponent: -1).decimal(significantDigits: 5) == "-0.69315")
     }
 }

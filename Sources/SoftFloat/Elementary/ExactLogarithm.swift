@@ -14,7 +14,8 @@
 ///
 /// - Parameters:
 ///   - mantissa: a positive integer m (its odd part below 2^63).
-///   - numerator, shift: the multiple n / 2^s of ln 2 added to ln m.
+///   - numerator, shift: the multiple n / 2^s of ln 2 added to ln m (|n| < 2^52,
+///     0 ≤ s ≤ 60).
 public struct ExactLogarithm: Hashable, Sendable {
     /// An odd positive integer: powers of two are moved into the ln 2 multiple.
     public let mantissa: UInt64
@@ -33,7 +34,7 @@ public struct ExactLogarithm: Hashable, Sendable {
 
     /// ln m + (numerator / 2^shift) ln 2.
     public init(mantissa: UInt64, ln2Numerator: Int, ln2Shift: Int) {
-        precondition(mantissa > 0 && (0...60).contains(ln2Shift))
+        precondition(mantissa > 0 && (0...60).contains(ln2Shift) && ln2Numerator.magnitude < 1 << 52)
         let twos = mantissa.trailingZeroBitCount
         self.mantissa = mantissa >> UInt64(twos)
         precondition(self.mantissa >> 63 == 0, "odd part of the mantissa must be below 2^63")
@@ -90,11 +91,11 @@ public struct ExactLogarithm: Hashable, Sendable {
         }
     }
 
-    /// How the value compares with a finite `Double`: `.orderedAscending` when the
-    /// value is below `x`.
+    /// How the value compares with a finite `Double`: `.less` when the value is below `x`.
     public func compare(with x: Double) -> Comparison {
         precondition(x.isFinite)
         if isZero { return x == 0 ? .equal : (x > 0 ? .less : .greater) }
+        if x.magnitude >= 0x1p60 { return x > 0 ? .less : .greater }  // |value| < 2^52
         var words = 2
         while true {
             let difference = ball(fractionWords: words) - WideFixedPoint(double: x, fractionWords: words)

@@ -15,8 +15,8 @@
 /// x − kC1 is then a multiple of 2^-42 below 2^-7 in magnitude: exact. Then
 /// r = (x − kC1) − kC2 carries |k|·|ln2/64 − C1 − C2| ≤ 2^-78, the rounding of kC2
 /// (|kC2| < 2^-25) ≤ 2^-78, and one rounding ≤ 2^-61. |r| ≤ 0.0055 is checked.
-/// q = r + r²/2 + … + r⁵/120 by Horner: truncation ≤ |r|⁶/720 × 1.01 < 2^-54.6,
-/// rounding ≤ 3u|q| < 2^-59. y = T_j + T_j q: the product's rounding is below
+/// q = r + r²/2 + … + r⁵/120 by Horner: truncation ≤ |r|⁶/720 × 1.01 < 2^-54.5,
+/// rounding ≤ 3u|q| < 2^-58.5. y = T_j + T_j q: the product's rounding is below
 /// u × 0.0056, the sum's u, and T_j = 2^(j/64) is within u: total relative error
 /// < 2^-51.
 ///
