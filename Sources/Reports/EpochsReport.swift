@@ -33,13 +33,13 @@ public struct EpochsReport: LabReport {
                    validationCount: 5000, trainLimit: nil)
     }
 
-    public func make(_ context: ReportContext) throws -> ReportDocument {
+    /// The long runs per format, then early stopping, then each weight decay.
+    public static func plannedRuns(_ context: ReportContext) -> [TrainingSpec] {
         let plan = Self.plan(context)
         func spec(_ format: String) -> TrainingSpec {
             TrainingSpec(format: format, seed: context.seed, epochs: plan.epochs,
                          validationCount: plan.validationCount, trainLimit: plan.trainLimit)
         }
-        let base = plan.formats.map(spec)
         var stopping = spec("fp32")
         stopping.configuration.patience = plan.patience
         let decays = plan.weightDecays.map { decay -> TrainingSpec in
@@ -47,8 +47,17 @@ public struct EpochsReport: LabReport {
             s.configuration.weightDecay = decay
             return s
         }
-        context.progress("\(base.count + 1 + decays.count) runs of up to \(plan.epochs) epochs")
-        let results = try context.train(base + [stopping] + decays)
+        return plan.formats.map(spec) + [stopping] + decays
+    }
+
+    public func make(_ context: ReportContext) throws -> ReportDocument {
+        let plan = Self.plan(context)
+        let runs = Self.plannedRuns(context)
+        let base = Array(runs[0..<plan.formats.count])
+        let stopping = runs[plan.formats.count]
+        let decays = Array(runs[(plan.formats.count + 1)...])
+        context.progress("\(Markdown.count(runs.count, "run")) of up to \(Markdown.count(plan.epochs, "epoch"))")
+        let results = try context.train(runs)
         let long = Array(results[0..<base.count])
         let stopped = results[base.count]
         let decayed = Array(results[(base.count + 1)...])

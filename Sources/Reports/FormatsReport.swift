@@ -64,8 +64,7 @@ public struct FormatsReport: LabReport {
         var results: [TrainingResult] = []
     }
 
-    public func make(_ context: ReportContext) throws -> ReportDocument {
-        let plan = Self.plan(context)
+    static func cells(_ plan: Plan) -> [Cell] {
         var cells: [Cell] = []
         for format in plan.formats {
             for policy in plan.policies {
@@ -79,8 +78,18 @@ public struct FormatsReport: LabReport {
                 cells.append(Cell(format: format, policy: policy.name, specs: specs))
             }
         }
+        return cells
+    }
+
+    public static func plannedRuns(_ context: ReportContext) -> [TrainingSpec] {
+        cells(plan(context)).flatMap(\.specs)
+    }
+
+    public func make(_ context: ReportContext) throws -> ReportDocument {
+        let plan = Self.plan(context)
+        var cells = Self.cells(plan)
         let all = cells.flatMap(\.specs)
-        context.progress("\(cells.count) format/policy pairs × \(plan.seeds.count) seeds = \(all.count) runs")
+        context.progress("\(cells.count) format/policy pairs × \(Markdown.count(plan.seeds.count, "seed")) = \(Markdown.count(all.count, "run"))")
         let results = try context.train(all)
         var offset = 0
         for k in cells.indices {
@@ -181,31 +190,39 @@ public struct FormatsReport: LabReport {
                          + "\(fp32.results.count == 1 ? "" : "s") after \(plan.epochs) epoch\(plan.epochs == 1 ? "" : "s") "
                          + "(\(Markdown.points(m - CitedReference.bookSoftmaxAccuracy)) against the book's 83.7%, cited).")
         }
-        let reference = mean(fp32) ?? .nan
+        // A policy "repairs" a format when it beats pure by more than the seed-to-seed
+        // spread of fp32 (at least 0.1 points).
+        let spread = max(0.001, fp32.flatMap { Spread(values: $0.results.map { $0.testAccuracy ?? .nan }).standardDeviation } ?? 0)
         var pure: [String] = []
         var repairs: [String] = []
+        var unchanged: [String] = []
         for format in plan.formats where format != "fp32" {
             guard let p = cell(format, "pure") else { continue }
             let m = mean(p)
             let nonFinite = p.results.contains(where: \.wentNonFinite)
             pure.append("\(format) \(Markdown.percent(m, 1))" + (nonFinite ? " (inf/NaN)" : ""))
-            let gap = reference - (m ?? -1)
-            if gap > 0.01 || nonFinite {
-                let fixes = plan.policies.dropFirst().compactMap { policy -> (String, Double)? in
-                    guard let c = cell(format, policy.name), let a = mean(c) else { return nil }
-                    return (policy.name, a)
-                }
-                if let best = fixes.max(by: { $0.1 < $1.1 }), best.1 > (m ?? -1) {
-                    repairs.append("\(format): \(best.0) gives \(Markdown.percent(best.1, 1))")
-                }
+            let fixes = plan.policies.dropFirst().compactMap { policy -> (String, Double)? in
+                guard let c = cell(format, policy.name), let a = mean(c) else { return nil }
+                return (policy.name, a)
+            }
+            guard let best = fixes.max(by: { $0.1 < $1.1 }) else { continue }
+            let gain = best.1 - (m ?? 0)
+            if gain > spread {
+                repairs.append("\(format) \(Markdown.percent(best.1, 1)) with \(best.0) "
+                               + "(\(Markdown.points(gain)))")
+            } else {
+                unchanged.append(format)
             }
         }
         if !pure.isEmpty { parts.append("With every operation in the format (pure): " + pure.joined(separator: ", ") + ".") }
         if !repairs.isEmpty {
-            parts.append("Where pure training falls more than a point short, the best repair is — "
-                         + repairs.joined(separator: "; ") + ".")
-        } else if !pure.isEmpty {
-            parts.append("No format falls more than a point short of FP32, so no policy has anything to repair.")
+            parts.append("The best policy, where it beats pure by more than FP32's seed-to-seed spread "
+                         + "(\(Markdown.fixed(spread * 100, 2)) points): " + repairs.joined(separator: "; ") + ".")
+        }
+        if !unchanged.isEmpty {
+            parts.append("For \(unchanged.joined(separator: ", ")) no policy does better than pure by more than "
+                         + (repairs.isEmpty ? "FP32's seed-to-seed spread (\(Markdown.fixed(spread * 100, 2)) points)."
+                                            : "that spread."))
         }
         return parts.joined(separator: " ")
     }

@@ -15,7 +15,14 @@ public protocol LabReport {
     /// Whether the report needs the Fashion-MNIST data.
     static var needsData: Bool { get }
     init()
+    /// The training runs `make` will ask for, so that the runs of every report can be
+    /// scheduled together (they are only used when the data can be loaded).
+    static func plannedRuns(_ context: ReportContext) -> [TrainingSpec]
     func make(_ context: ReportContext) throws -> ReportDocument
+}
+
+extension LabReport {
+    public static func plannedRuns(_ context: ReportContext) -> [TrainingSpec] { [] }
 }
 
 /// What a report produces.

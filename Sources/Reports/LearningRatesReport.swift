@@ -29,10 +29,11 @@ public struct LearningRatesReport: LabReport {
 
     /// How a run went.
     enum Verdict: String {
-        case best, good, slow, stalled, diverged
+        case best, good, slow, stalled, unstable, diverged
     }
 
-    public func make(_ context: ReportContext) throws -> ReportDocument {
+    /// Every format with every rate, format by format.
+    public static func plannedRuns(_ context: ReportContext) -> [TrainingSpec] {
         let plan = Self.plan(context)
         var specs: [TrainingSpec] = []
         for format in plan.formats {
@@ -41,7 +42,13 @@ public struct LearningRatesReport: LabReport {
                                           validationCount: plan.validationCount, trainLimit: plan.trainLimit))
             }
         }
-        context.progress("\(specs.count) runs of \(plan.epochs) epochs")
+        return specs
+    }
+
+    public func make(_ context: ReportContext) throws -> ReportDocument {
+        let plan = Self.plan(context)
+        let specs = Self.plannedRuns(context)
+        context.progress("\(Markdown.count(specs.count, "run")) of \(Markdown.count(plan.epochs, "epoch"))")
         let results = try context.train(specs)
         var grid: [[TrainingResult]] = []
         for (f, _) in plan.formats.enumerated() {
@@ -97,8 +104,8 @@ public struct LearningRatesReport: LabReport {
                                "test acc", "swallowed", "first inf/NaN", "verdict"], rows,
                               alignments: [.left] + Array(repeating: .right, count: 8) + [.left])
         report.document.paragraph("""
-            Verdicts, from the numbers: **diverged** — a loss became infinite or NaN, or the last training loss \
-            is above ln 10 (worse than guessing uniformly); **stalled** — at least half of all weight updates were \
+            Verdicts, from the numbers: **diverged** — a loss became infinite or NaN; **unstable** — the last \
+            epoch's mean training loss is above ln 10, worse than guessing uniformly (the steps overshoot); **stalled** — at least half of all weight updates were \
             swallowed (lr·g below half an ulp of the weight); **slow** — last validation accuracy more than 3 points \
             below the format's best; **best** — the highest last validation accuracy of the format; **good** — the rest.
             """)
@@ -110,7 +117,8 @@ public struct LearningRatesReport: LabReport {
         let bestIndex = accuracies.indices.max { accuracies[$0] < accuracies[$1] }
         let best = bestIndex.map { accuracies[$0] } ?? 0
         return runs.enumerated().map { k, r in
-            if r.wentNonFinite || !(r.finalTrainLoss.map { $0 <= Foundation.log(10.0) } ?? false) { return .diverged }
+            if r.wentNonFinite || !(r.finalTrainLoss?.isFinite ?? false) { return .diverged }
+            if let loss = r.finalTrainLoss, loss > Foundation.log(10.0) { return .unstable }
             if r.swallowedShare >= 0.5 { return .stalled }
             if k == bestIndex { return .best }
             if accuracies[k] < best - 0.03 { return .slow }
@@ -132,11 +140,19 @@ public struct LearningRatesReport: LabReport {
                 + "(\(Markdown.percent(runs[b].finalValidationAccuracy, 2)) validation accuracy after \(plan.epochs) "
                 + "epoch\(plan.epochs == 1 ? "" : "s"))"
             let diverged = verdicts[f].indices.filter { verdicts[f][$0] == .diverged }.map { plan.rates[$0] }
+            let unstable = verdicts[f].indices.filter { verdicts[f][$0] == .unstable }
             let stalled = verdicts[f].indices.filter { verdicts[f][$0] == .stalled }
             let slow = verdicts[f].indices.filter { verdicts[f][$0] == .slow }.map { plan.rates[$0] }
             var notes: [String] = []
             if !diverged.isEmpty {
                 notes.append("diverges at lr \(diverged.map(TrainingSpec.number).joined(separator: ", "))")
+            }
+            if !unstable.isEmpty {
+                notes.append("is unstable at lr " + unstable.map {
+                    "\(TrainingSpec.number(plan.rates[$0])) (last training loss "
+                        + "\(Markdown.fixed(runs[$0].finalTrainLoss, 2)) > ln 10, yet "
+                        + "\(Markdown.percent(runs[$0].finalValidationAccuracy, 1)) validation accuracy)"
+                }.joined(separator: ", "))
             }
             if !stalled.isEmpty {
                 notes.append("stalls at lr " + stalled.map {
@@ -144,7 +160,7 @@ public struct LearningRatesReport: LabReport {
                 }.joined(separator: ", "))
             }
             if !slow.isEmpty { notes.append("falls behind at lr \(slow.map(TrainingSpec.number).joined(separator: ", "))") }
-            if let large = plan.rates.indices.last, verdicts[f][large] != .diverged {
+            if let large = plan.rates.indices.last, verdicts[f][large] != .diverged, verdicts[f][large] != .unstable {
                 notes.append("even lr \(TrainingSpec.number(plan.rates[large])) stays finite "
                              + "(last loss \(Markdown.fixed(runs[large].finalTrainLoss, 3)))")
             }

@@ -61,6 +61,11 @@ extension Markdown {
         return (v < 0 && text != String(format: "%.*f pp", Int32(decimals), 0.0) ? "−" : "+") + text
     }
 
+    /// `n` and a noun, plural unless n is 1: "1 epoch", "50 epochs".
+    public static func count(_ n: Int, _ noun: String) -> String {
+        "\(integer(n)) \(noun)\(n == 1 ? "" : "s")"
+    }
+
     static func special(_ x: Double?) -> String? {
         guard let x else { return "–" }
         if x.isNaN { return "NaN" }

@@ -83,6 +83,19 @@ public final class ReportContext: @unchecked Sendable {
     /// Edge cases: throws the first error of a run that cannot be set up or whose data
     /// cannot be loaded; the runs that finished are kept for later calls.
     public func train(_ specs: [TrainingSpec]) throws -> [TrainingResult] {
+        try runPending(specs, stopOnError: true)
+        lock.lock()
+        defer { lock.unlock() }
+        return specs.map { runs[$0.key]! }
+    }
+
+    /// Runs `specs` ahead of the reports that will ask for them, all in one pool so that
+    /// the cores stay busy; a run that fails is left for its report to retry and report.
+    public func prefetch(_ specs: [TrainingSpec]) {
+        try? runPending(specs, stopOnError: false)
+    }
+
+    private func runPending(_ specs: [TrainingSpec], stopOnError: Bool) throws {
         var pending: [TrainingSpec] = []
         var seen = Set<String>()
         lock.lock()
@@ -91,28 +104,24 @@ public final class ReportContext: @unchecked Sendable {
             seen.insert(spec.key)
         }
         lock.unlock()
-        if !pending.isEmpty {
-            for spec in pending { _ = try data(for: spec) }
-            let queue = pending.sorted { $0.estimatedCost > $1.estimatedCost }
-            let done = Counter()
-            let workers = min(options.threads, queue.count)
-            let threadsPerRun = max(1, options.threads / workers)
-            let next = Counter()
-            let errors = ErrorBox()
-            DispatchQueue.concurrentPerform(iterations: workers) { _ in
-                while let index = next.take(below: queue.count), !errors.hasError {
-                    do {
-                        try self.run(queue[index], threads: threadsPerRun, done: done, of: queue.count)
-                    } catch {
-                        errors.record(error)
-                    }
+        guard !pending.isEmpty else { return }
+        for spec in pending { _ = try data(for: spec) }
+        let queue = pending.sorted { $0.estimatedCost > $1.estimatedCost }
+        let done = Counter()
+        let workers = min(options.threads, queue.count)
+        let threadsPerRun = max(1, options.threads / workers)
+        let next = Counter()
+        let errors = ErrorBox()
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            while !(stopOnError && errors.hasError), let index = next.take(below: queue.count) {
+                do {
+                    try self.run(queue[index], threads: threadsPerRun, done: done, of: queue.count)
+                } catch {
+                    errors.record(error)
                 }
             }
-            if let error = errors.first { throw error }
         }
-        lock.lock()
-        defer { lock.unlock() }
-        return specs.map { runs[$0.key]! }
+        if let error = errors.first { throw error }
     }
 
     private func run(_ spec: TrainingSpec, threads: Int, done: Counter, of total: Int) throws {
@@ -128,7 +137,7 @@ public final class ReportContext: @unchecked Sendable {
         }
         let accuracy = result.testAccuracy.map { String(format: "%.2f%%", $0 * 100) } ?? "-"
         let count = (done.take(below: total) ?? total - 1) + 1
-        progress("run \(count)/\(total), \(spec.label): \(result.epochs.count) epochs in \(String(format: "%.1f", result.seconds)) s, "
+        progress("run \(count)/\(total), \(spec.label): \(Markdown.count(result.epochs.count, "epoch")) in \(String(format: "%.1f", result.seconds)) s, "
                  + "test accuracy \(accuracy)")
         lock.lock()
         runs[spec.key] = result

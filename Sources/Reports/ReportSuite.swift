@@ -54,7 +54,16 @@ public enum ReportSuite {
         let figureFolder = folder + "/figures"
         var outcomes: [Outcome] = []
         var answers: [String: String] = [:]
-        for type in reports where options.only?.contains(type.name) ?? true {
+        let selected = reports.filter { options.only?.contains($0.name) ?? true }
+        // Every report's training runs in one pool, longest first, when the data is there.
+        let planned = selected.flatMap { $0.plannedRuns(context) }
+        if !planned.isEmpty && context.hasData {
+            context.currentReport = "training"
+            progress("[training] \(Set(planned.map(\.key)).count) runs for \(selected.count) report\(selected.count == 1 ? "" : "s"), "
+                     + "\(options.threads) at a time")
+            context.prefetch(planned)
+        }
+        for type in selected {
             let name = type.name
             let file = folder + "/" + name + ".md"
             context.currentReport = name

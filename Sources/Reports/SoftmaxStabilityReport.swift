@@ -110,6 +110,20 @@ public struct SoftmaxStabilityReport: LabReport {
                    trainLimit: nil)
     }
 
+    /// For each format, the fused run and the naive one.
+    public static func plannedRuns(_ context: ReportContext) -> [TrainingSpec] {
+        let plan = Self.plan(context)
+        var specs: [TrainingSpec] = []
+        for format in plan.formats {
+            let fused = TrainingSpec(format: format, seed: context.seed, epochs: plan.epochs,
+                                     validationCount: plan.validationCount, trainLimit: plan.trainLimit)
+            var naive = fused
+            naive.configuration.loss = .naive
+            specs += [fused, naive]
+        }
+        return specs
+    }
+
     public func make(_ context: ReportContext) throws -> ReportDocument {
         context.progress("first failures: \(Self.formats.count) formats × \(Self.scenarios.count) logit patterns")
         let failures = Self.formats.map { f in Self.scenarios.map { Self.firstFailure(f, $0) } }
@@ -119,13 +133,7 @@ public struct SoftmaxStabilityReport: LabReport {
         var training: [(format: String, fused: TrainingResult, naive: TrainingResult)] = []
         var specs: [TrainingSpec] = []
         if context.hasData {
-            for format in plan.formats {
-                let fused = TrainingSpec(format: format, seed: context.seed, epochs: plan.epochs,
-                                         validationCount: plan.validationCount, trainLimit: plan.trainLimit)
-                var naive = fused
-                naive.configuration.loss = .naive
-                specs += [fused, naive]
-            }
+            specs = Self.plannedRuns(context)
             context.progress("\(specs.count) training runs")
             let results = try context.train(specs)
             for (k, format) in plan.formats.enumerated() {

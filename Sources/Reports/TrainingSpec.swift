@@ -33,13 +33,16 @@ public struct TrainingSpec: Sendable, Equatable {
     /// on the order).
     var estimatedCost: Double {
         let examples = Double(trainLimit ?? (60_000 - validationCount))
+        // Measured ratios to fp32 of the time per epoch, roughly.
         var factor: Double
         switch format {
         case "fp32": factor = 1
-        case "fp8-e5m2", "fp8-e4m3": factor = 3
-        default: factor = 2
+        case "bf16": factor = 2
+        default: factor = 4
         }
+        if policy.accumulation != nil { factor = min(factor, 1.5) }
         if policy.rounding != .nearestEven { factor *= 20 }
+        if policy.stochasticUpdate { factor *= 1.2 }
         return Double(configuration.epochs) * examples * factor
     }
 
