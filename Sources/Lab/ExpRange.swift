@@ -15,7 +15,8 @@ import SoftFloat
 /// possible; the results shown are one draw (seed 0).
 public enum ExpRange {
     /// The formats of the default table, in order.
-    public static let defaultFormatNames = ["fp64", "fp32", "tf32", "bf16", "fp16", "fp8-e5m2", "fp8-e4m3"]
+    public static let defaultFormatNames = ["fp64", "fp32", "tf32", "bf16", "fp16", "fp8-e5m2", "fp8-e4m3",
+                                            "int8", "lns8"]
 
     /// The book's rule of thumb for FP32: exp is safe on [−90, 90].
     public static let ruleOfThumbInterval = (low: -90.0, high: 90.0)
@@ -23,9 +24,12 @@ public enum ExpRange {
     /// The subject a name on the command line stands for.
     ///
     /// Edge cases: throws `FormatNameError` for an unknown name. Formats that are not
-    /// binary floating point register here.
+    /// binary floating point register here: `lns8`, `lns8-fN` (`LogFormat`) and `int8`,
+    /// `int8s`, `int8-sN` (`LinearInt8Format`).
     public static func subject(named name: String) throws -> any ExpRangeSubject {
-        try FloatFormat(name: name)
+        if let lns = LogFormat(name: name) { return lns }
+        if let int8 = LinearInt8Format(name: name) { return int8 }
+        return try FloatFormat(name: name)
     }
 
     /// The table for named formats.

@@ -12,39 +12,49 @@
 ///   exact result is not;
 /// - `nans`: NaN results of operands that are not NaN (∞ − ∞, 0 × ∞, ∞ / ∞, ...);
 /// - `swallowedUpdates`: weight updates `w − lr·g` with `lr·g ≠ 0` that leave `w`
-///   unchanged, because `lr·g` is below half an ulp of `w`.
+///   unchanged, because `lr·g` is below half an ulp of `w`;
+/// - `saturations`: in a format without infinities that saturates (`lns8`, INT8), results
+///   at the largest magnitude although their operands are not (the trainer's checks of
+///   logits and gradients count only infinities, so saturations inside a dot product
+///   show up where the saturated value is next used).
 ///
-/// Edge cases: a NaN or infinity that merely propagates is not counted again.
+/// Edge cases: a NaN, infinity or saturated value that merely propagates is not counted
+/// again; an exact result equal to the largest magnitude counts as a saturation (values
+/// cannot tell them apart).
 public struct NumericalEvents: Sendable, Equatable, CustomStringConvertible {
     public var overflows = 0
     public var underflowsToZero = 0
     public var nans = 0
     public var swallowedUpdates = 0
+    public var saturations = 0
 
     public init() {}
 
-    public var total: Int { overflows + underflowsToZero + nans + swallowedUpdates }
+    public var total: Int { overflows + underflowsToZero + nans + swallowedUpdates + saturations }
 
     public static func += (lhs: inout NumericalEvents, rhs: NumericalEvents) {
         lhs.overflows += rhs.overflows
         lhs.underflowsToZero += rhs.underflowsToZero
         lhs.nans += rhs.nans
         lhs.swallowedUpdates += rhs.swallowedUpdates
+        lhs.saturations += rhs.saturations
     }
 
     public var description: String {
         "overflows \(overflows), underflows to zero \(underflowsToZero), NaNs \(nans), "
-            + "swallowed updates \(swallowedUpdates)"
+            + "swallowed updates \(swallowedUpdates)" + (saturations > 0 ? ", saturations \(saturations)" : "")
     }
 
-    /// Counts `r`, the result of an operation on `x` and `y`, if it is a new NaN or a new
-    /// infinity.
+    /// Counts `r`, the result of an operation on `x` and `y`, if it is a new NaN, a new
+    /// infinity or a new saturated value.
     @inlinable
     public mutating func note<A: ScalarArithmetic>(_ a: A, _ r: A.Scalar, _ x: A.Scalar, _ y: A.Scalar) {
         if a.isNaN(r) {
             if !a.isNaN(x) && !a.isNaN(y) { nans += 1 }
         } else if a.isInfinite(r) {
             if a.isFinite(x) && a.isFinite(y) { overflows += 1 }
+        } else if a.isSaturated(r) {
+            if !a.isSaturated(x) && !a.isSaturated(y) && a.isFinite(x) && a.isFinite(y) { saturations += 1 }
         }
     }
 

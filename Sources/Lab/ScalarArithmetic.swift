@@ -11,8 +11,8 @@ import SoftFloat
 ///     square(SoftArithmetic(format: .bf16), 1.1)   // 1.2109375
 ///
 /// Binary formats conform through the integer soft-float path (`SoftArithmetic`) and
-/// through the hardware-then-round path (`FastArithmetic`); the 8-bit logarithmic format
-/// conforms with its own arithmetic. The trainer is written once against this protocol and
+/// through the hardware-then-round path (`FastArithmetic`); the 8-bit formats (`lns8`, the
+/// linear INT8) conform with their own arithmetic (`EightBitArithmetic`). The trainer is written once against this protocol and
 /// specialised per conforming type, so no call is dispatched dynamically per scalar.
 ///
 /// A conforming type supplies the scalar operations; the bulk kernel
@@ -50,6 +50,9 @@ public protocol ScalarArithmetic: Sendable {
     func isNaN(_ x: Scalar) -> Bool
     func isInfinite(_ x: Scalar) -> Bool
     func isZero(_ x: Scalar) -> Bool
+    /// Whether `x` is where the format saturates (its largest magnitude) in a format that
+    /// saturates instead of overflowing to infinity; false for binary formats.
+    func isSaturated(_ x: Scalar) -> Bool
 
     /// `acc[i] ← acc[i] + s × x[i]` for `i` in `0..<count`: the product rounded, then the
     /// sum rounded, lane by lane; returns how many products underflowed to zero (a zero
@@ -107,6 +110,10 @@ extension ScalarArithmetic {
                                                   _ env: inout FloatEnvironment) -> Scalar {
         fromDouble(source.toDouble(x), &env)
     }
+
+    /// Binary formats overflow to infinity: nothing is saturated.
+    @inlinable
+    public func isSaturated(_ x: Scalar) -> Bool { false }
 
     /// Neither infinite nor NaN.
     @inlinable

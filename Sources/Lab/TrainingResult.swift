@@ -76,7 +76,8 @@ public struct TrainingResult: Sendable {
     public var json: JSONValue {
         func events(_ e: NumericalEvents) -> JSONValue {
             .object([("overflows", .int(e.overflows)), ("underflows_to_zero", .int(e.underflowsToZero)),
-                     ("nans", .int(e.nans)), ("swallowed_updates", .int(e.swallowedUpdates))])
+                     ("nans", .int(e.nans)), ("swallowed_updates", .int(e.swallowedUpdates)),
+                     ("saturations", .int(e.saturations))])
         }
         let records: [JSONValue] = epochs.map { r in
             .object([

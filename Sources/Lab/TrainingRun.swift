@@ -30,18 +30,59 @@ public struct TrainingSetupError: Error, Equatable, CustomStringConvertible {
 /// soft-float path. Accumulation and master-weight formats get the narrowest hardware type
 /// that is exact for both, or the soft path.
 public enum TrainingRun {
-    /// Trains in the format named `formatName` (`fp32`, `bf16`, `e5m7`, ...).
+    /// Trains in the format named `formatName`: a binary format (`fp32`, `bf16`, `e5m7`, ...)
+    /// or an 8-bit format with its own arithmetic (`lns8`, `lns8-f3`, `int8`, `int8s-s4`, ...).
+    ///
+    /// Edge cases: an unknown name throws `TrainingSetupError` listing the names accepted;
+    /// `--arithmetic fast` is an error for the 8-bit formats (they have one path).
     public static func train(formatName: String, path: ArithmeticPath, configuration: TrainingConfiguration,
                              policy: TrainingPolicy, data: TrainingData,
                              observer: TrainingObserver = TrainingObserver()) throws -> TrainingResult {
-        let format: FloatFormat
-        do {
-            format = try FloatFormat(name: formatName)
-        } catch {
-            throw TrainingSetupError("\(error)")
+        switch try trainingFormat(named: formatName) {
+        case let .binary(format):
+            return try train(format: format, path: path, configuration: configuration, policy: policy,
+                             data: data, observer: observer)
+        case let .eightBit(format):
+            return try train(eightBit: format, path: path, configuration: configuration, policy: policy,
+                             data: data, observer: observer)
         }
-        return try train(format: format, path: path, configuration: configuration, policy: policy,
-                         data: data, observer: observer)
+    }
+
+    /// A format the trainer can compute in.
+    public enum TrainingFormat {
+        case binary(FloatFormat)
+        case eightBit(any EightBitFormat)
+    }
+
+    /// The format a name stands for, binary or 8-bit.
+    ///
+    ///     try TrainingRun.trainingFormat(named: "lns8")   // .eightBit(LogFormat.lns8)
+    ///
+    /// Edge cases: throws `TrainingSetupError` with one line naming every kind of name.
+    public static func trainingFormat(named name: String) throws -> TrainingFormat {
+        if let format = EightBitFormats.named(name) { return .eightBit(format) }
+        do {
+            return .binary(try FloatFormat(name: name))
+        } catch let error as FormatNameError {
+            if EightBitFormats.looksLikeEightBit(name) {
+                throw TrainingSetupError("unknown format '\(name)' (expected \(EightBitFormats.namesHelp))")
+            }
+            throw TrainingSetupError("\(error.description.dropLast()), or \(EightBitFormats.namesHelp))")
+        }
+    }
+
+    /// Trains in an 8-bit format through `EightBitArithmetic`, specialised for its type.
+    static func train(eightBit format: any EightBitFormat, path: ArithmeticPath,
+                      configuration: TrainingConfiguration, policy: TrainingPolicy, data: TrainingData,
+                      observer: TrainingObserver) throws -> TrainingResult {
+        if path == .fast {
+            throw TrainingSetupError("no fast path for \(format.name): use --arithmetic soft or automatic")
+        }
+        func run<F: EightBitFormat>(_ format: F) throws -> TrainingResult {
+            try train(work: EightBitArithmetic(format: format), workPath: "8-bit arithmetic on \(format.name) codes",
+                      path: path, configuration: configuration, policy: policy, data: data, observer: observer)
+        }
+        return try run(format)
     }
 
     /// Trains in a binary format.

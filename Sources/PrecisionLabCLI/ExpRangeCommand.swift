@@ -28,9 +28,10 @@ public struct ExpRangeCommand: Command {
 
         options:
           --formats LIST    comma-separated formats, by default
-                            fp64,fp32,tf32,bf16,fp16,fp8-e5m2,fp8-e4m3; any eXmY
-                            works too (X exponent bits 2...11, Y fraction bits
-                            1...52, suffix fn for no infinities)
+                            fp64,fp32,tf32,bf16,fp16,fp8-e5m2,fp8-e4m3,int8,lns8;
+                            any eXmY works too (X exponent bits 2...11, Y fraction
+                            bits 1...52, suffix fn for no infinities), and lns8-fN
+                            (N = 0...6), int8s, int8-sN (scale 2^-N)
           --rounding MODE   nearestEven (default), nearestAway, towardZero, up, down,
                             stochastic; TestFloat's near_even, minMag, ... work too
           --no-subnormals   flush subnormal results (and arguments) to zero

@@ -22,7 +22,8 @@ public struct TrainCommand: Command {
         accuracy. The same seed gives the same bits, whatever the number of threads.
 
         options:
-          --format F             fp64, fp32, tf32, bf16, fp16, fp8-e5m2, fp8-e4m3 or eXmY (default fp32)
+          --format F             fp64, fp32, tf32, bf16, fp16, fp8-e5m2, fp8-e4m3 or eXmY (default fp32);
+                                 lns8, lns8-fN (8-bit logarithmic), int8, int8s, int8-sN (linear INT8)
           --epochs N             epochs (default 10)
           --lr X                 learning rate (default 0.1)
           --batch N              minibatch size (default 256)
@@ -74,7 +75,9 @@ public struct TrainCommand: Command {
         }
         if let name = try arguments.option("--format") {
             formatName = name
-            do { _ = try FloatFormat(name: name) } catch { throw UsageError("\(error)") }
+            do { _ = try TrainingRun.trainingFormat(named: name) } catch let error as TrainingSetupError {
+                throw UsageError(error.message)
+            }
         }
         if let n = try arguments.option("--epochs", as: "a number of epochs (0 or more)", { Int($0).flatMap { $0 >= 0 ? $0 : nil } }) {
             configuration.epochs = n
@@ -151,7 +154,7 @@ public struct TrainCommand: Command {
         io.out("\(data.train.count) training images, \(validationText), \(data.test?.count ?? 0) test images; "
                + "\(configuration.epochs) epochs, batch \(configuration.batchSize), lr \(configuration.learningRate), "
                + "seed \(configuration.seed), \(configuration.threads) thread\(configuration.threads == 1 ? "" : "s")")
-        let table = EpochTable()
+        let table = EpochTable(showsSaturations: EightBitFormats.named(formatName) != nil)
         var headerPrinted = false
         let observer = TrainingObserver(
             step: { epoch, done, total in
@@ -221,9 +224,15 @@ public struct TrainCommand: Command {
     }
 }
 
-/// The per-epoch table of `train`.
+/// The per-epoch table of `train`; formats that saturate (`lns8`, INT8) get a column of
+/// saturations.
 struct EpochTable {
-    let header = "epoch  train loss  train acc  valid loss  valid acc    time  overflows  underflows   NaNs  swallowed"
+    var showsSaturations = false
+
+    var header: String {
+        "epoch  train loss  train acc  valid loss  valid acc    time  overflows  underflows   NaNs  swallowed"
+            + (showsSaturations ? "  saturated" : "")
+    }
 
     func row(_ r: EpochRecord) -> String {
         func pad(_ s: String, _ width: Int) -> String { String(repeating: " ", count: max(0, width - s.count)) + s }
@@ -232,6 +241,7 @@ struct EpochTable {
             + pad(String(format: "%.1fs", r.seconds), 8) + pad(String(r.events.overflows), 11)
             + pad(String(r.events.underflowsToZero), 12) + pad(String(r.events.nans), 7)
             + pad(String(r.events.swallowedUpdates), 11)
+            + (showsSaturations ? pad(String(r.events.saturations), 11) : "")
     }
 
     static func number(_ x: Double?) -> String {

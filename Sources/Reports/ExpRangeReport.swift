@@ -14,10 +14,8 @@ public struct ExpRangeReport: LabReport {
 
     public init() {}
 
-    /// The formats of the table: the binary ones, then INT8 and lns8 where the engine has them.
-    static var formatNames: [String] {
-        ExpRange.defaultFormatNames + ["int8", "lns8"].filter { (try? ExpRange.subject(named: $0)) != nil }
-    }
+    /// The formats of the table: the binary ones, then INT8 and lns8.
+    static var formatNames: [String] { ExpRange.defaultFormatNames }
 
     /// Formats whose thresholds are shown under every rounding mode.
     static let modeFormats = ["fp32", "bf16", "fp16", "fp8-e4m3"]

@@ -75,7 +75,7 @@ public final class ReportContext: @unchecked Sendable {
     }
 
     /// Whether training supports the format `name`.
-    public func canTrain(format name: String) -> Bool { (try? FloatFormat(name: name)) != nil }
+    public func canTrain(format name: String) -> Bool { (try? TrainingRun.trainingFormat(named: name)) != nil }
 
     /// The results of `specs`, in order: runs done before are reused, the others run
     /// side by side.

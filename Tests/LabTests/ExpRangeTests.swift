@@ -9,7 +9,7 @@ private let ln2Digits = "0.69314718055994530941723212145817656807550013436025525
 /// A real number as a signed 128-bit integer in units of 2^-110: enough for the
 /// thresholds (|x| < 2^10) to about 30 significant digits, computed independently of
 /// the library.
-private struct Fixed110: Comparable {
+struct Fixed110: Comparable {
     static let shift = 110
     var units: Int128
 
