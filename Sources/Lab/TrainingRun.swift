@@ -82,6 +82,10 @@ public enum TrainingRun {
             try train(work: EightBitArithmetic(format: format), workPath: "8-bit arithmetic on \(format.name) codes",
                       path: path, configuration: configuration, policy: policy, data: data, observer: observer)
         }
+        // Concrete types, so that the trainer is specialised for each (an opened existential
+        // would run it unspecialised, several times slower).
+        if let lns = format as? LogFormat { return try run(lns) }
+        if let int8 = format as? LinearInt8Format { return try run(int8) }
         return try run(format)
     }
 
