@@ -14,9 +14,8 @@
 /// - `swallowedUpdates`: weight updates `w − lr·g` with `lr·g ≠ 0` that leave `w`
 ///   unchanged, because `lr·g` is below half an ulp of `w`;
 /// - `saturations`: in a format without infinities that saturates (`lns8`, INT8), results
-///   at the largest magnitude although their operands are not (the trainer's checks of
-///   logits and gradients count only infinities, so saturations inside a dot product
-///   show up where the saturated value is next used).
+///   at the largest magnitude although their operands are not, and logits and gradient
+///   sums at the largest magnitude (as infinite ones count as overflows).
 ///
 /// Edge cases: a NaN, infinity or saturated value that merely propagates is not counted
 /// again; an exact result equal to the largest magnitude counts as a saturation (values

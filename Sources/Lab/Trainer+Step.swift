@@ -72,6 +72,7 @@ extension Trainer.Run {
                         for j in 0..<c where !work.isFinite(z[j]) {
                             if work.isNaN(z[j]) { events.nans += 1 } else { events.overflows += 1 }
                         }
+                        for j in 0..<c where work.isSaturated(z[j]) { events.saturations += 1 }
                     }
                     if example == b + 1 { swap(&env, &env2) }
                     let before = env
@@ -187,6 +188,9 @@ extension Trainer.Run {
             if logitGradientsFinite {
                 for e in rows.lowerBound * c..<rows.upperBound * c where !work.isFinite(gradient[e]) {
                     if work.isNaN(gradient[e]) { events.nans += 1 } else { events.overflows += 1 }
+                }
+                for e in rows.lowerBound * c..<rows.upperBound * c where work.isSaturated(gradient[e]) {
+                    events.saturations += 1
                 }
             }
             // The update of those rows.

@@ -134,6 +134,21 @@ struct EightBitTrainingTests {
         }
     }
 
+    @Test("training counts saturated logits and gradients in a format of narrow range")
+    func trainingCountsSaturations() throws {
+        // lns8-f6 reaches only 2^(63/64) ≈ 1.98: logits of features near 3 saturate.
+        let wide = TrainingData(train: TrainerTests.blobs(count: 64, seed: 1, scale: 3), validation: nil, test: nil)
+        let result = try TrainingRun.train(formatName: "lns8-f6", path: .automatic,
+                                           configuration: TrainerTests.configuration(epochs: 1), policy: TrainingPolicy(),
+                                           data: wide)
+        #expect(result.epochs[0].events.saturations > 0)
+        #expect(result.epochs[0].events.overflows == 0)
+        let binary = try TrainingRun.train(formatName: "fp8-e4m3", path: .automatic,
+                                           configuration: TrainerTests.configuration(epochs: 1), policy: TrainingPolicy(),
+                                           data: wide)
+        #expect(binary.epochs[0].events.saturations == 0)
+    }
+
     @Test("the linear INT8 formats train through the same path")
     func linearInt8Runs() throws {
         let unsigned = try Self.run("int8", epochs: 2)
