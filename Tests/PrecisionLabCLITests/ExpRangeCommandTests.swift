@@ -49,7 +49,7 @@ struct ExpRangeCommandTests {
         return Array(all[start..<min(all.count, start + 3)])
     }
 
-    @Test("with no options: the seven formats, three events each, and the FP32 rule of thumb")
+    @Test("with no options: the seven binary formats, three events each, INT8 and lns8, and the FP32 rule of thumb")
     func defaultTable() {
         let (status, out, err) = Self.run([])
         #expect(status == .success)
@@ -60,6 +60,8 @@ struct ExpRangeCommandTests {
             let events = rows.compactMap { $0.split(separator: " ").first { ["overflow", "normal", "zero"].contains($0) } }
             #expect(events == ["overflow", "normal", "zero"], "\(name)")
         }
+        #expect(out.split(separator: "\n").contains { $0.hasPrefix("int8 ") && $0.contains("overflow") })
+        #expect(Self.lines(of: "lns8", out).count == 3)
         #expect(out.contains("Rule of thumb for FP32"))
         #expect(out.contains("exp(90) = inf (overflow)"))
         #expect(out.contains("exp(-90) = ") && out.contains("subnormal"))
@@ -85,6 +87,27 @@ struct ExpRangeCommandTests {
         #expect(Self.lines(of: "fp16", out).count == 3)
         #expect(Self.lines(of: "e6m9", out).count == 3)
         #expect(Self.lines(of: "fp32", out).isEmpty)
+    }
+
+    @Test("--formats int8,lns8-f3: the 8-bit rows, INT8 without a normal row")
+    func eightBitFormats() throws {
+        let (status, out, err) = Self.run(["--formats", "int8,lns8-f3"])
+        #expect(status == .success && err.isEmpty)
+        let all = out.split(separator: "\n")
+        let int8 = try #require(all.firstIndex { $0.hasPrefix("int8 ") })
+        #expect(all[int8].contains("overflow") && all[int8].contains("ln(255.5)"))
+        #expect(all[int8 + 1].contains("zero") && all[int8 + 1].contains("ln(0.5)"))
+        let lns = Self.lines(of: "lns8-f3", out)
+        #expect(lns.count == 3)
+        #expect(lns.map { $0.contains("(overflow)") || $0.contains("(underflow)") } == [true, true, true])
+        #expect(out.contains("overflow saturates to the largest value"))
+        let (jsonStatus, json, _) = Self.run(["--formats", "int8,lns8", "--format", "json", "--rounding", "down"])
+        #expect(jsonStatus == .success)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        let rows = try #require(object["rows"] as? [[String: Any]])
+        #expect(rows.compactMap { ($0["entries"] as? [Any])?.count } == [2, 3])
+        let (bad, badOut, badErr) = Self.run(["--formats", "lns8-f9"])
+        #expect(bad == .usage && badOut.isEmpty && badErr.hasPrefix("error: "))
     }
 
     @Test("--format json, csv and markdown")
