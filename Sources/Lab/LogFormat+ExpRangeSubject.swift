@@ -3,7 +3,7 @@ import SoftFloat
 /// `lns8` (any F) is a row of the exp-range table.
 ///
 ///     ExpRange.row(for: LogFormat.lns8, ExpRangeOptions())
-///     // overflow above ln(max · 2^(1/8)) = (63.5/4) ln 2 = 11.00373..., ...
+///     // overflow above ln(max · 2^(1/8)) = (63.5/4) ln 2 = 11.0037114913891317870, ...
 ///
 /// exp(x) = 2^(x / ln 2) is rounded in the log domain, to a multiple of 2^−F of its log2,
 /// so the thresholds are multiples of ln 2: with the largest value max = 2^(63/2^F), the
