@@ -48,17 +48,32 @@ public final class FeatureRows<Scalar>: @unchecked Sendable {
             for byte in bytes { histogram[Int(byte)] += 1 }
             for b in 1...255 where arithmetic.isZero(table[b]) { events.underflowsToZero += histogram[b] }
             let nonzero = (0...255).reduce(0) { $0 + (keep[$1] ? histogram[$1] : 0) }
-            indices.reserveCapacity(nonzero)
-            values.reserveCapacity(nonzero)
-            for i in 0..<dataset.count {
-                for k in 0..<d {
-                    let byte = Int(bytes[i * d + k])
-                    if keep[byte] {
-                        indices.append(Int32(k))
-                        values.append(table[byte])
+            // Written through pointers into arrays of the exact size: this runs over every
+            // pixel of the data set once per run.
+            var written = 0
+            indices = [Int32](unsafeUninitializedCapacity: nonzero) { indexBuffer, indexCount in
+                values = [Scalar](unsafeUninitializedCapacity: nonzero) { valueBuffer, valueCount in
+                    bytes.withUnsafeBufferPointer { pixels in
+                        keep.withUnsafeBufferPointer { keep in
+                            table.withUnsafeBufferPointer { table in
+                                for i in 0..<dataset.count {
+                                    let row = i &* d
+                                    for k in 0..<d {
+                                        let byte = Int(pixels[row &+ k])
+                                        if keep[byte] {
+                                            (indexBuffer.baseAddress! + written).initialize(to: Int32(k))
+                                            (valueBuffer.baseAddress! + written).initialize(to: table[byte])
+                                            written &+= 1
+                                        }
+                                    }
+                                    starts.append(written)
+                                }
+                            }
+                        }
                     }
+                    valueCount = written
                 }
-                starts.append(indices.count)
+                indexCount = written
             }
         case let .reals(reals):
             for i in 0..<dataset.count {

@@ -74,7 +74,7 @@ struct BenchCommandTests {
 
     @Test(arguments: [
         (["bench"], "bench needs a part"),
-        (["bench", "round", "--formats", "fp64"], "fp64"),
+        (["bench", "round", "--formats", "fp99"], "fp99"),
         (["bench", "round", "--configs", "fp32"], "--configs belongs to 'bench train'"),
         (["bench", "train", "--configs", "fp32,bf17"], "unknown configuration 'bf17'"),
         (["bench", "train", "--epochs", "0"], "--epochs"),
