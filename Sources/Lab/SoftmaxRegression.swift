@@ -127,10 +127,10 @@ public struct SoftmaxRegression: Sendable, Equatable {
         for b in 0..<count {
             let i = batch[b]
             let end = rows.starts[i + 1]
-            var n = rows.lowerBound(range.lowerBound, rows.starts[i], end)
+            var n = rows.lowerBound(range.lowerBound, example: i)
             let d = dz + b &* c
             if skippingZeros && dzIsFinite[b] {
-                let last = rows.lowerBound(range.upperBound, n, end)
+                let last = rows.lowerBound(range.upperBound, example: i)
                 let run = SparseRun(values: values + n, indices: indices + n, count: last - n)
                 underflows &+= a.multiplyAccumulateIntoRows(run, d, into: g, stride: c, count: c, envs: envs)
             } else {
