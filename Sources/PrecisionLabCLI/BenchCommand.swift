@@ -30,7 +30,8 @@ public struct BenchCommand: Command {
           ops    operations per second of the soft path (the integer implementation of
                  every format) for add, mul, div, sqrt and mulAdd, single-threaded,
                  rounding to nearest-even, next to the same loop in hardware Float (or
-                 Double, for formats Float cannot hold) and the ratio
+                 Double, for formats Float cannot hold) and the ratio; lns8: mul, add
+                 (table and Mitchell) and conversion beside Float
           round  elements per second rounding arrays of Float and Double to each format
                  (nearest-even, toward zero, stochastic), on one core and on all cores,
                  next to a plain copy and the hardware's Float16 conversion
@@ -41,8 +42,8 @@ public struct BenchCommand: Command {
         options:
           --seconds S       time of each measurement (default 0.3; round: 0.1)
           --formats LIST    comma-separated formats (ops default fp16,bf16,tf32,fp32,
-                            fp64; round default bf16,fp16,tf32,fp8-e5m2,fp8-e4m3,fp32;
-                            train: keep the configurations in these formats)
+                            fp64,lns8; round default bf16,fp16,tf32,fp8-e5m2,fp8-e4m3,
+                            fp32; train: keep the configurations in these formats)
           --threads N       threads of the all-cores figures (default: all cores)
           --elements N      round: length of each thread's arrays (default 16384)
           --epochs N        train: epochs per configuration (default 2)
@@ -78,7 +79,7 @@ public struct BenchCommand: Command {
         get throws {
             guard let formatNames else { return part == "round" ? Self.defaultRoundingFormats : Self.defaultFormats }
             var parsed: [FloatFormat] = []
-            for name in formatNames {
+            for name in formatNames where !(part == "ops" && name == "lns8") {
                 let format: FloatFormat
                 do { format = try FloatFormat(name: name) } catch { throw UsageError("\(error)") }
                 if !parsed.contains(format) { parsed.append(format) }
@@ -180,9 +181,44 @@ public struct BenchCommand: Command {
                 rows.append(Benchmark.measure(operation, format: format, seconds: seconds))
             }
         }
+        var logRows: [Benchmark.LogOperationRate] = []
+        if includesLogFormat {
+            for operation in Benchmark.LogOperation.allCases {
+                if io.isInteractive {
+                    io.progress(ProgressBar.line(label: "bench ops lns8 \(operation.rawValue)",
+                                                 done: rows.count, total: total))
+                }
+                logRows.append(Benchmark.measure(operation, seconds: seconds))
+            }
+        }
         if io.isInteractive { io.progress(ProgressBar.clear) }
         io.write(Self.table(rows, seconds: seconds))
-        return Self.json(rows, seconds: seconds)
+        if !logRows.isEmpty { io.write("\n" + Self.logTable(logRows)) }
+        var json = Self.json(rows, seconds: seconds)
+        if case var .object(fields) = json, !logRows.isEmpty {
+            fields.append(("lns8", .array(logRows.map { row in
+                .object([
+                    ("operation", .string(row.operation.rawValue)),
+                    ("mops", .number(row.soft / 1e6)),
+                    ("hardwareMops", .number(row.hardware / 1e6)),
+                    ("hardwareOverLns8", .number(row.hardwareOverSoft)),
+                ])
+            })))
+            json = .object(fields)
+        }
+        return json
+    }
+
+    /// Whether `bench ops` measures the 8-bit log format too: by default, or when
+    /// `--formats` names it.
+    var includesLogFormat: Bool { formatNames?.contains("lns8") ?? true }
+
+    /// The `lns8` table of `bench ops`.
+    static func logTable(_ rows: [Benchmark.LogOperationRate]) -> String {
+        "lns8 (8-bit log format, integer codes) beside hardware Float in the same loop\n\n"
+            + columns(["op", "lns8 Mop/s", "Float Mop/s", "hw/lns8"], rightAligned: [false, true, true, true],
+                      rows.map { [$0.operation.rawValue, figure($0.soft / 1e6), figure($0.hardware / 1e6),
+                                   figure($0.hardwareOverSoft)] })
     }
 
     /// The table `bench ops` prints: a two-line title, a header, one row per operation and

@@ -141,4 +141,18 @@ struct BenchCommandTests {
         #expect(err.hasPrefix("error: ") && err.contains("/nonexistent-folder"))
         #expect(err.dropLast().split(separator: "\n").count == 1)
     }
+
+    @Test func opsMeasuresTheLogFormatWhenNamed() throws {
+        let (status, out, err) = Self.run(["bench", "ops", "--seconds", "0.001", "--formats", "bf16,lns8"])
+        #expect(status == .success)
+        #expect(err.isEmpty)
+        let lines = out.split(separator: "\n")
+        let headerIndex = try #require(lines.firstIndex { $0.hasPrefix("op ") && $0.contains("lns8 Mop/s") })
+        #expect(Self.cells(lines[headerIndex]) == ["op", "lns8 Mop/s", "Float Mop/s", "hw/lns8"])
+        let rows = lines[(headerIndex + 1)...].map(Self.cells)
+        #expect(rows.map { $0.first } == ["mul", "add (table)", "add (Mitchell)", "convert from Double"])
+        for row in rows { #expect(row.dropFirst().allSatisfy { (Double($0) ?? 0) > 0 }, "\(row)") }
+        // bf16's table is there too, without an lns8 row.
+        #expect(lines.filter { Self.cells($0).count == 6 && Self.cells($0)[1] == "bf16" }.count == 5)
+    }
 }
