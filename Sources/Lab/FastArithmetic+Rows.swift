@@ -28,41 +28,30 @@ extension FastArithmetic {
     /// vector hold ones (weights and sums), which keep them in the normal range so that
     /// they never send the rounding to its slow path; they are never stored.
     @inlinable @inline(__always)
-    func rows<R: LaneRounding>(_ a: SparseRun<Wide>, _ b: SparseRun<Wide>, _ weights: UnsafePointer<Wide>, _ stride: Int,
-              _ count: Int, _ accA: UnsafeMutablePointer<Wide>, _ accB: UnsafeMutablePointer<Wide>,
-              _: R.Type) -> Int {
+    func rows<R: LaneRounding>(_ a: SparseRun<Wide>, _ b: SparseRun<Wide>, _ weights: UnsafePointer<Wide>,
+                               _ stride: Int, _ count: Int, _ accA: UnsafeMutablePointer<Wide>,
+                               _ accB: UnsafeMutablePointer<Wide>, _: R.Type) -> Int {
         typealias Lanes = FormatRounder<Wide>.Lanes
         let rounder = rounder
-        @inline(__always) func round(_ x: Lanes) -> Lanes { R.round(x, rounder) }
         typealias BitLanes = FormatRounder<Wide>.BitLanes
         let tail = count &- 8
-        @inline(__always) func load(_ p: UnsafePointer<Wide>) -> Lanes {
-            UnsafeRawPointer(p).loadUnaligned(as: Lanes.self)
-        }
-        @inline(__always) func loadTail(_ p: UnsafePointer<Wide>) -> Lanes {
-            if tail == 4 { return load(p) }
-            var v = Lanes(repeating: 1)
-            v[0] = p[0]
-            if tail > 1 { v[1] = p[1] }
-            if tail > 2 { v[2] = p[2] }
-            return v
-        }
-        var a0 = load(accA), a1 = load(accA + 4), a2 = loadTail(accA + 8)
-        var b0 = load(accB), b1 = load(accB + 4), b2 = loadTail(accB + 8)
+        var a0 = Self.lanes(at: accA), a1 = Self.lanes(at: accA + 4), a2 = Self.lanes(at: accA + 8, count: tail)
+        var b0 = Self.lanes(at: accB), b1 = Self.lanes(at: accB + 4), b2 = Self.lanes(at: accB + 8, count: tail)
         var underflows = BitLanes()
         @inline(__always) func step(_ s: Wide, _ k: Int32, _ x0: inout Lanes, _ x1: inout Lanes, _ x2: inout Lanes) {
             let w = weights + Int(k) &* stride
             let factor = Lanes(repeating: s)
-            let w0 = load(w), w1 = load(w + 4), w2 = loadTail(w + 8)
-            let p0 = round(factor * w0), p1 = round(factor * w1), p2 = round(factor * w2)
+            let w0 = Self.lanes(at: w), w1 = Self.lanes(at: w + 4), w2 = Self.lanes(at: w + 8, count: tail)
+            let p0 = R.round(factor * w0, rounder), p1 = R.round(factor * w1, rounder)
+            let p2 = R.round(factor * w2, rounder)
             if s != 0 {
                 underflows &-= rounder.zeroMask(p0) & ~rounder.zeroMask(w0)
                 underflows &-= rounder.zeroMask(p1) & ~rounder.zeroMask(w1)
                 underflows &-= rounder.zeroMask(p2) & ~rounder.zeroMask(w2)
             }
-            x0 = round(x0 + p0)
-            x1 = round(x1 + p1)
-            x2 = round(x2 + p2)
+            x0 = R.round(x0 + p0, rounder)
+            x1 = R.round(x1 + p1, rounder)
+            x2 = R.round(x2 + p2, rounder)
         }
         var n = 0, m = 0
         while n < a.count && m < b.count {
@@ -122,39 +111,49 @@ extension FastArithmetic {
                                    _ acc: UnsafeMutablePointer<Wide>, _ stride: Int, _ count: Int, _: R.Type) -> Int {
         typealias Lanes = FormatRounder<Wide>.Lanes
         let rounder = rounder
-        @inline(__always) func round(_ x: Lanes) -> Lanes { R.round(x, rounder) }
         typealias BitLanes = FormatRounder<Wide>.BitLanes
         let tail = count &- 8
-        @inline(__always) func load(_ p: UnsafePointer<Wide>) -> Lanes {
-            UnsafeRawPointer(p).loadUnaligned(as: Lanes.self)
-        }
-        @inline(__always) func loadTail(_ p: UnsafePointer<Wide>) -> Lanes {
-            if tail == 4 { return load(p) }
-            var v = Lanes(repeating: 1)
-            v[0] = p[0]
-            if tail > 1 { v[1] = p[1] }
-            if tail > 2 { v[2] = p[2] }
-            return v
-        }
-        let x0 = load(x), x1 = load(x + 4), x2 = loadTail(x + 8)
+        let x0 = Self.lanes(at: x), x1 = Self.lanes(at: x + 4), x2 = Self.lanes(at: x + 8, count: tail)
         let live0 = ~rounder.zeroMask(x0), live1 = ~rounder.zeroMask(x1), live2 = ~rounder.zeroMask(x2)
         var underflows = BitLanes()
         for n in 0..<run.count {
             let s = run.values[n]
             let row = acc + Int(run.indices[n]) &* stride
             let factor = Lanes(repeating: s)
-            let p0 = round(factor * x0), p1 = round(factor * x1), p2 = round(factor * x2)
+            let p0 = R.round(factor * x0, rounder), p1 = R.round(factor * x1, rounder)
+            let p2 = R.round(factor * x2, rounder)
             if s != 0 {
                 underflows &-= rounder.zeroMask(p0) & live0
                 underflows &-= rounder.zeroMask(p1) & live1
                 underflows &-= rounder.zeroMask(p2) & live2
             }
-            let s0 = round(load(row) + p0), s1 = round(load(row + 4) + p1), s2 = round(loadTail(row + 8) + p2)
+            let s0 = R.round(Self.lanes(at: row) + p0, rounder)
+            let s1 = R.round(Self.lanes(at: row + 4) + p1, rounder)
+            let s2 = R.round(Self.lanes(at: row + 8, count: tail) + p2, rounder)
             UnsafeMutableRawPointer(row).storeBytes(of: s0, as: Lanes.self)
             UnsafeMutableRawPointer(row + 4).storeBytes(of: s1, as: Lanes.self)
             for i in 0..<tail { row[8 + i] = s2[i] }
         }
         return Int(underflows.wrappedSum())
+    }
+}
+
+extension FastArithmetic {
+    /// Four values loaded from `p`.
+    @inlinable @inline(__always)
+    static func lanes(at p: UnsafePointer<Wide>) -> FormatRounder<Wide>.Lanes {
+        UnsafeRawPointer(p).loadUnaligned(as: FormatRounder<Wide>.Lanes.self)
+    }
+
+    /// `count` (1 to 4) values loaded from `p`, the other lanes set to one.
+    @inlinable @inline(__always)
+    static func lanes(at p: UnsafePointer<Wide>, count: Int) -> FormatRounder<Wide>.Lanes {
+        if count == 4 { return lanes(at: p) }
+        var v = FormatRounder<Wide>.Lanes(repeating: 1)
+        v[0] = p[0]
+        if count > 1 { v[1] = p[1] }
+        if count > 2 { v[2] = p[2] }
+        return v
     }
 }
 
