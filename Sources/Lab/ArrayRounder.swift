@@ -48,21 +48,22 @@ public struct ArrayRounder<Wide: HardwareFloat>: Sendable {
                       _ env: inout FloatEnvironment) {
         guard let from = source.baseAddress, let to = target.baseAddress else { return }
         let n = min(source.count, target.count)
+        if rounder.isIdentity {
+            // The hardware's own format: every mode leaves every value as it is.
+            if UnsafePointer(to) != from { to.update(from: from, count: n) }
+            return
+        }
         switch rounding {
         case .stochastic:
             stochastic(from, to, n, &env)
         case .towardZero:
-            if rounder.isIdentity {
-                lanes(from, to, n) { $0 }
-            } else if rounder.checksRange {
+            if rounder.checksRange {
                 lanes(from, to, n) { rounder.truncateLanes($0, checkingRange: true) }
             } else {
                 lanes(from, to, n) { rounder.truncateLanes($0, checkingRange: false) }
             }
         default:
-            if rounder.isIdentity {
-                lanes(from, to, n) { $0 }
-            } else if rounder.checksRange {
+            if rounder.checksRange {
                 lanes(from, to, n) { rounder.roundLanes($0, checkingRange: true) }
             } else {
                 lanes(from, to, n) { rounder.roundLanes($0, checkingRange: false) }

@@ -41,7 +41,7 @@ extension BenchCommand {
         func reference(_ source: String, copy: Bool) -> Benchmark.RoundingRate? {
             references.first { $0.source == source && ($0.name == "copy") == copy }
         }
-        let header = ["from", "to", "rounding", "1 core", "\(threads) cores", "/copy", "/hw cvt"]
+        let header = ["from", "to", "rounding", "1 core", "\(threads) cores", "/copy", "/cvt"]
         let cells = (references + rows).map { row -> [String] in
             let copy = reference(row.source, copy: true)?.oneCore ?? .nan
             let conversion = reference(row.source, copy: false)?.oneCore ?? .nan
@@ -51,8 +51,8 @@ extension BenchCommand {
         }
         var text = "bench round: G elements/s, arrays of \(elements) per thread, best of 3 runs of "
             + "\(seconds) s\n"
-        text += "references: a plain copy, and the hardware conversion Float(Float16(x)) or "
-            + "Double(Float(x))\n\n"
+        text += "references: a plain copy, and the conversion the compiler emits, Float(Float16(x))\n"
+            + "(a runtime call where the build does not enable F16C) or Double(Float(x))\n\n"
         text += columns(header, rightAligned: [false, false, false, true, true, true, true], cells)
         return text
     }

@@ -118,7 +118,7 @@ struct BenchCommandTests {
         #expect(err.isEmpty)
         let lines = out.split(separator: "\n")
         let headerIndex = try #require(lines.firstIndex { $0.hasPrefix("from ") })
-        #expect(Self.cells(lines[headerIndex]) == ["from", "to", "rounding", "1 core", "2 cores", "/copy", "/hw cvt"])
+        #expect(Self.cells(lines[headerIndex]) == ["from", "to", "rounding", "1 core", "2 cores", "/copy", "/cvt"])
         let rows = lines[(headerIndex + 1)...].map(Self.cells)
         #expect(rows.map { $0[1] }.prefix(4) == ["copy", "Float(Float16(x))", "copy", "Double(Float(x))"])
         var expected: [[String]] = []
