@@ -10,8 +10,8 @@ extension FormatRounder {
 
     /// Four values rounded to the format toward zero (truncated).
     ///
-    ///     FormatRounder<Float>(format: .bf16)!.truncate(SIMD4(1.00390625, -1.0078125, 3e38, 0))
-    ///     // (1.0, -1.0, 3.0e38 truncated to 2.9912e38 ... , 0)
+    ///     FormatRounder<Float>(format: .bf16)!.truncate(SIMD4(1.00390625, -1.01171875, 3, 0))
+    ///     // (1.0, -1.0078125, 3.0, 0.0): the dropped bits are cleared, whatever they were
     ///
     /// Edge cases: finite values beyond the largest finite value give the largest finite
     /// value with their sign; ±∞ stays ±∞ (NaN in formats without infinity); NaN stays a
