@@ -27,6 +27,14 @@ public final class FeatureRows<Scalar>: @unchecked Sendable {
         self.values = WorkBuffer(values)
     }
 
+    init(count: Int, dimension: Int, starts: WorkBuffer<Int>, indices: WorkBuffer<Int32>, values: WorkBuffer<Scalar>) {
+        self.count = count
+        self.dimension = dimension
+        self.starts = starts
+        self.indices = indices
+        self.values = values
+    }
+
     /// The data set's features, rounded to `arithmetic`'s format.
     public convenience init<A: ScalarArithmetic>(_ dataset: Dataset, in arithmetic: A,
                                                 events: inout NumericalEvents) where A.Scalar == Scalar {
@@ -48,18 +56,36 @@ public final class FeatureRows<Scalar>: @unchecked Sendable {
             for byte in bytes { histogram[Int(byte)] += 1 }
             for b in 1...255 where arithmetic.isZero(table[b]) { events.underflowsToZero += histogram[b] }
             let nonzero = (0...255).reduce(0) { $0 + (keep[$1] ? histogram[$1] : 0) }
-            indices.reserveCapacity(nonzero)
-            values.reserveCapacity(nonzero)
-            for i in 0..<dataset.count {
-                for k in 0..<d {
-                    let byte = Int(bytes[i * d + k])
-                    if keep[byte] {
-                        indices.append(Int32(k))
-                        values.append(table[byte])
+            // Written in place into buffers of the exact size: this runs over every pixel
+            // of the data set once per run.
+            let n = dataset.count
+            let rowStarts = WorkBuffer(repeating: 0, count: n + 1)
+            var valueBuffer: WorkBuffer<Scalar>?
+            let indexBuffer = WorkBuffer<Int32>(count: nonzero) { indexPointer in
+                valueBuffer = WorkBuffer<Scalar>(count: nonzero) { valuePointer in
+                    bytes.withUnsafeBufferPointer { pixels in
+                        keep.withUnsafeBufferPointer { keep in
+                            table.withUnsafeBufferPointer { table in
+                                var written = 0
+                                for i in 0..<n {
+                                    let row = i &* d
+                                    for k in 0..<d {
+                                        let byte = Int(pixels[row &+ k])
+                                        if keep[byte] {
+                                            (indexPointer + written).initialize(to: Int32(k))
+                                            (valuePointer + written).initialize(to: table[byte])
+                                            written &+= 1
+                                        }
+                                    }
+                                    rowStarts[i + 1] = written
+                                }
+                            }
+                        }
                     }
                 }
-                starts.append(indices.count)
             }
+            self.init(count: n, dimension: d, starts: rowStarts, indices: indexBuffer, values: valueBuffer!)
+            return
         case let .reals(reals):
             for i in 0..<dataset.count {
                 for k in 0..<d {
@@ -87,6 +113,50 @@ public final class FeatureRows<Scalar>: @unchecked Sendable {
         let values = (0..<n).map { target.convert(rows.values[$0], from: source, &env) }
         self.init(count: rows.count, dimension: rows.dimension, starts: rows.starts.array,
                   indices: rows.indices.array, values: values)
+    }
+
+    /// For each example, where its features reach each of a fixed set of feature bounds
+    /// (see `indexBounds`): `boundPositions[i * boundCount + slot]`.
+    public private(set) var boundPositions: WorkBuffer<Int>?
+    /// For each feature index `k` in `0...dimension`, its slot among the indexed bounds, or −1.
+    public private(set) var boundSlots: WorkBuffer<Int>?
+    public private(set) var boundCount = 0
+
+    /// Records, for every example, the first position whose feature index is at least each
+    /// of `bounds`, so that `lowerBound(_:example:)` finds them without a search.
+    ///
+    ///     rows.indexBounds([0, 49, 98, 784])
+    ///     rows.lowerBound(49, example: 7)    // looked up
+    ///
+    /// Edge cases: call it before the rows are shared between threads; bounds outside
+    /// `0...dimension` are ignored.
+    public func indexBounds(_ bounds: [Int]) {
+        let kept = Array(Set(bounds.filter { $0 >= 0 && $0 <= dimension })).sorted()
+        let slots = WorkBuffer(repeating: -1, count: dimension + 1)
+        for (slot, k) in kept.enumerated() { slots[k] = slot }
+        let positions = WorkBuffer(repeating: 0, count: count * kept.count)
+        for i in 0..<count {
+            var n = starts[i]
+            let end = starts[i + 1]
+            for (slot, k) in kept.enumerated() {
+                while n < end && Int(indices[n]) < k { n += 1 }
+                positions[i * kept.count + slot] = n
+            }
+        }
+        boundCount = kept.count
+        boundSlots = slots
+        boundPositions = positions
+    }
+
+    /// The first position among example `i`'s features whose feature index is at least `k`:
+    /// looked up when `k` is an indexed bound, else a binary search.
+    @inlinable
+    public func lowerBound(_ k: Int, example i: Int) -> Int {
+        if let boundSlots, let boundPositions, k >= 0 && k <= dimension {
+            let slot = boundSlots[k]
+            if slot >= 0 { return boundPositions[i &* boundCount &+ slot] }
+        }
+        return lowerBound(k, starts[i], starts[i + 1])
     }
 
     /// The first position in `start..<end` whose feature index is at least `k`.

@@ -74,6 +74,48 @@ public protocol ScalarArithmetic: Sendable {
                             into acc: UnsafeMutablePointer<Scalar>, count: Int,
                             _ env: inout FloatEnvironment) -> Int
 
+    /// Two sparse dot products at once, their operations interleaved: for `n` in order,
+    /// `accA[0..<count] ← accA + a.values[n] × weights[a.indices[n] × stride ..< + count]`
+    /// lane by lane (product rounded, then sum rounded) in `envA`, and the same for `b`
+    /// into `accB` in `envB`; returns how many products underflowed to zero.
+    ///
+    ///     let n = arithmetic.multiplyAccumulateRows(a, b, weights: w, stride: 10, count: 10,
+    ///                                               into: za, zb, &envA, &envB)
+    ///
+    /// The default is a chain of `multiplyAccumulate` calls, alternating between the two
+    /// runs while both last. A replacement must give the same bits, the same count and the
+    /// same order of random draws within each environment.
+    ///
+    /// - Parameters:
+    ///   - a: the first run of features (nonzero values and their ascending indices).
+    ///   - b: the second run.
+    ///   - weights: rows of `stride` values; row `k` is used for feature `k`.
+    func multiplyAccumulateRows(_ a: SparseRun<Scalar>, _ b: SparseRun<Scalar>,
+                                weights: UnsafePointer<Scalar>, stride: Int, count: Int,
+                                into accA: UnsafeMutablePointer<Scalar>, _ accB: UnsafeMutablePointer<Scalar>,
+                                _ envA: inout FloatEnvironment, _ envB: inout FloatEnvironment) -> Int
+
+    /// One vector added, scaled, into many rows: for `n` in order,
+    /// `acc[k × stride ..< + count] ← acc + run.values[n] × x[0..<count]` lane by lane, with
+    /// `k = run.indices[n]` and the environment `envs[k]`; returns how many products
+    /// underflowed to zero.
+    ///
+    ///     let n = arithmetic.multiplyAccumulateIntoRows(run, dz, into: gradient, stride: 10,
+    ///                                                   count: 10, envs: envs)
+    ///
+    /// The weight gradient of a batch is this kernel once per example. The default is a
+    /// chain of `multiplyAccumulate` calls; a replacement must give the same bits, the same
+    /// count and the same order of random draws within each environment.
+    ///
+    /// - Parameters:
+    ///   - run: the features (nonzero values and their ascending indices).
+    ///   - x: `count` factors shared by every row.
+    ///   - acc: rows of `stride` accumulators; row `k` is updated for feature `k`.
+    ///   - envs: one environment per row, indexed by `k`.
+    func multiplyAccumulateIntoRows(_ run: SparseRun<Scalar>, _ x: UnsafePointer<Scalar>,
+                                    into acc: UnsafeMutablePointer<Scalar>, stride: Int, count: Int,
+                                    envs: UnsafeMutablePointer<FloatEnvironment>) -> Int
+
     /// `x`, a value of another arithmetic, rounded to this format.
     ///
     /// The default rounds `source.toDouble(x)`, which is a single correct rounding when
@@ -101,6 +143,65 @@ extension ScalarArithmetic {
             let product = multiply(s, x[i], &env)
             if isZero(product) && !sIsZero && !isZero(x[i]) { underflows += 1 }
             acc[i] = add(acc[i], product, &env)
+        }
+        return underflows
+    }
+
+    @inlinable
+    public func multiplyAccumulateRows(_ a: SparseRun<Scalar>, _ b: SparseRun<Scalar>,
+                                       weights: UnsafePointer<Scalar>, stride: Int, count: Int,
+                                       into accA: UnsafeMutablePointer<Scalar>, _ accB: UnsafeMutablePointer<Scalar>,
+                                       _ envA: inout FloatEnvironment, _ envB: inout FloatEnvironment) -> Int {
+        scalarMultiplyAccumulateRows(a, b, weights: weights, stride: stride, count: count, into: accA, accB,
+                                     &envA, &envB)
+    }
+
+    /// The reference behind `multiplyAccumulateRows`: `multiplyAccumulate` per feature.
+    @inlinable
+    public func scalarMultiplyAccumulateRows(_ a: SparseRun<Scalar>, _ b: SparseRun<Scalar>,
+                                             weights: UnsafePointer<Scalar>, stride: Int, count: Int,
+                                             into accA: UnsafeMutablePointer<Scalar>,
+                                             _ accB: UnsafeMutablePointer<Scalar>,
+                                             _ envA: inout FloatEnvironment, _ envB: inout FloatEnvironment) -> Int {
+        var underflows = 0
+        var n = 0, m = 0
+        while n < a.count && m < b.count {
+            underflows &+= multiplyAccumulate(a.values[n], weights + Int(a.indices[n]) &* stride, into: accA,
+                                              count: count, &envA)
+            underflows &+= multiplyAccumulate(b.values[m], weights + Int(b.indices[m]) &* stride, into: accB,
+                                              count: count, &envB)
+            n &+= 1
+            m &+= 1
+        }
+        while n < a.count {
+            underflows &+= multiplyAccumulate(a.values[n], weights + Int(a.indices[n]) &* stride, into: accA,
+                                              count: count, &envA)
+            n &+= 1
+        }
+        while m < b.count {
+            underflows &+= multiplyAccumulate(b.values[m], weights + Int(b.indices[m]) &* stride, into: accB,
+                                              count: count, &envB)
+            m &+= 1
+        }
+        return underflows
+    }
+
+    @inlinable
+    public func multiplyAccumulateIntoRows(_ run: SparseRun<Scalar>, _ x: UnsafePointer<Scalar>,
+                                           into acc: UnsafeMutablePointer<Scalar>, stride: Int, count: Int,
+                                           envs: UnsafeMutablePointer<FloatEnvironment>) -> Int {
+        scalarMultiplyAccumulateIntoRows(run, x, into: acc, stride: stride, count: count, envs: envs)
+    }
+
+    /// The reference behind `multiplyAccumulateIntoRows`: `multiplyAccumulate` per feature.
+    @inlinable
+    public func scalarMultiplyAccumulateIntoRows(_ run: SparseRun<Scalar>, _ x: UnsafePointer<Scalar>,
+                                                 into acc: UnsafeMutablePointer<Scalar>, stride: Int, count: Int,
+                                                 envs: UnsafeMutablePointer<FloatEnvironment>) -> Int {
+        var underflows = 0
+        for n in 0..<run.count {
+            let k = Int(run.indices[n])
+            underflows &+= multiplyAccumulate(run.values[n], x, into: acc + k &* stride, count: count, &envs[k])
         }
         return underflows
     }

@@ -88,24 +88,13 @@ public struct SoftmaxRegression: Sendable, Equatable {
         let c = classes
         z.update(repeating: a.zero, count: c)
         y.update(repeating: a.zero, count: c)
-        var underflows = 0
-        var n = rows.starts[i], m = rows.starts[j]
-        let end = rows.starts[i + 1], end2 = rows.starts[j + 1]
+        let start = rows.starts[i], start2 = rows.starts[j]
         let indices = rows.indices.pointer, values = rows.values.pointer
-        while n < end && m < end2 {
-            underflows &+= a.multiplyAccumulate(values[n], weights + Int(indices[n]) &* c, into: z, count: c, &env)
-            underflows &+= a.multiplyAccumulate(values[m], weights + Int(indices[m]) &* c, into: y, count: c, &env2)
-            n &+= 1
-            m &+= 1
-        }
-        while n < end {
-            underflows &+= a.multiplyAccumulate(values[n], weights + Int(indices[n]) &* c, into: z, count: c, &env)
-            n &+= 1
-        }
-        while m < end2 {
-            underflows &+= a.multiplyAccumulate(values[m], weights + Int(indices[m]) &* c, into: y, count: c, &env2)
-            m &+= 1
-        }
+        let first = SparseRun(values: values + start, indices: indices + start, count: rows.starts[i + 1] - start)
+        let second = SparseRun(values: values + start2, indices: indices + start2,
+                               count: rows.starts[j + 1] - start2)
+        let underflows = a.multiplyAccumulateRows(first, second, weights: weights, stride: c, count: c,
+                                                  into: z, y, &env, &env2)
         for k in 0..<c {
             z[k] = a.add(z[k], bias[k], &env)
             y[k] = a.add(y[k], bias[k], &env2)
@@ -138,15 +127,12 @@ public struct SoftmaxRegression: Sendable, Equatable {
         for b in 0..<count {
             let i = batch[b]
             let end = rows.starts[i + 1]
-            var n = rows.lowerBound(range.lowerBound, rows.starts[i], end)
+            var n = rows.lowerBound(range.lowerBound, example: i)
             let d = dz + b &* c
             if skippingZeros && dzIsFinite[b] {
-                while n < end {
-                    let k = Int(indices[n])
-                    if k >= range.upperBound { break }
-                    underflows &+= a.multiplyAccumulate(values[n], d, into: g + k &* c, count: c, &envs[k])
-                    n += 1
-                }
+                let last = rows.lowerBound(range.upperBound, example: i)
+                let run = SparseRun(values: values + n, indices: indices + n, count: last - n)
+                underflows &+= a.multiplyAccumulateIntoRows(run, d, into: g, stride: c, count: c, envs: envs)
             } else {
                 for k in range {
                     var x = a.zero

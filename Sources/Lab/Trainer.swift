@@ -110,8 +110,12 @@ public final class Trainer<Work: ScalarArithmetic, Wide: ScalarArithmetic> {
             model = SoftmaxRegression(inputs: d, classes: c)
             var events = NumericalEvents()
             trainRows = FeatureRows(data.train, in: work, events: &events)
+            // The weight gradient starts each example's features at the chunks' first rows.
+            let bounds = (0...Trainer.rowChunks).map { $0 * d / Trainer.rowChunks }
+            trainRows.indexBounds(bounds)
             if let accumulation {
                 trainRowsWide = FeatureRows(converting: trainRows, from: work, to: accumulation)
+                trainRowsWide?.indexBounds(bounds)
             } else {
                 trainRowsWide = nil
             }

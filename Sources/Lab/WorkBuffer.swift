@@ -21,6 +21,15 @@ public final class WorkBuffer<Element>: @unchecked Sendable {
         values.withUnsafeBufferPointer { pointer.initialize(from: $0.baseAddress!, count: count) }
     }
 
+    /// A buffer of `count` elements that `initialize` writes, every one of them, in place.
+    ///
+    ///     let squares = WorkBuffer<Int>(count: 4) { p in for i in 0..<4 { (p + i).initialize(to: i * i) } }
+    public init(count: Int, initializingWith initialize: (UnsafeMutablePointer<Element>) -> Void) {
+        self.count = count
+        pointer = .allocate(capacity: max(count, 1))
+        initialize(pointer)
+    }
+
     deinit {
         pointer.deinitialize(count: count)
         pointer.deallocate()

@@ -5,73 +5,137 @@ import SoftFloat
 /// `precision-lab bench`: speed, as figures measured side by side in one run.
 ///
 ///     precision-lab bench ops --seconds 0.3 --formats bf16,fp32 --json ops.json
+///     precision-lab bench round --formats bf16,fp16
+///     precision-lab bench train --epochs 2 --configs fp32,bf16,bf16+acc-fp32
 ///
-/// Edge cases: the part comes first or after the options; a part that is planned but not
-/// built yet answers "not yet available" with exit status 64, as an unknown part does.
+/// Edge cases: the part comes first or after the options; an unknown part is a usage
+/// error (exit 64); `bench train` without the Fashion-MNIST files is a failure (exit 1)
+/// whose one line names the missing file.
 public struct BenchCommand: Command {
     public static let name = "bench"
     public static let abstract = "Speed: soft-path Mop/s beside the hardware's, in one run"
     public static let usage = """
         usage: precision-lab bench ops [--seconds S] [--formats LIST] [--json FILE]
+               precision-lab bench round [--seconds S] [--formats LIST] [--threads N]
+                                         [--elements N] [--json FILE]
+               precision-lab bench train [--epochs N] [--configs LIST] [--formats LIST]
+                                         [--threads N] [--data DIR] [--train-limit N]
+                                         [--json FILE]
 
         Measures speed and prints each figure next to the hardware's own figure for the
-        same work, measured in the same run. Time is the thread's CPU time, which other
-        processes disturb less than the clock on the wall; still, read the ratios.
+        same work, measured in the same run. Time is the thread's CPU time on one thread
+        and the wall clock on several; other processes disturb both: read the ratios.
 
         parts:
           ops    operations per second of the soft path (the integer implementation of
                  every format) for add, mul, div, sqrt and mulAdd, single-threaded,
                  rounding to nearest-even, next to the same loop in hardware Float (or
-                 Double, for formats Float cannot hold) and the ratio
+                 Double, for formats Float cannot hold) and the ratio; lns8: mul, add
+                 (table and Mitchell) and conversion beside Float
+          round  elements per second rounding arrays of Float and Double to each format
+                 (nearest-even, toward zero, stochastic), on one core and on all cores,
+                 next to a plain copy and the hardware's Float16 conversion
+          train  seconds per epoch of softmax regression on Fashion-MNIST (batch 256,
+                 lr 0.1, validation each epoch) per format and policy, the ratio to
+                 hardware fp32 and the fraction of the measured multiply-add peak
 
         options:
-          --seconds S       time of each measurement (default 0.3)
-          --formats LIST    comma-separated formats (default fp16,bf16,tf32,fp32,fp64);
-                            any name calc accepts, e.g. fp8-e4m3 or e6m9
+          --seconds S       time of each measurement (default 0.3; round: 0.1)
+          --formats LIST    comma-separated formats (ops default fp16,bf16,tf32,fp32,
+                            fp64,lns8; round default bf16,fp16,tf32,fp8-e5m2,fp8-e4m3,
+                            fp32; train: keep the configurations in these formats)
+          --threads N       threads of the all-cores figures (default: all cores)
+          --elements N      round: length of each thread's arrays (default 16384)
+          --epochs N        train: epochs per configuration (default 2)
+          --configs LIST    train: configurations by name (default: all), e.g.
+                            fp32,bf16,bf16+acc-fp32,fp16+master-fp32,bf16+stochastic,
+                            fp16+loss-scale
+          --data DIR        train: folder with the Fashion-MNIST IDX files (as train)
+          --train-limit N   train: train on the first N training images only
           --json FILE       also write the figures as JSON
 
-        Exit status: 0 success, 1 failure (cannot write the JSON file), 64 bad usage.
+        Exit status: 0 success, 1 failure (cannot write the JSON file, no data),
+        64 bad usage.
         """
 
-    /// The parts `bench` has, and those it will have.
-    static let parts = ["ops"]
-    static let plannedParts = ["round", "train"]
+    /// The parts `bench` has.
+    static let parts = ["ops", "round", "train"]
     static let defaultFormats: [FloatFormat] = [.fp16, .bf16, .tf32, .fp32, .fp64]
+    static let defaultRoundingFormats: [FloatFormat] = [.bf16, .fp16, .tf32, .fp8E5M2, .fp8E4M3, .fp32]
 
-    var seconds = 0.3
-    var formats = BenchCommand.defaultFormats
+    var part = "ops"
+    var seconds: Double?
+    var formatNames: [String]?
+    var threads = ProcessInfo.processInfo.activeProcessorCount
+    var elements = 16384
+    var epochs = 2
+    var configNames: [String]?
+    var dataDirectory: String?
+    var trainLimit: Int?
     var jsonPath: String?
 
-    public init(arguments: inout Arguments) throws {
-        if let value = try arguments.option("--seconds", as: "a positive number of seconds", { text -> Double? in
-            guard let x = Double(text), x.isFinite, x > 0, x <= 3600 else { return nil }
-            return x
-        }) {
-            seconds = value
-        }
-        if let list = try arguments.option("--formats") {
+    /// The formats of `ops` and `round`.
+    var formats: [FloatFormat] {
+        get throws {
+            guard let formatNames else { return part == "round" ? Self.defaultRoundingFormats : Self.defaultFormats }
             var parsed: [FloatFormat] = []
-            for name in list.split(separator: ",", omittingEmptySubsequences: false) {
-                let name = name.trimmingCharacters(in: .whitespaces)
-                guard !name.isEmpty else { throw UsageError("empty format name in --formats '\(list)'") }
+            for name in formatNames where !(part == "ops" && name == "lns8") {
                 let format: FloatFormat
                 do { format = try FloatFormat(name: name) } catch { throw UsageError("\(error)") }
                 if !parsed.contains(format) { parsed.append(format) }
             }
-            formats = parsed
+            return parsed
         }
+    }
+
+    public init(arguments: inout Arguments) throws {
+        func positive(_ text: String) -> Int? { Int(text).flatMap { $0 > 0 ? $0 : nil } }
+        func list(_ option: String, _ what: String) throws -> [String]? {
+            guard let text = try arguments.option(option) else { return nil }
+            var names: [String] = []
+            for name in text.split(separator: ",", omittingEmptySubsequences: false) {
+                let name = name.trimmingCharacters(in: .whitespaces)
+                guard !name.isEmpty else { throw UsageError("empty \(what) name in \(option) '\(text)'") }
+                if !names.contains(name) { names.append(name) }
+            }
+            return names
+        }
+        seconds = try arguments.option("--seconds", as: "a positive number of seconds", { text -> Double? in
+            guard let x = Double(text), x.isFinite, x > 0, x <= 3600 else { return nil }
+            return x
+        })
+        formatNames = try list("--formats", "format")
+        if let n = try arguments.option("--threads", as: "a positive integer", positive) { threads = n }
+        if let n = try arguments.option("--elements", as: "a positive integer", positive) { elements = n }
+        if let n = try arguments.option("--epochs", as: "a positive integer", positive) { epochs = n }
+        configNames = try list("--configs", "configuration")
+        dataDirectory = try arguments.option("--data")
+        trainLimit = try arguments.option("--train-limit", as: "a positive integer", positive)
         jsonPath = try arguments.option("--json")
         let words = try arguments.remaining(allowingDashes: true)
         guard let part = words.first else {
             throw UsageError("bench needs a part: \(Self.parts.joined(separator: ", ")) (e.g. 'precision-lab bench ops')")
         }
-        if Self.plannedParts.contains(part) { throw UsageError("bench \(part) is not yet available") }
         guard Self.parts.contains(part) else {
             if part.hasPrefix("-") { throw UsageError("unknown option '\(part)'") }
             throw UsageError("unknown bench part '\(part)' (parts: \(Self.parts.joined(separator: ", ")))")
         }
+        self.part = part
         if let extra = words.dropFirst().first {
             throw UsageError(extra.hasPrefix("-") ? "unknown option '\(extra)'" : "unexpected argument '\(extra)'")
+        }
+        if part != "train" {
+            _ = try formats
+            for (value, option) in [(configNames != nil, "--configs"), (dataDirectory != nil, "--data"),
+                                    (trainLimit != nil, "--train-limit")] where value {
+                throw UsageError("\(option) belongs to 'bench train'")
+            }
+        }
+        if let configNames {
+            let known = Benchmark.trainingCases.map(\.name)
+            for name in configNames where !known.contains(name) {
+                throw UsageError("unknown configuration '\(name)' in --configs (known: \(known.joined(separator: ", ")))")
+            }
         }
     }
 
@@ -87,6 +151,25 @@ public struct BenchCommand: Command {
     }
 
     public func run(_ io: CommandIO) throws -> ExitCode {
+        let json: JSONValue
+        switch part {
+        case "round": json = try runRound(io)
+        case "train": json = try runTrain(io)
+        default: json = try runOps(io)
+        }
+        if let jsonPath {
+            do {
+                try (json.text() + "\n").write(toFile: jsonPath, atomically: true, encoding: .utf8)
+            } catch {
+                throw RuntimeError("cannot write '\(jsonPath)': \(error.localizedDescription)")
+            }
+        }
+        return .success
+    }
+
+    func runOps(_ io: CommandIO) throws -> JSONValue {
+        let formats = try formats
+        let seconds = seconds ?? 0.3
         var rows: [Benchmark.OperationRate] = []
         let total = Benchmark.Operation.allCases.count * formats.count
         for operation in Benchmark.Operation.allCases {
@@ -98,16 +181,44 @@ public struct BenchCommand: Command {
                 rows.append(Benchmark.measure(operation, format: format, seconds: seconds))
             }
         }
-        if io.isInteractive { io.progress(ProgressBar.clear) }
-        io.write(Self.table(rows, seconds: seconds))
-        if let jsonPath {
-            do {
-                try (Self.json(rows, seconds: seconds).text() + "\n").write(toFile: jsonPath, atomically: true, encoding: .utf8)
-            } catch {
-                throw RuntimeError("cannot write '\(jsonPath)': \(error.localizedDescription)")
+        var logRows: [Benchmark.LogOperationRate] = []
+        if includesLogFormat {
+            for operation in Benchmark.LogOperation.allCases {
+                if io.isInteractive {
+                    io.progress(ProgressBar.line(label: "bench ops lns8 \(operation.rawValue)",
+                                                 done: rows.count, total: total))
+                }
+                logRows.append(Benchmark.measure(operation, seconds: seconds))
             }
         }
-        return .success
+        if io.isInteractive { io.progress(ProgressBar.clear) }
+        io.write(Self.table(rows, seconds: seconds))
+        if !logRows.isEmpty { io.write("\n" + Self.logTable(logRows)) }
+        var json = Self.json(rows, seconds: seconds)
+        if case var .object(fields) = json, !logRows.isEmpty {
+            fields.append(("lns8", .array(logRows.map { row in
+                .object([
+                    ("operation", .string(row.operation.rawValue)),
+                    ("mops", .number(row.soft / 1e6)),
+                    ("hardwareMops", .number(row.hardware / 1e6)),
+                    ("hardwareOverLns8", .number(row.hardwareOverSoft)),
+                ])
+            })))
+            json = .object(fields)
+        }
+        return json
+    }
+
+    /// Whether `bench ops` measures the 8-bit log format too: by default, or when
+    /// `--formats` names it.
+    var includesLogFormat: Bool { formatNames?.contains("lns8") ?? true }
+
+    /// The `lns8` table of `bench ops`.
+    static func logTable(_ rows: [Benchmark.LogOperationRate]) -> String {
+        "lns8 (8-bit log format, integer codes) beside hardware Float in the same loop\n\n"
+            + columns(["op", "lns8 Mop/s", "Float Mop/s", "hw/lns8"], rightAligned: [false, true, true, true],
+                      rows.map { [$0.operation.rawValue, figure($0.soft / 1e6), figure($0.hardware / 1e6),
+                                   figure($0.hardwareOverSoft)] })
     }
 
     /// The table `bench ops` prints: a two-line title, a header, one row per operation and

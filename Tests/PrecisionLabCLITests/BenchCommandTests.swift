@@ -74,8 +74,11 @@ struct BenchCommandTests {
 
     @Test(arguments: [
         (["bench"], "bench needs a part"),
-        (["bench", "round"], "bench round is not yet available"),
-        (["bench", "train", "--seconds", "1"], "bench train is not yet available"),
+        (["bench", "round", "--formats", "fp99"], "fp99"),
+        (["bench", "round", "--configs", "fp32"], "--configs belongs to 'bench train'"),
+        (["bench", "train", "--configs", "fp32,bf17"], "unknown configuration 'bf17'"),
+        (["bench", "train", "--epochs", "0"], "--epochs"),
+        (["bench", "round", "--threads", "0"], "--threads"),
         (["bench", "fast"], "unknown bench part 'fast'"),
         (["bench", "ops", "--seconds", "0"], "--seconds"),
         (["bench", "ops", "--seconds", "soon"], "--seconds"),
@@ -96,16 +99,60 @@ struct BenchCommandTests {
     }
 
     @Test(arguments: [["bench", "--help"], ["help", "bench"], ["bench", "ops", "--help"]])
-    func helpShowsOnlyTheBuiltParts(arguments: [String]) {
+    func helpListsEveryPart(arguments: [String]) {
         let (status, out, _) = Self.run(arguments)
         #expect(status == .success)
         #expect(out.hasPrefix("usage: precision-lab bench ops"))
         #expect(out.contains("--seconds") && out.contains("--formats") && out.contains("--json"))
-        // The parts section lists `ops` alone; parts still to come are not advertised.
         let lines = out.split(separator: "\n", omittingEmptySubsequences: false)
         let parts = lines.drop { $0 != "parts:" }.dropFirst().prefix { !$0.isEmpty }
-        #expect(parts.filter { $0.hasPrefix("  ") && !$0.hasPrefix("   ") }.map { $0.split(separator: " ").first } == ["ops"])
-        #expect(!out.contains("bench round") && !out.contains("bench train") && !out.contains("  train"))
+        #expect(parts.filter { $0.hasPrefix("  ") && !$0.hasPrefix("   ") }.map { $0.split(separator: " ").first }
+                == ["ops", "round", "train"])
         for line in lines { #expect(line.count <= 80, "\(line)") }
+    }
+
+    @Test func roundPrintsReferencesThenEveryFormatAndMode() throws {
+        let (status, out, err) = Self.run(["bench", "round", "--seconds", "0.001", "--formats", "bf16,fp8-e4m3",
+                                           "--threads", "2", "--elements", "64"])
+        #expect(status == .success)
+        #expect(err.isEmpty)
+        let lines = out.split(separator: "\n")
+        let headerIndex = try #require(lines.firstIndex { $0.hasPrefix("from ") })
+        #expect(Self.cells(lines[headerIndex]) == ["from", "to", "rounding", "1 core", "2 cores", "/copy", "/cvt"])
+        let rows = lines[(headerIndex + 1)...].map(Self.cells)
+        #expect(rows.map { $0[1] }.prefix(4) == ["copy", "Float(Float16(x))", "copy", "Double(Float(x))"])
+        var expected: [[String]] = []
+        for source in ["Float", "Double"] {
+            for format in ["bf16", "fp8-e4m3"] {
+                for mode in ["nearestEven", "towardZero", "stochastic"] { expected.append([source, format, mode]) }
+            }
+        }
+        #expect(rows.dropFirst(4).map { Array($0.prefix(3)) } == expected)
+        for row in rows {
+            #expect(row.count == 7)
+            for cell in row.dropFirst(3) { #expect((Double(cell) ?? 0) > 0, "\(row)") }
+        }
+    }
+
+    @Test func trainWithoutDataIsAFailureNamingTheFile() {
+        let (status, out, err) = Self.run(["bench", "train", "--data", "/nonexistent-folder", "--configs", "fp32"])
+        #expect(status == .failure)
+        #expect(out.isEmpty)
+        #expect(err.hasPrefix("error: ") && err.contains("/nonexistent-folder"))
+        #expect(err.dropLast().split(separator: "\n").count == 1)
+    }
+
+    @Test func opsMeasuresTheLogFormatWhenNamed() throws {
+        let (status, out, err) = Self.run(["bench", "ops", "--seconds", "0.001", "--formats", "bf16,lns8"])
+        #expect(status == .success)
+        #expect(err.isEmpty)
+        let lines = out.split(separator: "\n")
+        let headerIndex = try #require(lines.firstIndex { $0.hasPrefix("op ") && $0.contains("lns8 Mop/s") })
+        #expect(Self.cells(lines[headerIndex]) == ["op", "lns8 Mop/s", "Float Mop/s", "hw/lns8"])
+        let rows = lines[(headerIndex + 1)...].map(Self.cells)
+        #expect(rows.map { $0.first } == ["mul", "add (table)", "add (Mitchell)", "convert from Double"])
+        for row in rows { #expect(row.dropFirst().allSatisfy { (Double($0) ?? 0) > 0 }, "\(row)") }
+        // bf16's table is there too, without an lns8 row.
+        #expect(lines.filter { Self.cells($0).count == 6 && Self.cells($0)[1] == "bf16" }.count == 5)
     }
 }

@@ -1,0 +1,114 @@
+import Foundation
+import Lab
+import SoftFloat
+
+/// `bench train`: seconds per epoch of each training configuration.
+extension BenchCommand {
+    /// The configurations the options select, the hardware fp32 reference first (it is
+    /// measured even when not selected, since every ratio is taken to it).
+    var selectedTrainingCases: (reference: Benchmark.TrainingCase, cases: [Benchmark.TrainingCase]) {
+        let all = Benchmark.trainingCases
+        var cases = all.filter { configNames?.contains($0.name) ?? true }
+        if let formatNames { cases = cases.filter { formatNames.contains($0.format) } }
+        return (all[0], cases)
+    }
+
+    func runTrain(_ io: CommandIO) throws -> JSONValue {
+        let directory = FashionMNIST.directory(override: dataDirectory)
+        let loaded: (train: Dataset, test: Dataset)
+        do {
+            loaded = try FashionMNIST.load(from: directory)
+        } catch let error as DatasetError {
+            throw RuntimeError(error.description)
+        }
+        var configuration = TrainingConfiguration(epochs: epochs, threads: threads)
+        let parts = loaded.train.split(validationCount: 5000, seed: configuration.seed)
+        var train = parts.training
+        if let trainLimit { train = train.prefix(trainLimit) }
+        let data = TrainingData(train: train, validation: parts.validation, test: loaded.test)
+        configuration.epochs = epochs
+
+        let peak = Benchmark.peakOperationsPerSecond(seconds: 0.3)
+        let useful = Benchmark.usefulOperationsPerEpoch(train: train.count, evaluated: parts.validation.count,
+                                                        inputs: train.dimension, classes: train.classes,
+                                                        batchSize: configuration.batchSize)
+        io.out("bench train: Fashion-MNIST, \(train.count) training images, \(parts.validation.count) validation "
+               + "images evaluated every epoch,")
+        io.out("batch \(configuration.batchSize), lr \(configuration.learningRate), \(epochs) epoch"
+               + "\(epochs == 1 ? "" : "s") per configuration (fastest epoch shown), \(threads) thread"
+               + "\(threads == 1 ? "" : "s")")
+        io.out("peak: multiply-add loop on SIMD8<Float>, \(Self.figure(peak / 1e9, digits: 1)) GFLOP/s per core, "
+               + "\(Self.figure(peak * Double(threads) / 1e9, digits: 1)) on \(threads)")
+        io.out("useful work per epoch: \(Self.figure(useful / 1e9, digits: 2)) GFLOP (dense multiply-adds of "
+               + "forward, backward, update, validation)")
+        io.out("")
+        let header = Self.trainLine(["config", "s/epoch", "/fp32", "% peak", "test acc", "arithmetic"])
+        io.out(header)
+
+        let (referenceCase, cases) = selectedTrainingCases
+        var rows: [Benchmark.TrainingRate] = []
+        var reference: Benchmark.TrainingRate?
+        for trainingCase in [referenceCase] + cases where trainingCase != referenceCase || reference == nil {
+            if io.isInteractive { io.progress("\r\u{1B}[Kbench train \(trainingCase.name) ...") }
+            let row = Benchmark.measureTraining(trainingCase, configuration: configuration, data: data)
+            if io.isInteractive { io.progress(ProgressBar.clear) }
+            if reference == nil { reference = row }
+            if trainingCase == referenceCase && !cases.contains(referenceCase) { continue }
+            rows.append(row)
+            let fp32 = reference?.secondsPerEpoch ?? .nan
+            if let unavailable = row.unavailable {
+                io.out(Self.trainLine([trainingCase.name, "-", "-", "-", "-", "not available: \(unavailable)"]))
+            } else {
+                let fraction = useful / row.secondsPerEpoch / (peak * Double(threads))
+                io.out(Self.trainLine([
+                    trainingCase.name, Self.figure(row.secondsPerEpoch, digits: 3),
+                    Self.figure(row.secondsPerEpoch / fp32, digits: 2), Self.figure(100 * fraction, digits: 1),
+                    row.testAccuracy.map { Self.figure(100 * $0, digits: 2) + "%" } ?? "-",
+                    row.arithmetic ?? "-",
+                ]))
+            }
+        }
+        let fp32 = reference?.secondsPerEpoch ?? .nan
+        return .object([
+            ("part", .string("train")),
+            ("epochs", .int(epochs)),
+            ("threads", .int(threads)),
+            ("trainCount", .int(train.count)),
+            ("validationCount", .int(parts.validation.count)),
+            ("peakGflopsPerCore", .number(peak / 1e9)),
+            ("usefulGflopPerEpoch", .number(useful / 1e9)),
+            ("fp32SecondsPerEpoch", .number(fp32)),
+            ("measurements", .array(rows.map { row in
+                .object([
+                    ("config", .string(row.trainingCase.name)),
+                    ("format", .string(row.trainingCase.format)),
+                    ("policy", .string(row.trainingCase.policy.name)),
+                    ("arithmetic", row.arithmetic.map { .string($0) } ?? .null),
+                    ("secondsPerEpoch", row.unavailable == nil ? .number(row.secondsPerEpoch) : .null),
+                    ("overFP32", row.unavailable == nil ? .number(row.secondsPerEpoch / fp32) : .null),
+                    ("fractionOfPeak", row.unavailable == nil
+                        ? .number(useful / row.secondsPerEpoch / (peak * Double(threads))) : .null),
+                    ("testAccuracy", row.testAccuracy.map { .number($0) } ?? .null),
+                    ("unavailable", row.unavailable.map { .string($0) } ?? .null),
+                ])
+            })),
+        ])
+    }
+
+    /// A row of the `bench train` table, in fixed columns.
+    static func trainLine(_ fields: [String]) -> String {
+        let widths = [18, 8, 7, 7, 9]
+        var text = ""
+        for (column, field) in fields.enumerated() {
+            if column < widths.count {
+                let pad = String(repeating: " ", count: max(0, widths[column] - field.count))
+                text += column == 0 ? field + pad : pad + field
+                text += "  "
+            } else {
+                text += field
+            }
+        }
+        while text.last == " " { text.removeLast() }
+        return text
+    }
+}
