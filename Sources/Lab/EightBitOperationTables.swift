@@ -1,0 +1,103 @@
+import SoftFloat
+
+/// Every result of an 8-bit format's operations, computed once by the format itself for
+/// each deterministic rounding mode: 256 × 256 codes for +, −, ×, ÷ and 256 for `exp`,
+/// `log` and the values of the codes.
+///
+///     let tables = EightBitOperationTables(format: LogFormat.lns8)
+///     let sums = tables.results(.add, rounding: .nearestEven)!   // 64 KiB
+///     sums[Int(a) << 8 | Int(b)]          // == LogFormat.lns8.add(a, b, &env), bit for bit
+///
+/// The tables are exact by construction (each entry is the format's own result), built
+/// once when the value is created and immutable afterwards, so any number of threads may
+/// read them. Flags are not recorded: a table lookup raises nothing.
+///
+/// Edge cases: stochastic rounding has no table (`results` is nil), since its result
+/// depends on a random draw; callers fall back to the format's operation.
+///
+/// - Parameters:
+///   - format: the 8-bit format whose operations are tabulated.
+public final class EightBitOperationTables: @unchecked Sendable {
+    /// The tabulated operations, in the order of their blocks in storage.
+    public enum Operation: Int, CaseIterable, Sendable {
+        case add, subtract, multiply, divide, exp, log
+
+        /// Whether the operation takes two operands (a 256 × 256 block) or one (256 entries).
+        @inlinable public var isBinary: Bool { rawValue < Operation.exp.rawValue }
+    }
+
+    /// The rounding modes with tables: every mode but `.stochastic`.
+    public static let roundingModes: [RoundingMode] = [.nearestEven, .nearestAway, .towardZero, .up, .down]
+
+    @usableFromInline static let pairCount = 1 << 16
+    @usableFromInline static let unaryOffset = 4 * pairCount
+    @usableFromInline static let modeStride = 4 * pairCount + 2 * 256
+
+    /// Every mode's results, one block after another (written only in `init`).
+    @usableFromInline let storage: UnsafeMutablePointer<UInt8>
+    /// The value of each code.
+    @usableFromInline let values: UnsafeMutablePointer<Double>
+
+    public init<Format: EightBitFormat>(format: Format) {
+        let modes = Self.roundingModes
+        storage = .allocate(capacity: modes.count * Self.modeStride)
+        values = .allocate(capacity: 256)
+        for code in 0..<256 { values[code] = format.toDouble(UInt8(code)) }
+        for (m, rounding) in modes.enumerated() {
+            var env = FloatEnvironment(rounding: rounding)
+            let base = storage + m * Self.modeStride
+            for a in 0..<256 {
+                let x = UInt8(a)
+                let row = a << 8
+                for b in 0..<256 {
+                    let y = UInt8(b)
+                    base[row | b] = format.add(x, y, &env)
+                    base[Self.pairCount + (row | b)] = format.subtract(x, y, &env)
+                    base[2 * Self.pairCount + (row | b)] = format.multiply(x, y, &env)
+                    base[3 * Self.pairCount + (row | b)] = format.divide(x, y, &env)
+                }
+                base[Self.unaryOffset + a] = format.exp(x, &env)
+                base[Self.unaryOffset + 256 + a] = format.log(x, &env)
+            }
+        }
+    }
+
+    deinit {
+        storage.deallocate()
+        values.deallocate()
+    }
+
+    /// The first entry of every mode's tables for `rounding`, nil for stochastic rounding.
+    @inlinable
+    public func base(_ rounding: RoundingMode) -> UnsafePointer<UInt8>? {
+        let m: Int
+        switch rounding {
+        case .nearestEven: m = 0
+        case .nearestAway: m = 1
+        case .towardZero: m = 2
+        case .up: m = 3
+        case .down: m = 4
+        case .stochastic: return nil
+        }
+        return UnsafePointer(storage + m * Self.modeStride)
+    }
+
+    /// The table of one operation under one rounding mode: `[a << 8 | b]` for the binary
+    /// operations, `[x]` for `exp` and `log`; nil for stochastic rounding.
+    @inlinable
+    public func results(_ operation: Operation, rounding: RoundingMode) -> UnsafePointer<UInt8>? {
+        guard let base = base(rounding) else { return nil }
+        return base + Self.offset(operation)
+    }
+
+    /// Where an operation's block starts within a mode's tables.
+    @inlinable
+    static func offset(_ operation: Operation) -> Int {
+        operation.isBinary ? operation.rawValue * pairCount
+            : unaryOffset + (operation.rawValue - Operation.exp.rawValue) * 256
+    }
+
+    /// The value of a code, as the format's `toDouble` gives it.
+    @inlinable
+    public func value(_ x: UInt8) -> Double { values[Int(x)] }
+}
