@@ -19,8 +19,9 @@ import SoftFloat
 /// Under the deterministic rounding modes every operation is a lookup in tables the format
 /// filled once with its own results (`EightBitOperationTables`, built when the arithmetic
 /// is created and shared by its copies), so the bits are the format's; the lookups raise
-/// no flags. Stochastic rounding calls the format's operations, which draw from
-/// `env.random`.
+/// no flags. Under stochastic rounding +, − and × look up each pair's outcome (learnt from
+/// the format on first use) and draw from `env.random` exactly when the format would;
+/// ÷, `exp`, `log` and conversions call the format.
 ///
 /// Edge cases: nothing is infinite; values at the largest magnitude count as saturations
 /// (`isSaturated`). `one` is 1 rounded to nearest (0 or 2 for an INT8 scale of 2).
@@ -51,17 +52,23 @@ public struct EightBitArithmetic<Format: EightBitFormat>: ScalarArithmetic {
 
     @inlinable
     public func add(_ a: UInt8, _ b: UInt8, _ env: inout FloatEnvironment) -> UInt8 {
-        guard let table = tables.results(.add, rounding: env.rounding) else { return format.add(a, b, &env) }
+        guard let table = tables.results(.add, rounding: env.rounding) else {
+            return tables.stochastic()[Int(a) &<< 8 | Int(b)].result(&env)
+        }
         return table[Int(a) &<< 8 | Int(b)]
     }
     @inlinable
     public func subtract(_ a: UInt8, _ b: UInt8, _ env: inout FloatEnvironment) -> UInt8 {
-        guard let table = tables.results(.subtract, rounding: env.rounding) else { return format.subtract(a, b, &env) }
+        guard let table = tables.results(.subtract, rounding: env.rounding) else {
+            return tables.stochastic()[1 &<< 16 | Int(a) &<< 8 | Int(b)].result(&env)
+        }
         return table[Int(a) &<< 8 | Int(b)]
     }
     @inlinable
     public func multiply(_ a: UInt8, _ b: UInt8, _ env: inout FloatEnvironment) -> UInt8 {
-        guard let table = tables.results(.multiply, rounding: env.rounding) else { return format.multiply(a, b, &env) }
+        guard let table = tables.results(.multiply, rounding: env.rounding) else {
+            return tables.stochastic()[2 &<< 16 | Int(a) &<< 8 | Int(b)].result(&env)
+        }
         return table[Int(a) &<< 8 | Int(b)]
     }
     @inlinable
@@ -93,7 +100,7 @@ public struct EightBitArithmetic<Format: EightBitFormat>: ScalarArithmetic {
                                    into acc: UnsafeMutablePointer<UInt8>, count: Int,
                                    _ env: inout FloatEnvironment) -> Int {
         guard let base = tables.base(env.rounding) else {
-            return scalarMultiplyAccumulate(s, x, into: acc, count: count, &env)
+            return stochasticMultiplyAccumulate(s, x, into: acc, count: count, &env)
         }
         let products = base + EightBitOperationTables.offset(.multiply) + Int(s) &<< 8
         let sums = base + EightBitOperationTables.offset(.add)
@@ -104,6 +111,25 @@ public struct EightBitArithmetic<Format: EightBitFormat>: ScalarArithmetic {
             let product = products[Int(xi)]
             if format.isZero(product) && !sIsZero && !format.isZero(xi) { underflows &+= 1 }
             acc[i] = sums[Int(acc[i]) &<< 8 | Int(product)]
+        }
+        return underflows
+    }
+
+    /// The bulk kernel under stochastic rounding: each lane draws for its product, then
+    /// for its sum, exactly when the format's operations would.
+    @inlinable
+    func stochasticMultiplyAccumulate(_ s: UInt8, _ x: UnsafePointer<UInt8>,
+                                      into acc: UnsafeMutablePointer<UInt8>, count: Int,
+                                      _ env: inout FloatEnvironment) -> Int {
+        let outcomes = tables.stochastic()
+        let products = outcomes + (2 &<< 16 | Int(s) &<< 8)
+        var underflows = 0
+        let sIsZero = format.isZero(s)
+        for i in 0..<count {
+            let xi = x[i]
+            let product = products[Int(xi)].result(&env)
+            if format.isZero(product) && !sIsZero && !format.isZero(xi) { underflows &+= 1 }
+            acc[i] = outcomes[Int(acc[i]) &<< 8 | Int(product)].result(&env)
         }
         return underflows
     }

@@ -1,4 +1,5 @@
 import SoftFloat
+import Synchronization
 
 /// Every result of an 8-bit format's operations, computed once by the format itself for
 /// each deterministic rounding mode: 256 × 256 codes for +, −, ×, ÷ and 256 for `exp`,
@@ -12,8 +13,12 @@ import SoftFloat
 /// once when the value is created and immutable afterwards, so any number of threads may
 /// read them. Flags are not recorded: a table lookup raises nothing.
 ///
-/// Edge cases: stochastic rounding has no table (`results` is nil), since its result
-/// depends on a random draw; callers fall back to the format's operation.
+/// Under stochastic rounding a result depends on a draw: `stochastic()` gives, for +, −
+/// and ×, each pair's `StochasticOutcome` (its two candidate codes, whether it draws, and
+/// the threshold of the draw), learnt from the format's operations the first time it is
+/// asked for (about a second) and kept.
+///
+/// Edge cases: `results` is nil for stochastic rounding.
 ///
 /// - Parameters:
 ///   - format: the 8-bit format whose operations are tabulated.
@@ -37,8 +42,13 @@ public final class EightBitOperationTables: @unchecked Sendable {
     @usableFromInline let storage: UnsafeMutablePointer<UInt8>
     /// The value of each code.
     @usableFromInline let values: UnsafeMutablePointer<Double>
+    /// The outcomes under stochastic rounding of +, −, × (in that order), once built.
+    @usableFromInline let stochasticOutcomes = Atomic<UnsafeMutablePointer<StochasticOutcome>?>(nil)
+    private let stochasticBuild = Mutex<Void>(())
+    private let makeStochasticOutcomes: @Sendable () -> UnsafeMutablePointer<StochasticOutcome>
 
     public init<Format: EightBitFormat>(format: Format) {
+        makeStochasticOutcomes = { Self.stochasticOutcomes(of: format) }
         let modes = Self.roundingModes
         storage = .allocate(capacity: modes.count * Self.modeStride)
         values = .allocate(capacity: 256)
@@ -65,6 +75,40 @@ public final class EightBitOperationTables: @unchecked Sendable {
     deinit {
         storage.deallocate()
         values.deallocate()
+        stochasticOutcomes.load(ordering: .acquiring)?.deallocate()
+    }
+
+    private static func stochasticOutcomes<Format: EightBitFormat>(of format: Format)
+        -> UnsafeMutablePointer<StochasticOutcome> {
+        let outcomes = UnsafeMutablePointer<StochasticOutcome>.allocate(capacity: 3 * pairCount)
+        for a in 0..<256 {
+            let x = UInt8(a)
+            for b in 0..<256 {
+                let y = UInt8(b), i = a << 8 | b
+                outcomes[i] = .probe { format.add(x, y, &$0) }
+                outcomes[pairCount + i] = .probe { format.subtract(x, y, &$0) }
+                outcomes[2 * pairCount + i] = .probe { format.multiply(x, y, &$0) }
+            }
+        }
+        return outcomes
+    }
+
+    /// The stochastic outcomes of +, −, × (blocks of 256 × 256 at offsets 0, 2^16,
+    /// 2^17, indexed `a << 8 | b`), built on first use.
+    @inlinable
+    func stochastic() -> UnsafePointer<StochasticOutcome> {
+        if let outcomes = stochasticOutcomes.load(ordering: .acquiring) { return UnsafePointer(outcomes) }
+        return buildStochastic()
+    }
+
+    @usableFromInline @inline(never)
+    func buildStochastic() -> UnsafePointer<StochasticOutcome> {
+        stochasticBuild.withLock { _ in
+            if let outcomes = stochasticOutcomes.load(ordering: .acquiring) { return UnsafePointer(outcomes) }
+            let outcomes = makeStochasticOutcomes()
+            stochasticOutcomes.store(outcomes, ordering: .releasing)
+            return UnsafePointer(outcomes)
+        }
     }
 
     /// The first entry of every mode's tables for `rounding`, nil for stochastic rounding.
