@@ -127,7 +127,8 @@ public final class EightBitOperationTables: @unchecked Sendable {
     }
 
     /// The table of one operation under one rounding mode: `[a << 8 | b]` for the binary
-    /// operations, `[x]` for `exp` and `log`; nil for stochastic rounding.
+    /// operations, `[x]` for `exp` and `log`; nil for stochastic rounding. The pointer is
+    /// valid while these tables live.
     @inlinable
     public func results(_ operation: Operation, rounding: RoundingMode) -> UnsafePointer<UInt8>? {
         guard let base = base(rounding) else { return nil }
