@@ -16,7 +16,7 @@ import Synchronization
 /// Under stochastic rounding a result depends on a draw: `stochastic()` gives, for +, −
 /// and ×, each pair's `StochasticOutcome` (its two candidate codes, whether it draws, and
 /// the threshold of the draw), learnt from the format's operations the first time it is
-/// asked for (about a second) and kept.
+/// asked for (a fraction of a second) and kept.
 ///
 /// Edge cases: `results` is nil for stochastic rounding.
 ///
@@ -34,9 +34,9 @@ public final class EightBitOperationTables: @unchecked Sendable {
     /// The rounding modes with tables: every mode but `.stochastic`.
     public static let roundingModes: [RoundingMode] = [.nearestEven, .nearestAway, .towardZero, .up, .down]
 
-    @usableFromInline static let pairCount = 1 << 16
-    @usableFromInline static let unaryOffset = 4 * pairCount
-    @usableFromInline static let modeStride = 4 * pairCount + 2 * 256
+    @inlinable static var pairCount: Int { 1 << 16 }
+    @inlinable static var unaryOffset: Int { 4 * pairCount }
+    @inlinable static var modeStride: Int { 4 * pairCount + 2 * 256 }
 
     /// Every mode's results, one block after another (written only in `init`).
     @usableFromInline let storage: UnsafeMutablePointer<UInt8>
