@@ -16,6 +16,13 @@ import SoftFloat
 /// stays a single correct rounding in every mode (a test checks every code); into fp64 it
 /// is the nearest value. A conversion from the same format is the identity.
 ///
+/// Under the deterministic rounding modes every operation is a lookup in tables the format
+/// filled once with its own results (`EightBitOperationTables`, built when the arithmetic
+/// is created and shared by its copies), so the bits are the format's; the lookups raise
+/// no flags. Under stochastic rounding +, − and × look up each pair's outcome (learnt from
+/// the format on first use) and draw from `env.random` exactly when the format would;
+/// ÷, `exp`, `log` and conversions call the format.
+///
 /// Edge cases: nothing is infinite; values at the largest magnitude count as saturations
 /// (`isSaturated`). `one` is 1 rounded to nearest (0 or 2 for an INT8 scale of 2).
 ///
@@ -26,42 +33,106 @@ public struct EightBitArithmetic<Format: EightBitFormat>: ScalarArithmetic {
     public let format: Format
     public let zero: UInt8
     public let one: UInt8
+    /// The format's results under each deterministic rounding mode.
+    public let tables: EightBitOperationTables
 
     public init(format: Format) {
         self.format = format
         zero = format.zeroCode
         var env = FloatEnvironment()
         one = format.fromDouble(1, &env)
+        tables = EightBitOperationTables(format: format)
     }
 
     public var name: String { format.name }
 
     @inlinable
     public func fromDouble(_ x: Double, _ env: inout FloatEnvironment) -> UInt8 { format.fromDouble(x, &env) }
-    @inlinable public func toDouble(_ x: UInt8) -> Double { format.toDouble(x) }
+    @inlinable public func toDouble(_ x: UInt8) -> Double { tables.value(x) }
 
     @inlinable
-    public func add(_ a: UInt8, _ b: UInt8, _ env: inout FloatEnvironment) -> UInt8 { format.add(a, b, &env) }
+    public func add(_ a: UInt8, _ b: UInt8, _ env: inout FloatEnvironment) -> UInt8 {
+        guard let table = tables.results(.add, rounding: env.rounding) else {
+            return tables.stochastic()[Int(a) &<< 8 | Int(b)].result(&env)
+        }
+        return table[Int(a) &<< 8 | Int(b)]
+    }
     @inlinable
     public func subtract(_ a: UInt8, _ b: UInt8, _ env: inout FloatEnvironment) -> UInt8 {
-        format.subtract(a, b, &env)
+        guard let table = tables.results(.subtract, rounding: env.rounding) else {
+            return tables.stochastic()[1 &<< 16 | Int(a) &<< 8 | Int(b)].result(&env)
+        }
+        return table[Int(a) &<< 8 | Int(b)]
     }
     @inlinable
     public func multiply(_ a: UInt8, _ b: UInt8, _ env: inout FloatEnvironment) -> UInt8 {
-        format.multiply(a, b, &env)
+        guard let table = tables.results(.multiply, rounding: env.rounding) else {
+            return tables.stochastic()[2 &<< 16 | Int(a) &<< 8 | Int(b)].result(&env)
+        }
+        return table[Int(a) &<< 8 | Int(b)]
     }
     @inlinable
-    public func divide(_ a: UInt8, _ b: UInt8, _ env: inout FloatEnvironment) -> UInt8 { format.divide(a, b, &env) }
+    public func divide(_ a: UInt8, _ b: UInt8, _ env: inout FloatEnvironment) -> UInt8 {
+        guard let table = tables.results(.divide, rounding: env.rounding) else { return format.divide(a, b, &env) }
+        return table[Int(a) &<< 8 | Int(b)]
+    }
     @inlinable
-    public func exp(_ x: UInt8, _ env: inout FloatEnvironment) -> UInt8 { format.exp(x, &env) }
+    public func exp(_ x: UInt8, _ env: inout FloatEnvironment) -> UInt8 {
+        guard let table = tables.results(.exp, rounding: env.rounding) else { return format.exp(x, &env) }
+        return table[Int(x)]
+    }
     @inlinable
-    public func log(_ x: UInt8, _ env: inout FloatEnvironment) -> UInt8 { format.log(x, &env) }
+    public func log(_ x: UInt8, _ env: inout FloatEnvironment) -> UInt8 {
+        guard let table = tables.results(.log, rounding: env.rounding) else { return format.log(x, &env) }
+        return table[Int(x)]
+    }
 
     @inlinable public func isLess(_ a: UInt8, _ b: UInt8) -> Bool { format.isLess(a, b) }
     @inlinable public func isNaN(_ x: UInt8) -> Bool { format.isNaN(x) }
     @inlinable public func isInfinite(_ x: UInt8) -> Bool { false }
     @inlinable public func isZero(_ x: UInt8) -> Bool { format.isZero(x) }
     @inlinable public func isSaturated(_ x: UInt8) -> Bool { format.isSaturated(x) }
+
+    /// The bulk kernel through the tables: the same bits and underflow count as
+    /// `scalarMultiplyAccumulate`, which stochastic rounding still uses.
+    @inlinable
+    public func multiplyAccumulate(_ s: UInt8, _ x: UnsafePointer<UInt8>,
+                                   into acc: UnsafeMutablePointer<UInt8>, count: Int,
+                                   _ env: inout FloatEnvironment) -> Int {
+        guard let base = tables.base(env.rounding) else {
+            return stochasticMultiplyAccumulate(s, x, into: acc, count: count, &env)
+        }
+        let products = base + EightBitOperationTables.offset(.multiply) + Int(s) &<< 8
+        let sums = base + EightBitOperationTables.offset(.add)
+        var underflows = 0
+        let sIsZero = format.isZero(s)
+        for i in 0..<count {
+            let xi = x[i]
+            let product = products[Int(xi)]
+            if format.isZero(product) && !sIsZero && !format.isZero(xi) { underflows &+= 1 }
+            acc[i] = sums[Int(acc[i]) &<< 8 | Int(product)]
+        }
+        return underflows
+    }
+
+    /// The bulk kernel under stochastic rounding: each lane draws for its product, then
+    /// for its sum, exactly when the format's operations would.
+    @inlinable
+    func stochasticMultiplyAccumulate(_ s: UInt8, _ x: UnsafePointer<UInt8>,
+                                      into acc: UnsafeMutablePointer<UInt8>, count: Int,
+                                      _ env: inout FloatEnvironment) -> Int {
+        let outcomes = tables.stochastic()
+        let products = outcomes + (2 &<< 16 | Int(s) &<< 8)
+        var underflows = 0
+        let sIsZero = format.isZero(s)
+        for i in 0..<count {
+            let xi = x[i]
+            let product = products[Int(xi)].result(&env)
+            if format.isZero(product) && !sIsZero && !format.isZero(xi) { underflows &+= 1 }
+            acc[i] = outcomes[Int(acc[i]) &<< 8 | Int(product)].result(&env)
+        }
+        return underflows
+    }
 
     @inlinable
     public func convert<Source: ScalarArithmetic>(_ x: Source.Scalar, from source: Source,

@@ -40,10 +40,20 @@ public struct GaussianLogarithm: Sendable {
         }
     }
 
-    private static let cache: [GaussianLogarithm] = (0...6).map { GaussianLogarithm(fractionBits: $0) }
+    @usableFromInline
+    static let cache: [GaussianLogarithm] = (0...6).map { GaussianLogarithm(fractionBits: $0) }
 
     /// The tables for F, built once.
     public static func shared(fractionBits: Int) -> GaussianLogarithm { cache[fractionBits] }
+
+    /// s(k) from the shared table for F, read in place (no copy of the tables).
+    @inlinable
+    public static func sum(_ k: Int, fractionBits: Int) -> Double { cache[fractionBits].sumTable[k] }
+    /// d(k) from the shared table for F, read in place.
+    @inlinable
+    public static func difference(_ k: Int, fractionBits: Int) -> Double {
+        cache[fractionBits].differenceTable[k]
+    }
 
     /// s(k) from the table.
     @inlinable public func sum(_ k: Int) -> Double { sumTable[k] }

@@ -40,12 +40,12 @@ extension LogFormat {
         let (big, bigNegative) = la >= lb ? (la, isNegative(a)) : (lb, isNegative(b))
         let k = abs(la - lb)
         if isNegative(a) == isNegative(b) {
-            let s = addition == .table ? GaussianLogarithm.shared(fractionBits: fractionBits).sum(k)
+            let s = addition == .table ? GaussianLogarithm.sum(k, fractionBits: fractionBits)
                 : GaussianLogarithm.mitchellSum(k, fractionBits: fractionBits)
             return roundLog(Double(big) + s, negative: bigNegative, &env)
         }
         if k == 0 { return Self.zero }
-        let d = addition == .table ? GaussianLogarithm.shared(fractionBits: fractionBits).difference(k)
+        let d = addition == .table ? GaussianLogarithm.difference(k, fractionBits: fractionBits)
             : GaussianLogarithm.mitchellDifference(k, fractionBits: fractionBits)
         return roundLog(Double(big) + d, negative: bigNegative, &env)
     }
