@@ -63,4 +63,13 @@ public enum EightBitFormats {
 
     /// What the 8-bit names look like, for error messages.
     public static let namesHelp = "lns8, lns8-fN (N = 0...6), int8, int8s, int8-sN, int8s-sN (scale 2^-N)"
+
+    /// The one-line message for a name that is neither a binary nor an 8-bit format:
+    /// the 8-bit names alone when it starts like one (`lns8-f9`), otherwise every kind.
+    ///
+    ///     EightBitFormats.unknownNameMessage("lns8-f9")   // "unknown format 'lns8-f9' (expected lns8, ...)"
+    public static func unknownNameMessage(_ name: String) -> String {
+        if looksLikeEightBit(name) { return "unknown format '\(name)' (expected \(namesHelp))" }
+        return "\(FormatNameError(name: name).description.dropLast()), or \(namesHelp))"
+    }
 }

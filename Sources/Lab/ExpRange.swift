@@ -23,13 +23,17 @@ public enum ExpRange {
 
     /// The subject a name on the command line stands for.
     ///
-    /// Edge cases: throws `FormatNameError` for an unknown name. Formats that are not
-    /// binary floating point register here: `lns8`, `lns8-fN` (`LogFormat`) and `int8`,
-    /// `int8s`, `int8-sN` (`LinearInt8Format`).
+    /// Edge cases: throws `ExpRangeNameError`, one line naming every kind of name, for an
+    /// unknown name. Formats that are not binary floating point register here: `lns8`,
+    /// `lns8-fN` (`LogFormat`) and `int8`, `int8s`, `int8-sN` (`LinearInt8Format`).
     public static func subject(named name: String) throws -> any ExpRangeSubject {
         if let lns = LogFormat(name: name) { return lns }
         if let int8 = LinearInt8Format(name: name) { return int8 }
-        return try FloatFormat(name: name)
+        do {
+            return try FloatFormat(name: name)
+        } catch is FormatNameError {
+            throw ExpRangeNameError(name: name)
+        }
     }
 
     /// The table for named formats.
@@ -139,3 +143,4 @@ public enum ExpRange {
         return high
     }
 }
+

@@ -63,11 +63,8 @@ public enum TrainingRun {
         if let format = EightBitFormats.named(name) { return .eightBit(format) }
         do {
             return .binary(try FloatFormat(name: name))
-        } catch let error as FormatNameError {
-            if EightBitFormats.looksLikeEightBit(name) {
-                throw TrainingSetupError("unknown format '\(name)' (expected \(EightBitFormats.namesHelp))")
-            }
-            throw TrainingSetupError("\(error.description.dropLast()), or \(EightBitFormats.namesHelp))")
+        } catch is FormatNameError {
+            throw TrainingSetupError(EightBitFormats.unknownNameMessage(name))
         }
     }
 

@@ -110,6 +110,7 @@ extension FloatFormat: CustomStringConvertible {
 /// Why a format name was not understood.
 public struct FormatNameError: Error, CustomStringConvertible, Equatable {
     public let name: String
+    public init(name: String) { self.name = name }
     public var description: String {
         "unknown format '\(name)' (expected fp64, fp32, tf32, bf16, fp16, fp8-e5m2, fp8-e4m3, "
             + "or eXmY with 2 <= X <= 11 and 1 <= Y <= 52)"

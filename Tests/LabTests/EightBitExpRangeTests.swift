@@ -188,8 +188,13 @@ struct EightBitExpRangeTests {
 
     @Test("unknown 8-bit names are refused")
     func unknownNames() {
-        for name in ["lns8-f7", "lns8-g2", "int8-x", "int9"] {
-            #expect(throws: FormatNameError.self) { try ExpRange.subject(named: name) }
+        for name in ["lns8-f7", "lns8-g2", "int8-x"] {
+            #expect(throws: ExpRangeNameError(name: name)) { try ExpRange.subject(named: name) }
+            // A name that starts like an 8-bit one is answered with the 8-bit names alone.
+            let message = ExpRangeNameError(name: name).description
+            #expect(message.contains("lns8-fN") && !message.contains("eXmY"))
         }
+        let other = ExpRangeNameError(name: "int9").description
+        #expect(other.contains("eXmY") && other.contains("lns8-fN"))
     }
 }

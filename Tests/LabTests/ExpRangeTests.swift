@@ -277,7 +277,7 @@ struct ExpRangeTests {
 
     @Test("unknown format names are refused")
     func unknownName() {
-        #expect(throws: FormatNameError.self) { try ExpRange.subject(named: "fp12") }
+        #expect(throws: ExpRangeNameError(name: "fp12")) { try ExpRange.subject(named: "fp12") }
     }
 }
 

@@ -108,6 +108,7 @@ struct ExpRangeCommandTests {
         #expect(rows.compactMap { ($0["entries"] as? [Any])?.count } == [2, 3])
         let (bad, badOut, badErr) = Self.run(["--formats", "lns8-f9"])
         #expect(bad == .usage && badOut.isEmpty && badErr.hasPrefix("error: "))
+        #expect(badErr.contains("lns8-fN (N = 0...6)"))
     }
 
     @Test("--format json, csv and markdown")
