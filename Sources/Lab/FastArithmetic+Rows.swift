@@ -17,6 +17,9 @@ extension FastArithmetic {
         }
         if rounder.isIdentity {
             return rows(a, b, weights, stride, count, accA, accB, LaneIdentity.self)
+        } else if checksTinyResults {
+            return rounder.checksRange ? rows(a, b, weights, stride, count, accA, accB, LaneRoundingTiny<LaneRoundingInRange>.self)
+                : rows(a, b, weights, stride, count, accA, accB, LaneRoundingTiny<LaneRoundingUnchecked>.self)
         } else if rounder.checksRange {
             return rows(a, b, weights, stride, count, accA, accB, LaneRoundingInRange.self)
         } else {
@@ -42,8 +45,8 @@ extension FastArithmetic {
             let w = weights + Int(k) &* stride
             let factor = Lanes(repeating: s)
             let w0 = Self.lanes(at: w), w1 = Self.lanes(at: w + 4), w2 = Self.lanes(at: w + 8, count: tail)
-            let p0 = R.round(factor * w0, rounder), p1 = R.round(factor * w1, rounder)
-            let p2 = R.round(factor * w2, rounder)
+            let p0 = product(factor, w0, R.self), p1 = product(factor, w1, R.self)
+            let p2 = product(factor, w2, R.self)
             if s != 0 {
                 underflows &-= rounder.zeroMask(p0) & ~rounder.zeroMask(w0)
                 underflows &-= rounder.zeroMask(p1) & ~rounder.zeroMask(w1)
@@ -99,6 +102,9 @@ extension FastArithmetic {
         }
         if rounder.isIdentity {
             return intoRows(run, x, acc, stride, count, LaneIdentity.self)
+        } else if checksTinyResults {
+            return rounder.checksRange ? intoRows(run, x, acc, stride, count, LaneRoundingTiny<LaneRoundingInRange>.self)
+                : intoRows(run, x, acc, stride, count, LaneRoundingTiny<LaneRoundingUnchecked>.self)
         } else if rounder.checksRange {
             return intoRows(run, x, acc, stride, count, LaneRoundingInRange.self)
         } else {
@@ -120,8 +126,8 @@ extension FastArithmetic {
             let s = run.values[n]
             let row = acc + Int(run.indices[n]) &* stride
             let factor = Lanes(repeating: s)
-            let p0 = R.round(factor * x0, rounder), p1 = R.round(factor * x1, rounder)
-            let p2 = R.round(factor * x2, rounder)
+            let p0 = product(factor, x0, R.self), p1 = product(factor, x1, R.self)
+            let p2 = product(factor, x2, R.self)
             if s != 0 {
                 underflows &-= rounder.zeroMask(p0) & live0
                 underflows &-= rounder.zeroMask(p1) & live1
@@ -162,6 +168,26 @@ extension FastArithmetic {
 @usableFromInline
 protocol LaneRounding {
     static func round<Wide: HardwareFloat>(_ x: SIMD4<Wide>, _ rounder: FormatRounder<Wide>) -> SIMD4<Wide>
+    /// Whether tiny products are recomputed in `Double` (`FastArithmetic.checksTinyResults`).
+    static var checksTinyResults: Bool { get }
+}
+
+extension LaneRounding {
+    @inlinable @inline(__always)
+    static var checksTinyResults: Bool { false }
+}
+
+/// The rounding `Base`, with tiny products recomputed in `Double`: for formats whose
+/// subnormals `Wide`'s own subnormal range is too coarse to round first.
+@usableFromInline
+enum LaneRoundingTiny<Base: LaneRounding>: LaneRounding {
+    @inlinable @inline(__always)
+    static func round<Wide: HardwareFloat>(_ x: SIMD4<Wide>, _ rounder: FormatRounder<Wide>) -> SIMD4<Wide> {
+        Base.round(x, rounder)
+    }
+
+    @inlinable @inline(__always)
+    static var checksTinyResults: Bool { true }
 }
 
 /// The hardware's own format: nothing to round.

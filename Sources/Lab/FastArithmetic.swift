@@ -9,12 +9,25 @@ import SoftFloat
 ///
 /// Why it is exact: under round-to-nearest-even, computing `+ − × ÷` in a wide format of
 /// precision P ≥ 2p + 2 and rounding the result to p bits gives the correctly rounded
-/// result (the double rounding is innocuous). `Float` (P = 24) therefore serves p ≤ 11,
-/// `Double` (P = 53) serves p ≤ 25, and a format that is the hardware's own is computed
-/// natively. Near the target's least normal number the wide format must also be fine
-/// enough: its least subnormal must lie 2p binary places below the target's, so that the
-/// wide subnormal range never rounds first (this sends `tf32`, whose subnormals overlap
-/// `Float`'s, to `Double`). `FormatRounder` then rounds with the target's exponent range.
+/// result (the double rounding is innocuous) while the exact result lies in the normal
+/// range of both formats. `Float` (P = 24) therefore serves p ≤ 11, `Double` (P = 53)
+/// serves p ≤ 25, and a format that is the hardware's own is computed natively.
+///
+/// Near the least normal number: when the wide least subnormal lies 2p binary places below
+/// the target's, the wide subnormal range never rounds first and nothing more is needed.
+/// `Float` is not that fine for formats with its own exponent range and p ≥ 9 (`tf32`,
+/// least subnormal 2^-136 against `Float`'s 2^-149), so there (`checksTinyResults`):
+/// - a sum or difference below `Float`'s least normal 2^-126 is a multiple of the format's
+///   least subnormal (at least 2^-149) below 2^-126, exact in `Float`: rounded once;
+/// - a product or quotient whose `Float` result r has 0 < |r| ≤ 2^-126 is recomputed in
+///   `Double` (exact for every format `Float` can hold) and rounded from there; if
+///   |r| > 2^-126 the exact result is above 2^-126, normal in both formats, and the rule
+///   above holds; if r = ±0 the exact result is at most 2^-150, which rounds to the same
+///   ±0 in the format.
+/// Each vector kernel is compiled with and without the check and picks its case before the
+/// loop, so formats that do not need it run without it; in the lanes, a mask of tiny
+/// products sends the rare vector that has one to `Double`. `FormatRounder` then rounds
+/// with the target's exponent range.
 ///
 /// Edge cases: `init` returns nil when the rule above does not hold for the format. When
 /// the environment asks for anything but nearest-even with subnormals and no saturation
@@ -29,8 +42,13 @@ public struct FastArithmetic<Wide: HardwareFloat>: ScalarArithmetic {
     public typealias Scalar = Wide
     public let format: FloatFormat
     public let rounder: FormatRounder<Wide>
-    /// Rounds a `Double` to the format (for `fromDouble`).
+    /// Rounds a `Double` to the format (for `fromDouble` and tiny products and quotients).
     @usableFromInline let doubleRounder: FormatRounder<Double>
+    /// Products and quotients whose `Wide` result is tiny (0 < |r| ≤ `Wide`'s least normal)
+    /// are recomputed in `Double`: `Wide`'s subnormal range is too coarse for the format.
+    public let checksTinyResults: Bool
+    /// The bits of `Wide`'s least normal magnitude, the bound of a tiny result.
+    @usableFromInline let wideLeastNormal: Wide.SignedBits
 
     public init?(format: FloatFormat) {
         guard Self.isExact(for: format), let rounder = FormatRounder<Wide>(format: format),
@@ -39,18 +57,37 @@ public struct FastArithmetic<Wide: HardwareFloat>: ScalarArithmetic {
         self.format = format
         self.rounder = rounder
         self.doubleRounder = doubleRounder
+        checksTinyResults = Self.needsTinyCheck(for: format)
+        wideLeastNormal = Wide.SignedBits(truncatingIfNeeded: Wide.leastNormalMagnitude.bitPattern)
     }
 
     /// Whether hardware arithmetic in `Wide` followed by one rounding gives correctly
-    /// rounded `+ − × ÷` in `format` (see the type's documentation).
+    /// rounded `+ − × ÷` in `format`, with tiny products and quotients recomputed in
+    /// `Double` where `Wide`'s subnormal range is too coarse (see the type's documentation).
+    ///
+    ///     FastArithmetic<Float>.isExact(for: .tf32)                         // true, with the check
+    ///     FastArithmetic<Float>.isExact(for: try FloatFormat(name: "e5m11"))   // false: p = 12 > 11
+    ///
+    /// Edge cases: false when `Wide` cannot hold the format's values; true for `Wide`'s own
+    /// format. `Double` has nothing wider to fall back on, so for it the subnormal range
+    /// must be fine enough on its own.
     public static func isExact(for format: FloatFormat) -> Bool {
         let wide = Wide.format
         guard FormatRounder<Wide>(format: format) != nil else { return false }
         if format == wide { return true }
-        let p = format.precision
+        guard wide.precision >= 2 * format.precision + 2 else { return false }
+        guard needsTinyCheck(for: format) else { return true }
+        return wide.precision < FloatFormat.fp64.precision && FastArithmetic<Double>.isExact(for: format)
+    }
+
+    /// Whether `Wide`'s least subnormal fails to lie 2p binary places below the format's,
+    /// so that tiny products and quotients may be rounded twice incorrectly.
+    static func needsTinyCheck(for format: FloatFormat) -> Bool {
+        let wide = Wide.format
+        if format == wide { return false }
         let wideLeast = wide.minExponent - wide.fractionBitCount
         let targetLeast = format.minExponent - format.fractionBitCount
-        return wide.precision >= 2 * p + 2 && wideLeast <= targetLeast - 2 * p
+        return wideLeast > targetLeast - 2 * format.precision
     }
 
     public var name: String { format.name }
@@ -86,13 +123,17 @@ public struct FastArithmetic<Wide: HardwareFloat>: ScalarArithmetic {
     @inlinable
     public func multiply(_ a: Wide, _ b: Wide, _ env: inout FloatEnvironment) -> Wide {
         guard roundsInHardware(env) else { return soft(a, b, &env, FloatFormat.multiply) }
-        return rounder.round(a * b)
+        let r = a * b
+        if checksTinyResults && isTiny(r) { return Wide(doubleRounder.round(Double(a) * Double(b))) }
+        return rounder.round(r)
     }
 
     @inlinable
     public func divide(_ a: Wide, _ b: Wide, _ env: inout FloatEnvironment) -> Wide {
         guard roundsInHardware(env) else { return soft(a, b, &env, FloatFormat.divide) }
-        return rounder.round(a / b)
+        let r = a / b
+        if checksTinyResults && isTiny(r) { return Wide(doubleRounder.round(Double(a) / Double(b))) }
+        return rounder.round(r)
     }
 
     @inlinable
@@ -122,38 +163,83 @@ public struct FastArithmetic<Wide: HardwareFloat>: ScalarArithmetic {
         }
         let underflows: Int
         if rounder.isIdentity {
-            underflows = lanes(s, x, acc, count) { $0 }
+            underflows = lanes(s, x, acc, count, LaneIdentity.self)
+        } else if checksTinyResults {
+            underflows = rounder.checksRange ? lanes(s, x, acc, count, LaneRoundingTiny<LaneRoundingInRange>.self)
+                : lanes(s, x, acc, count, LaneRoundingTiny<LaneRoundingUnchecked>.self)
         } else if rounder.checksRange {
-            underflows = lanes(s, x, acc, count) { rounder.roundLanes($0, checkingRange: true) }
+            underflows = lanes(s, x, acc, count, LaneRoundingInRange.self)
         } else {
-            underflows = lanes(s, x, acc, count) { rounder.roundLanes($0, checkingRange: false) }
+            underflows = lanes(s, x, acc, count, LaneRoundingUnchecked.self)
         }
         return s == 0 || s.isNaN ? 0 : underflows
     }
 
     @inlinable @inline(__always)
-    func lanes(_ s: Wide, _ x: UnsafePointer<Wide>, _ acc: UnsafeMutablePointer<Wide>, _ count: Int,
-               _ round: (FormatRounder<Wide>.Lanes) -> FormatRounder<Wide>.Lanes) -> Int {
+    func lanes<R: LaneRounding>(_ s: Wide, _ x: UnsafePointer<Wide>, _ acc: UnsafeMutablePointer<Wide>,
+                                _ count: Int, _: R.Type) -> Int {
         typealias Lanes = FormatRounder<Wide>.Lanes
         let factor = Lanes(repeating: s)
         var underflows = FormatRounder<Wide>.BitLanes()
         var i = 0
         while i &+ 4 <= count {
             let xs = UnsafeRawPointer(x + i).loadUnaligned(as: Lanes.self)
-            let products = round(factor * xs)
+            let products = product(factor, xs, R.self)
             underflows &-= rounder.zeroMask(products) & ~rounder.zeroMask(xs)
-            let sums = round(UnsafeRawPointer(acc + i).loadUnaligned(as: Lanes.self) + products)
+            let sums = R.round(UnsafeRawPointer(acc + i).loadUnaligned(as: Lanes.self) + products, rounder)
             UnsafeMutableRawPointer(acc + i).storeBytes(of: sums, as: Lanes.self)
             i &+= 4
         }
         var total = Int(underflows.wrappedSum())
         while i < count {
-            let product = round(Lanes(repeating: s * x[i]))[0]
+            let product = product(Lanes(repeating: s), Lanes(repeating: x[i]), R.self)[0]
             if product == 0 && x[i] != 0 { total &+= 1 }
-            acc[i] = round(Lanes(repeating: acc[i] + product))[0]
+            acc[i] = R.round(Lanes(repeating: acc[i] + product), rounder)[0]
             i &+= 1
         }
         return total
+    }
+
+    /// `a × b` lane by lane, rounded to the format: through `Double` in the lanes whose
+    /// `Wide` product is tiny, when the rounding `R` checks for them.
+    @inlinable @inline(__always)
+    func product<R: LaneRounding>(_ a: FormatRounder<Wide>.Lanes, _ b: FormatRounder<Wide>.Lanes,
+                                  _: R.Type) -> FormatRounder<Wide>.Lanes {
+        let p = a * b
+        let rounded = R.round(p, rounder)
+        guard R.checksTinyResults else { return rounded }
+        let tiny = tinyMask(p)
+        guard tiny[0] | tiny[1] | tiny[2] | tiny[3] != 0 else { return rounded }
+        return tinyProducts(a, b, rounded, tiny)
+    }
+
+    /// All ones in the lanes where 0 < |r| ≤ `Wide`'s least normal magnitude.
+    @inlinable @inline(__always)
+    func tinyMask(_ r: FormatRounder<Wide>.Lanes) -> FormatRounder<Wide>.BitLanes {
+        typealias BitLanes = FormatRounder<Wide>.BitLanes
+        let magnitude = unsafeBitCast(r, to: BitLanes.self) & BitLanes(repeating: ~Wide.SignedBits.min)
+        let shift = Wide.SignedBits(Wide.SignedBits.bitWidth - 1)
+        let positive = ~((magnitude &- 1) &>> shift)
+        let atMostLeastNormal = ~((BitLanes(repeating: wideLeastNormal) &- magnitude) &>> shift)
+        return positive & atMostLeastNormal
+    }
+
+    /// Whether 0 < |r| ≤ `Wide`'s least normal magnitude.
+    @inlinable @inline(__always)
+    func isTiny(_ r: Wide) -> Bool {
+        r != 0 && r.magnitude <= Wide.leastNormalMagnitude
+    }
+
+    /// `rounded` with the lanes of `tiny` replaced by `a × b` computed in `Double`.
+    @usableFromInline @inline(never)
+    func tinyProducts(_ a: FormatRounder<Wide>.Lanes, _ b: FormatRounder<Wide>.Lanes,
+                      _ rounded: FormatRounder<Wide>.Lanes,
+                      _ tiny: FormatRounder<Wide>.BitLanes) -> FormatRounder<Wide>.Lanes {
+        var result = rounded
+        for i in 0..<4 where tiny[i] != 0 {
+            result[i] = Wide(doubleRounder.round(Double(a[i]) * Double(b[i])))
+        }
+        return result
     }
 
     /// One operation through the soft-float path, for the rounding modes the hardware

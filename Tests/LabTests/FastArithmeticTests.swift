@@ -59,7 +59,8 @@ struct FastArithmeticTests {
         #expect(Self.mismatches(Float.self, format, pairs: Self.allPairs(format)) == 0)
     }
 
-    @Test(arguments: [FloatFormat.bf16, .fp16, try! FloatFormat(name: "e6m9"), try! FloatFormat(name: "e8m4")])
+    @Test(arguments: [FloatFormat.bf16, .fp16, try! FloatFormat(name: "e6m9"), try! FloatFormat(name: "e8m4"),
+                      .tf32, try! FloatFormat(name: "e8m8")])
     func randomPairsInFloat(format: FloatFormat) {
         #expect(Self.mismatches(Float.self, format, pairs: Self.randomPairs(format, count: 300_000, seed: 1)) == 0)
     }
@@ -80,8 +81,15 @@ struct FastArithmeticTests {
         #expect(FastArithmetic<Float>(format: .bf16) != nil)
         #expect(FastArithmetic<Float>(format: .fp16) != nil)
         #expect(FastArithmetic<Float>(format: .fp32) != nil)                       // native
-        #expect(FastArithmetic<Float>(format: .tf32) == nil)                       // subnormals overlap Float's
-        #expect(FastArithmetic<Double>(format: .tf32) != nil)
+        // tf32's subnormals are coarser than Float's by 13 places, fewer than 2p = 22:
+        // Float serves it, with tiny products and quotients recomputed in Double.
+        #expect(FastArithmetic<Float>(format: .tf32)?.checksTinyResults == true)
+        #expect(FastArithmetic<Float>(format: try! FloatFormat(name: "e8m8"))?.checksTinyResults == true)
+        #expect(FastArithmetic<Float>(format: try! FloatFormat(name: "e8m7"))?.checksTinyResults == false)
+        #expect(FastArithmetic<Double>(format: .tf32)?.checksTinyResults == false)
+        // Double has nothing wider to fall back on: its own subnormals must be fine enough.
+        #expect(FastArithmetic<Double>(format: try! FloatFormat(name: "e11m20")) == nil)
+        #expect(FastArithmetic<Double>(format: try! FloatFormat(name: "e11m10")) != nil)
         #expect(FastArithmetic<Float>(format: try! FloatFormat(name: "e5m11")) == nil)   // p = 12 > 11
         #expect(FastArithmetic<Double>(format: try! FloatFormat(name: "e8m25")) == nil)  // p = 26 > 25
         #expect(FastArithmetic<Double>(format: .fp64) != nil)
@@ -89,7 +97,7 @@ struct FastArithmeticTests {
 
     /// The vector kernel against the scalar reference, for every lane count and for
     /// operands that underflow, overflow and carry NaN.
-    @Test(arguments: [FloatFormat.bf16, .fp16, .fp8E4M3, .fp32])
+    @Test(arguments: [FloatFormat.bf16, .fp16, .fp8E4M3, .fp32, .tf32, try! FloatFormat(name: "e8m9")])
     func multiplyAccumulateMatchesTheScalarKernel(format: FloatFormat) {
         let fast = FastArithmetic<Float>(format: format)!
         var random = SplitMix64(seed: 9)

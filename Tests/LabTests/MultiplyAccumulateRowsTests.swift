@@ -8,8 +8,9 @@ import Lab
 @Suite("multiplyAccumulateRows")
 struct MultiplyAccumulateRowsTests {
     /// Random values of `format` held in `Wide`: mostly normal numbers around 1, with
-    /// zeros of both signs, tiny values whose products underflow, huge ones whose products
-    /// overflow, infinities and NaNs mixed in.
+    /// zeros of both signs, tiny values whose products underflow, values near the square
+    /// root of the least normal number whose products are subnormal, huge ones whose
+    /// products overflow, infinities and NaNs mixed in.
     static func values<Wide: HardwareFloat>(_ arithmetic: FastArithmetic<Wide>, count: Int,
                                             _ random: inout SplitMix64) -> [Wide] {
         let format = arithmetic.format
@@ -21,6 +22,10 @@ struct MultiplyAccumulateRowsTests {
             case 1: bits = random.next() & (format.signMask | format.magnitudeMask)
             case 2: bits = format.fromDouble(Double(random.next() % 5) * 0x1p-12 * format.toDouble(format.leastNormalMagnitude))
             case 3: bits = format.maxFiniteMagnitude ^ (random.next() & 3)
+            case 4, 5:
+                let scale = Double(sign: .plus, exponent: format.minExponent / 2 - Int(random.next() % 8), significand: 1)
+                bits = format.fromDouble((1 + Double(random.next() >> 11) * 0x1p-53) * scale)
+                    | (draw & 32 == 0 ? 0 : format.signMask)
             default: bits = format.fromDouble((Double(random.next() >> 11) * 0x1p-53 - 0.5) * 4)
             }
             return arithmetic.rounder.value(ofBits: bits)
@@ -102,7 +107,8 @@ struct MultiplyAccumulateRowsTests {
         return mismatches
     }
 
-    @Test(arguments: [FloatFormat.fp32, .bf16, .fp16, .fp8E4M3, .fp8E5M2, try! FloatFormat(name: "e6m5")])
+    @Test(arguments: [FloatFormat.fp32, .bf16, .fp16, .fp8E4M3, .fp8E5M2, try! FloatFormat(name: "e6m5"),
+                      .tf32, try! FloatFormat(name: "e8m9")])
     func floatKernelMatchesTheChain(format: FloatFormat) {
         #expect(Self.check(Float.self, format) == 0)
     }

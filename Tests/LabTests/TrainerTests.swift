@@ -70,7 +70,23 @@ struct TrainerTests {
         let fast = try Self.run(format, .fast)
         let soft = try Self.run(format, .soft)
         #expect(fast.arithmetic != soft.arithmetic)
+        #expect(fast.arithmetic.contains(format.precision <= 11 || format == .fp32 ? "Float" : "Double"))
         #expect(Self.fingerprint(fast) == Self.fingerprint(soft))
+    }
+
+    /// Features near 2^-62 make the products of features and weights subnormal in tf32,
+    /// where its fast path in `Float` recomputes them in `Double`: still the soft path's bits,
+    /// with one thread or two.
+    @Test func tf32FastPathWithTinyProductsTrainsLikeTheSoftPath() throws {
+        let data = TrainingData(train: Self.blobs(count: 240, seed: 1, scale: 0x1p-62),
+                                validation: Self.blobs(count: 60, seed: 2, scale: 0x1p-62),
+                                test: Self.blobs(count: 150, seed: 3, scale: 0x1p-62))
+        let fast = try Self.run(.tf32, .fast, configuration: Self.configuration(epochs: 3), data: data)
+        let soft = try Self.run(.tf32, .soft, configuration: Self.configuration(epochs: 3), data: data)
+        let two = try Self.run(.tf32, .fast, configuration: Self.configuration(epochs: 3, threads: 2), data: data)
+        #expect(fast.arithmetic.contains("Float"))
+        #expect(Self.fingerprint(fast) == Self.fingerprint(soft))
+        #expect(Self.fingerprint(fast) == Self.fingerprint(two))
     }
 
     @Test func fastPathMatchesTheSoftPathUnderEveryPolicy() throws {
@@ -98,6 +114,7 @@ struct TrainerTests {
                                 validation: Self.blobs(count: 100, dimension: 40, seed: 2),
                                 test: Self.blobs(count: 200, dimension: 40, seed: 3))
         for (format, path, policy) in [(FloatFormat.bf16, ArithmeticPath.fast, TrainingPolicy()),
+                                       (.tf32, .fast, TrainingPolicy()),
                                        (.fp16, .soft, TrainingPolicy(rounding: .stochastic)),
                                        (.bf16, .fast, TrainingPolicy(accumulation: .fp32, stochasticUpdate: true))] {
             let runs = try [1, 2, 3].map { threads in
