@@ -14,19 +14,12 @@ extension BenchCommand {
     }
 
     func runTrain(_ io: CommandIO) throws -> JSONValue {
-        let directory = FashionMNIST.directory(override: dataDirectory)
-        let loaded: (train: Dataset, test: Dataset)
-        do {
-            loaded = try FashionMNIST.load(from: directory)
-        } catch let error as DatasetError {
-            throw RuntimeError(error.description)
-        }
-        var configuration = TrainingConfiguration(epochs: epochs, threads: threads)
+        let loaded = try FashionMNIST.loadForCommand(override: dataDirectory)
+        let configuration = TrainingConfiguration(epochs: epochs, threads: threads)
         let parts = loaded.train.split(validationCount: 5000, seed: configuration.seed)
         var train = parts.training
         if let trainLimit { train = train.prefix(trainLimit) }
         let data = TrainingData(train: train, validation: parts.validation, test: loaded.test)
-        configuration.epochs = epochs
 
         let peak = Benchmark.peakOperationsPerSecond(seconds: 0.3)
         let useful = Benchmark.usefulOperationsPerEpoch(train: train.count, evaluated: parts.validation.count,

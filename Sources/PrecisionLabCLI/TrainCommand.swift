@@ -134,13 +134,7 @@ public struct TrainCommand: Command {
     }
 
     public func run(_ io: CommandIO) throws -> ExitCode {
-        let directory = FashionMNIST.directory(override: dataDirectory)
-        let loaded: (train: Dataset, test: Dataset)
-        do {
-            loaded = try FashionMNIST.load(from: directory)
-        } catch let error as DatasetError {
-            throw RuntimeError(error.description)
-        }
+        let loaded = try FashionMNIST.loadForCommand(override: dataDirectory)
         let data = try split(loaded)
 
         io.out("training softmax regression on Fashion-MNIST in \(formatName), policy: \(policy.name), "
