@@ -1,6 +1,11 @@
+import Benchmarks
+import DataFiles
+import Experiments
 import Foundation
-import Lab
+import Reports
 import SoftFloat
+import Training
+import TrainingArithmetic
 
 /// `bench round`: the array rounder's rate per format, source type and mode.
 extension BenchCommand {

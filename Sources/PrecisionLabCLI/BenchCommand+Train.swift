@@ -1,6 +1,11 @@
+import Benchmarks
+import DataFiles
+import Experiments
 import Foundation
-import Lab
+import Reports
 import SoftFloat
+import Training
+import TrainingArithmetic
 
 /// `bench train`: seconds per epoch of each training configuration.
 extension BenchCommand {

@@ -1,6 +1,11 @@
+import Benchmarks
+import DataFiles
+import Experiments
 import Foundation
-import Lab
+import Reports
 import SoftFloat
+import Training
+import TrainingArithmetic
 
 /// `precision-lab bench`: speed, as figures measured side by side in one run.
 ///

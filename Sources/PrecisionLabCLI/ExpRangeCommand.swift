@@ -1,5 +1,10 @@
-import Lab
+import Benchmarks
+import DataFiles
+import Experiments
+import Reports
 import SoftFloat
+import Training
+import TrainingArithmetic
 
 /// `precision-lab exp-range`: where exp overflows, leaves the normal range and rounds to
 /// zero, in every format.

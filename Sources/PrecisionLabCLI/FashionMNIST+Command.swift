@@ -1,4 +1,10 @@
-import Lab
+import Benchmarks
+import DataFiles
+import Experiments
+import Reports
+import SoftFloat
+import Training
+import TrainingArithmetic
 
 extension FashionMNIST {
     /// The training and test sets for a command: from `override`, or the default folder.

@@ -1,5 +1,10 @@
-import Lab
+import Benchmarks
+import DataFiles
+import Experiments
+import Reports
 import SoftFloat
+import Training
+import TrainingArithmetic
 
 /// Checks Berkeley TestFloat test cases, one `testfloat_gen` line at a time, against this
 /// library's arithmetic: result bits and exception flags.

@@ -1,6 +1,11 @@
+import Benchmarks
+import DataFiles
+import Experiments
 import Foundation
-import Lab
+import Reports
 import SoftFloat
+import Training
+import TrainingArithmetic
 
 /// `precision-lab train`: softmax regression on Fashion-MNIST in one number format.
 ///

@@ -1,5 +1,10 @@
-import Lab
+import Benchmarks
+import DataFiles
+import Experiments
+import Reports
 import SoftFloat
+import Training
+import TrainingArithmetic
 
 /// `precision-lab verify <function>`: checks the arithmetic against Berkeley TestFloat's
 /// `testfloat_gen` output.

@@ -1,6 +1,8 @@
+import DataFiles
+import Experiments
 import Foundation
-import Lab
 import SoftFloat
+import Training
 
 /// Exercise 3: train for many epochs. Does validation accuracy keep rising, or fall after
 /// a peak? What do early stopping and weight decay change?

@@ -1,6 +1,8 @@
+import DataFiles
+import Experiments
 import Foundation
-import Lab
 import SoftFloat
+import Training
 
 /// Exercise 1: for which arguments does `exp` neither overflow nor underflow, in every
 /// format? The exact thresholds from the exp-range engine, the representable arguments

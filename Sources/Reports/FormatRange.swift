@@ -1,6 +1,8 @@
+import DataFiles
+import Experiments
 import Foundation
-import Lab
 import SoftFloat
+import Training
 
 /// The range and resolution of a number format, computed from the format itself: its
 /// least positive value, least normal value, largest value, and relative step.

@@ -1,6 +1,8 @@
+import DataFiles
+import Experiments
 import Foundation
-import Lab
 import SoftFloat
+import Training
 
 /// The seed's experiment (softmax regression, 10 epochs, lr 0.1, batch 256) in every
 /// format and policy, over several seeds: test accuracy and its spread, numerical events,

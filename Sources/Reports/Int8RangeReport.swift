@@ -1,6 +1,8 @@
+import DataFiles
+import Experiments
 import Foundation
-import Lab
 import SoftFloat
+import Training
 
 /// Exercise 2: INT8 holds only 1…255; a log-scaled 8-bit format (`lns8`) extends the
 /// range without more bits. Do multiplication and addition still work?

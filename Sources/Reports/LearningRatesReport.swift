@@ -1,6 +1,8 @@
+import DataFiles
+import Experiments
 import Foundation
-import Lab
 import SoftFloat
+import Training
 
 /// Exercise 4: what happens as the learning rate grows or shrinks, in fp32 and in the
 /// 16-bit formats? Which rate works best, when does training diverge or stall, and how

@@ -1,7 +1,9 @@
+import DataFiles
 import Dispatch
+import Experiments
 import Foundation
-import Lab
 import SoftFloat
+import Training
 
 /// What the reports share while they are generated: the options, the Fashion-MNIST data
 /// (loaded once), the training runs (each run once, then shared), and the progress lines.

@@ -1,3 +1,4 @@
+import DataFiles
 import Foundation
 
 /// Generates the reports and the index, writing every file atomically.

@@ -1,6 +1,8 @@
+import DataFiles
+import Experiments
 import Foundation
-import Lab
 import SoftFloat
+import Training
 
 /// The magnitudes softmax regression computes with, sampled from a trained model in
 /// `Double`: pixels, weights, logits, probabilities, gradients and updates. A format must

@@ -1,6 +1,9 @@
+import DataFiles
+import Experiments
 import Foundation
-import Lab
 import SoftFloat
+import Training
+import TrainingArithmetic
 
 /// The seed's point about numerical stability: cross-entropy computed naively (softmax,
 /// then log) against the fused log-sum-exp form, in each format — where the naive one

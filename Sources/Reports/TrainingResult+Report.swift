@@ -1,5 +1,8 @@
+import DataFiles
+import Experiments
 import Foundation
-import Lab
+import SoftFloat
+import Training
 
 /// Figures the reports derive from a training run's per-epoch records.
 extension TrainingResult {

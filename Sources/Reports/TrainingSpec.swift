@@ -1,6 +1,8 @@
+import DataFiles
+import Experiments
 import Foundation
-import Lab
 import SoftFloat
+import Training
 
 /// One training run a report asks for: format, policy, hyperparameters and data plan.
 /// Runs with equal specs are run once and shared between reports.

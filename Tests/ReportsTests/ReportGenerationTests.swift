@@ -1,7 +1,9 @@
+import DataFiles
 import Foundation
-import Testing
 @testable import Reports
-import Lab
+import SoftFloat
+import Testing
+import Training
 
 /// Runs `report --quick` (through the library the command calls) into a temporary folder
 /// and checks what it wrote.

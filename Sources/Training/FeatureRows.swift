@@ -1,0 +1,174 @@
+import DataFiles
+import SoftFloat
+import TrainingArithmetic
+
+/// The examples of a data set converted to one arithmetic's format, stored by their
+/// nonzero features (most pixels of Fashion-MNIST are zero) in ascending feature order.
+///
+///     let rows = FeatureRows(dataset, in: FastArithmetic<Float>(format: .bf16)!, events: &events)
+///     let (start, end) = (rows.starts[i], rows.starts[i + 1])
+///     // features rows.indices[start..<end] of example i have values rows.values[start..<end]
+///
+/// Each feature is rounded once to the format, to nearest-even: a byte `b` becomes
+/// `b / divisor` correctly rounded. A value that rounds to zero although it is not zero
+/// counts as an underflow in `events`. Only features equal to the format's `+0` are left
+/// out, so the dense vector is always recoverable.
+public final class FeatureRows<Scalar>: @unchecked Sendable {
+    public let count: Int
+    public let dimension: Int
+    /// Where example `i`'s features start in `indices`/`values`; `starts[count]` is the end.
+    public let starts: WorkBuffer<Int>
+    public let indices: WorkBuffer<Int32>
+    public let values: WorkBuffer<Scalar>
+
+    init(count: Int, dimension: Int, starts: [Int], indices: [Int32], values: [Scalar]) {
+        self.count = count
+        self.dimension = dimension
+        self.starts = WorkBuffer(starts)
+        self.indices = WorkBuffer(indices)
+        self.values = WorkBuffer(values)
+    }
+
+    init(count: Int, dimension: Int, starts: WorkBuffer<Int>, indices: WorkBuffer<Int32>, values: WorkBuffer<Scalar>) {
+        self.count = count
+        self.dimension = dimension
+        self.starts = starts
+        self.indices = indices
+        self.values = values
+    }
+
+    /// The data set's features, rounded to `arithmetic`'s format.
+    public convenience init<A: ScalarArithmetic>(_ dataset: Dataset, in arithmetic: A,
+                                                events: inout NumericalEvents) where A.Scalar == Scalar {
+        var env = FloatEnvironment()
+        let zero = arithmetic.zero
+        func isPositiveZero(_ x: Scalar) -> Bool {
+            withUnsafeBytes(of: x) { a in withUnsafeBytes(of: zero) { b in a.elementsEqual(b) } }
+        }
+        var starts = [0]
+        var indices: [Int32] = []
+        var values: [Scalar] = []
+        starts.reserveCapacity(dataset.count + 1)
+        let d = dataset.dimension
+        switch dataset.features {
+        case let .bytes(bytes, divisor):
+            let table = (0...255).map { arithmetic.fromDouble(Double($0) / divisor, &env) }
+            let keep = table.map { !isPositiveZero($0) }
+            var histogram = [Int](repeating: 0, count: 256)
+            for byte in bytes { histogram[Int(byte)] += 1 }
+            for b in 1...255 where arithmetic.isZero(table[b]) { events.underflowsToZero += histogram[b] }
+            let nonzero = (0...255).reduce(0) { $0 + (keep[$1] ? histogram[$1] : 0) }
+            // Written in place into buffers of the exact size: this runs over every pixel
+            // of the data set once per run.
+            let n = dataset.count
+            let rowStarts = WorkBuffer(repeating: 0, count: n + 1)
+            var valueBuffer: WorkBuffer<Scalar>?
+            let indexBuffer = WorkBuffer<Int32>(count: nonzero) { indexPointer in
+                valueBuffer = WorkBuffer<Scalar>(count: nonzero) { valuePointer in
+                    bytes.withUnsafeBufferPointer { pixels in
+                        keep.withUnsafeBufferPointer { keep in
+                            table.withUnsafeBufferPointer { table in
+                                var written = 0
+                                for i in 0..<n {
+                                    let row = i &* d
+                                    for k in 0..<d {
+                                        let byte = Int(pixels[row &+ k])
+                                        if keep[byte] {
+                                            (indexPointer + written).initialize(to: Int32(k))
+                                            (valuePointer + written).initialize(to: table[byte])
+                                            written &+= 1
+                                        }
+                                    }
+                                    rowStarts[i + 1] = written
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            self.init(count: n, dimension: d, starts: rowStarts, indices: indexBuffer, values: valueBuffer!)
+            return
+        case let .reals(reals):
+            for i in 0..<dataset.count {
+                for k in 0..<d {
+                    let x = reals[i * d + k]
+                    let v = arithmetic.fromDouble(x, &env)
+                    if x != 0 && arithmetic.isZero(v) { events.underflowsToZero += 1 }
+                    if !isPositiveZero(v) {
+                        indices.append(Int32(k))
+                        values.append(v)
+                    }
+                }
+                starts.append(indices.count)
+            }
+        }
+        self.init(count: dataset.count, dimension: d, starts: starts, indices: indices, values: values)
+    }
+
+    /// The same rows in another arithmetic's format (exact when that format holds this one's
+    /// values, as a wider accumulation format does).
+    public convenience init<Source: ScalarArithmetic, Target: ScalarArithmetic>(
+        converting rows: FeatureRows<Source.Scalar>, from source: Source, to target: Target
+    ) where Target.Scalar == Scalar {
+        var env = FloatEnvironment()
+        let n = rows.starts[rows.count]
+        let values = (0..<n).map { target.convert(rows.values[$0], from: source, &env) }
+        self.init(count: rows.count, dimension: rows.dimension, starts: rows.starts.array,
+                  indices: rows.indices.array, values: values)
+    }
+
+    /// For each example, where its features reach each of a fixed set of feature bounds
+    /// (see `indexBounds`): `boundPositions[i * boundCount + slot]`.
+    public private(set) var boundPositions: WorkBuffer<Int>?
+    /// For each feature index `k` in `0...dimension`, its slot among the indexed bounds, or −1.
+    public private(set) var boundSlots: WorkBuffer<Int>?
+    public private(set) var boundCount = 0
+
+    /// Records, for every example, the first position whose feature index is at least each
+    /// of `bounds`, so that `lowerBound(_:example:)` finds them without a search.
+    ///
+    ///     rows.indexBounds([0, 49, 98, 784])
+    ///     rows.lowerBound(49, example: 7)    // looked up
+    ///
+    /// Edge cases: call it before the rows are shared between threads; bounds outside
+    /// `0...dimension` are ignored.
+    public func indexBounds(_ bounds: [Int]) {
+        let kept = Array(Set(bounds.filter { $0 >= 0 && $0 <= dimension })).sorted()
+        let slots = WorkBuffer(repeating: -1, count: dimension + 1)
+        for (slot, k) in kept.enumerated() { slots[k] = slot }
+        let positions = WorkBuffer(repeating: 0, count: count * kept.count)
+        for i in 0..<count {
+            var n = starts[i]
+            let end = starts[i + 1]
+            for (slot, k) in kept.enumerated() {
+                while n < end && Int(indices[n]) < k { n += 1 }
+                positions[i * kept.count + slot] = n
+            }
+        }
+        boundCount = kept.count
+        boundSlots = slots
+        boundPositions = positions
+    }
+
+    /// The first position among example `i`'s features whose feature index is at least `k`:
+    /// looked up when `k` is an indexed bound, else a binary search.
+    @inlinable
+    public func lowerBound(_ k: Int, example i: Int) -> Int {
+        if let boundSlots, let boundPositions, k >= 0 && k <= dimension {
+            let slot = boundSlots[k]
+            if slot >= 0 { return boundPositions[i &* boundCount &+ slot] }
+        }
+        return lowerBound(k, starts[i], starts[i + 1])
+    }
+
+    /// The first position in `start..<end` whose feature index is at least `k`.
+    @inlinable
+    public func lowerBound(_ k: Int, _ start: Int, _ end: Int) -> Int {
+        var low = start, high = end
+        while low < high {
+            let mid = (low + high) >> 1
+            if Int(indices[mid]) < k { low = mid + 1 } else { high = mid }
+        }
+        return low
+    }
+}

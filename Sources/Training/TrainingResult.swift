@@ -1,0 +1,135 @@
+import DataFiles
+import SoftFloat
+import TrainingArithmetic
+
+/// The figures of one epoch.
+///
+/// The training loss and accuracy are averages over the epoch's minibatches as they were
+/// trained (the parameters change along the way), as the book reports them; validation
+/// figures come from a full pass after the epoch.
+public struct EpochRecord: Sendable, Equatable {
+    /// 1-based.
+    public var epoch: Int
+    public var trainLoss: Double
+    public var trainAccuracy: Double
+    public var validationLoss: Double?
+    public var validationAccuracy: Double?
+    /// Wall-clock seconds of the epoch, evaluation included.
+    public var seconds: Double
+    public var steps: Int
+    /// The numerical events of the epoch's training steps.
+    public var events: NumericalEvents
+
+    public init(epoch: Int, trainLoss: Double, trainAccuracy: Double, validationLoss: Double?,
+                validationAccuracy: Double?, seconds: Double, steps: Int, events: NumericalEvents) {
+        self.epoch = epoch
+        self.trainLoss = trainLoss
+        self.trainAccuracy = trainAccuracy
+        self.validationLoss = validationLoss
+        self.validationAccuracy = validationAccuracy
+        self.seconds = seconds
+        self.steps = steps
+        self.events = events
+    }
+}
+
+/// The first training step that produced an infinity or a NaN, and why.
+public struct NonFiniteEvent: Sendable, Equatable {
+    public var epoch: Int
+    /// The step counted from the start of training, 1-based.
+    public var step: Int
+    /// The example's position in its batch (0-based), when an example's loss was the cause.
+    public var example: Int?
+    public var reason: String
+
+    public var description: String {
+        "step \(step) (epoch \(epoch)\(example.map { ", example \($0) of the batch" } ?? "")): \(reason)"
+    }
+}
+
+/// Everything a training run measured.
+public struct TrainingResult: Sendable {
+    public var format: String
+    /// How the arithmetic was carried out (fast path or soft-float path).
+    public var arithmetic: String
+    public var policy: TrainingPolicy
+    public var configuration: TrainingConfiguration
+    public var trainCount: Int
+    public var validationCount: Int
+    public var testCount: Int
+    /// The validation set is the test set (the book's choice).
+    public var validationIsTest: Bool
+    public var epochs: [EpochRecord]
+    public var testLoss: Double?
+    public var testAccuracy: Double?
+    public var firstNonFinite: NonFiniteEvent?
+    /// With early stopping: the epoch whose parameters were kept.
+    public var bestEpoch: Int?
+    public var stoppedEarly: Bool
+    /// Events while rounding the data and the initial weights to the format.
+    public var setupEvents: NumericalEvents
+    /// The trained weights (input-major) and bias, exactly.
+    public var weights: [Double]
+    public var bias: [Double]
+    /// With master weights: the master copy, exactly.
+    public var masterWeights: [Double]?
+    public var seconds: Double
+
+    /// Every figure, for scripts and reports: the keys `epochs` (a list of per-epoch
+    /// records) and `test_accuracy` (a fraction), and the run's settings.
+    public var json: JSONValue {
+        func events(_ e: NumericalEvents) -> JSONValue {
+            .object([("overflows", .int(e.overflows)), ("underflows_to_zero", .int(e.underflowsToZero)),
+                     ("nans", .int(e.nans)), ("swallowed_updates", .int(e.swallowedUpdates)),
+                     ("saturations", .int(e.saturations))])
+        }
+        let records: [JSONValue] = epochs.map { r in
+            .object([
+                ("epoch", .int(r.epoch)),
+                ("train_loss", .number(r.trainLoss)),
+                ("train_accuracy", .number(r.trainAccuracy)),
+                ("validation_loss", .number(r.validationLoss)),
+                ("validation_accuracy", .number(r.validationAccuracy)),
+                ("seconds", .number(r.seconds)),
+                ("steps", .int(r.steps)),
+                ("events", events(r.events)),
+            ])
+        }
+        let c = configuration
+        return .object([
+            ("format", .string(format)),
+            ("arithmetic", .string(arithmetic)),
+            ("policy", .object([
+                ("name", .string(policy.name)),
+                ("accumulation", policy.accumulation.map { .string($0.name) } ?? .null),
+                ("master_weights", policy.masterWeights.map { .string($0.name) } ?? .null),
+                ("rounding", .string(policy.rounding.rawValue)),
+                ("stochastic_update", .bool(policy.stochasticUpdate)),
+                ("loss_scale", .number(policy.lossScale)),
+            ])),
+            ("loss", .string(c.loss.rawValue)),
+            ("epochs_requested", .int(c.epochs)),
+            ("learning_rate", .number(c.learningRate)),
+            ("batch_size", .int(c.batchSize)),
+            ("seed", .string(String(c.seed))),
+            ("threads", .int(c.threads)),
+            ("weight_decay", .number(c.weightDecay)),
+            ("patience", c.patience.map { .int($0) } ?? .null),
+            ("train_examples", .int(trainCount)),
+            ("validation_examples", .int(validationCount)),
+            ("validation_is_test", .bool(validationIsTest)),
+            ("test_examples", .int(testCount)),
+            ("setup_events", events(setupEvents)),
+            ("epochs", .array(records)),
+            ("best_epoch", bestEpoch.map { .int($0) } ?? .null),
+            ("stopped_early", .bool(stoppedEarly)),
+            ("test_loss", .number(testLoss)),
+            ("test_accuracy", .number(testAccuracy)),
+            ("first_non_finite", firstNonFinite.map { e in
+                .object([("epoch", .int(e.epoch)), ("step", .int(e.step)),
+                         ("example", e.example.map { .int($0) } ?? .null), ("reason", .string(e.reason))])
+            } ?? .null),
+            ("seconds", .number(seconds)),
+        ])
+    }
+}

@@ -1,0 +1,202 @@
+import DataFiles
+import SoftFloat
+import TrainingArithmetic
+
+/// Which implementation of a binary format's arithmetic training uses.
+public enum ArithmeticPath: String, CaseIterable, Sendable {
+    /// The fast path where it is exact, the soft-float path elsewhere.
+    case automatic
+    /// Hardware `Float`/`Double` with exact rounding (an error where that is not exact).
+    case fast
+    /// The integer soft-float path.
+    case soft
+}
+
+/// A training run that cannot be set up as asked (a usage error).
+public struct TrainingSetupError: Error, Equatable, CustomStringConvertible {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// Chooses the arithmetic types for a format and a policy and runs the `Trainer`,
+/// specialised for them.
+///
+///     let result = try TrainingRun.train(formatName: "bf16", path: .automatic,
+///                                        configuration: TrainingConfiguration(threads: 2),
+///                                        policy: TrainingPolicy(), data: data)
+///     result.testAccuracy
+///
+/// The fast path (`FastArithmetic<Float>` or `<Double>`) is chosen where it is exact:
+/// round-to-nearest-even and a format the rule of `FastArithmetic` admits; otherwise the
+/// soft-float path. Accumulation and master-weight formats get the narrowest hardware type
+/// that is exact for both, or the soft path.
+public enum TrainingRun {
+    /// Trains in the format named `formatName`: a binary format (`fp32`, `bf16`, `e5m7`, ...)
+    /// or an 8-bit format with its own arithmetic (`lns8`, `lns8-f3`, `int8`, `int8s-s4`, ...).
+    ///
+    /// Edge cases: an unknown name throws `TrainingSetupError` listing the names accepted;
+    /// `--arithmetic fast` is an error for the 8-bit formats (they have one path).
+    public static func train(formatName: String, path: ArithmeticPath, configuration: TrainingConfiguration,
+                             policy: TrainingPolicy, data: TrainingData,
+                             observer: TrainingObserver = TrainingObserver()) throws -> TrainingResult {
+        switch try trainingFormat(named: formatName) {
+        case let .binary(format):
+            return try train(format: format, path: path, configuration: configuration, policy: policy,
+                             data: data, observer: observer)
+        case let .eightBit(format):
+            return try train(eightBit: format, path: path, configuration: configuration, policy: policy,
+                             data: data, observer: observer)
+        }
+    }
+
+    /// A format the trainer can compute in.
+    public enum TrainingFormat {
+        case binary(FloatFormat)
+        case eightBit(any EightBitFormat)
+    }
+
+    /// The format a name stands for, binary or 8-bit.
+    ///
+    ///     try TrainingRun.trainingFormat(named: "lns8")   // .eightBit(LogFormat.lns8)
+    ///
+    /// Edge cases: throws `TrainingSetupError` with one line naming every kind of name.
+    public static func trainingFormat(named name: String) throws -> TrainingFormat {
+        if let format = EightBitFormats.named(name) { return .eightBit(format) }
+        do {
+            return .binary(try FloatFormat(name: name))
+        } catch is FormatNameError {
+            throw TrainingSetupError(EightBitFormats.unknownNameMessage(name))
+        }
+    }
+
+    /// Trains in an 8-bit format through `EightBitArithmetic`, specialised for its type.
+    static func train(eightBit format: any EightBitFormat, path: ArithmeticPath,
+                      configuration: TrainingConfiguration, policy: TrainingPolicy, data: TrainingData,
+                      observer: TrainingObserver) throws -> TrainingResult {
+        if path == .fast {
+            throw TrainingSetupError("no fast path for \(format.name): use --arithmetic soft or automatic")
+        }
+        func run<F: EightBitFormat>(_ format: F) throws -> TrainingResult {
+            try train(work: EightBitArithmetic(format: format), workPath: "8-bit arithmetic on \(format.name) codes",
+                      path: path, configuration: configuration, policy: policy, data: data, observer: observer)
+        }
+        // Concrete types, so that the trainer is specialised for each (an opened existential
+        // would run it unspecialised, several times slower).
+        if let lns = format as? LogFormat { return try run(lns) }
+        if let int8 = format as? LinearInt8Format { return try run(int8) }
+        return try run(format)
+    }
+
+    /// Trains in a binary format.
+    public static func train(format: FloatFormat, path: ArithmeticPath, configuration: TrainingConfiguration,
+                             policy: TrainingPolicy, data: TrainingData,
+                             observer: TrainingObserver = TrainingObserver()) throws -> TrainingResult {
+        switch try kind(of: format, path: path, policy: policy) {
+        case .float:
+            return try train(work: FastArithmetic<Float>(format: format)!, workPath: describe(.float, format),
+                             path: path, configuration: configuration, policy: policy, data: data, observer: observer)
+        case .double:
+            return try train(work: FastArithmetic<Double>(format: format)!, workPath: describe(.double, format),
+                             path: path, configuration: configuration, policy: policy, data: data, observer: observer)
+        case .soft:
+            return try train(work: SoftArithmetic(format: format), workPath: describe(.soft, format),
+                             path: path, configuration: configuration, policy: policy, data: data, observer: observer)
+        }
+    }
+
+    /// Trains with any arithmetic as the training format (the 8-bit log format plugs in
+    /// here); the policy's wide formats are binary formats.
+    public static func train<Work: ScalarArithmetic>(work: Work, workPath: String, path: ArithmeticPath,
+                                                     configuration: TrainingConfiguration, policy: TrainingPolicy,
+                                                     data: TrainingData,
+                                                     observer: TrainingObserver = TrainingObserver()) throws -> TrainingResult {
+        try validate(configuration, policy, data)
+        let wideFormats = [policy.accumulation, policy.masterWeights].compactMap { $0 }
+        if wideFormats.isEmpty {
+            let trainer = Trainer<Work, Work>(work: work, accumulation: nil, master: nil, configuration: configuration,
+                                              policy: policy, arithmeticDescription: workPath)
+            return trainer.train(data, observer: observer)
+        }
+        let kinds = try wideFormats.map { try kind(of: $0, path: path, policy: policy) }
+        let wideKind: Kind = kinds.allSatisfy { $0 == .float } && wideFormats.allSatisfy(FastArithmetic<Float>.isExact)
+            ? .float
+            : kinds.allSatisfy { $0 != .soft } && wideFormats.allSatisfy(FastArithmetic<Double>.isExact) ? .double : .soft
+        var description = workPath
+        if let a = policy.accumulation { description += "; accumulation: " + describe(wideKind, a) }
+        if let m = policy.masterWeights { description += "; master weights: " + describe(wideKind, m) }
+        switch wideKind {
+        case .float:
+            return Trainer<Work, FastArithmetic<Float>>(
+                work: work, accumulation: policy.accumulation.map { FastArithmetic<Float>(format: $0)! },
+                master: policy.masterWeights.map { FastArithmetic<Float>(format: $0)! },
+                configuration: configuration, policy: policy, arithmeticDescription: description
+            ).train(data, observer: observer)
+        case .double:
+            return Trainer<Work, FastArithmetic<Double>>(
+                work: work, accumulation: policy.accumulation.map { FastArithmetic<Double>(format: $0)! },
+                master: policy.masterWeights.map { FastArithmetic<Double>(format: $0)! },
+                configuration: configuration, policy: policy, arithmeticDescription: description
+            ).train(data, observer: observer)
+        case .soft:
+            return Trainer<Work, SoftArithmetic>(
+                work: work, accumulation: policy.accumulation.map { SoftArithmetic(format: $0) },
+                master: policy.masterWeights.map { SoftArithmetic(format: $0) },
+                configuration: configuration, policy: policy, arithmeticDescription: description
+            ).train(data, observer: observer)
+        }
+    }
+
+    /// The arithmetic types a format can be computed with.
+    enum Kind: Equatable {
+        case float, double, soft
+    }
+
+    static func kind(of format: FloatFormat, path: ArithmeticPath, policy: TrainingPolicy) throws -> Kind {
+        let fast: Kind? = FastArithmetic<Float>.isExact(for: format) ? .float
+            : FastArithmetic<Double>.isExact(for: format) ? .double : nil
+        switch path {
+        case .soft:
+            return .soft
+        case .fast:
+            guard let fast else {
+                throw TrainingSetupError("no exact fast path for \(format.name) (p = \(format.precision)): "
+                                         + "use --arithmetic soft or automatic")
+            }
+            return fast
+        case .automatic:
+            // Other rounding modes would make every fast operation fall back to the soft path.
+            return policy.rounding == .nearestEven ? fast ?? .soft : .soft
+        }
+    }
+
+    /// How a format is computed, in words.
+    static func describe(_ kind: Kind, _ format: FloatFormat) -> String {
+        switch kind {
+        case .float:
+            return format == .fp32 ? "hardware Float (native fp32)"
+                : "fast path: hardware Float, rounded exactly to \(format.name)"
+        case .double:
+            return format == .fp64 ? "hardware Double (native fp64)"
+                : "fast path: hardware Double, rounded exactly to \(format.name)"
+        case .soft:
+            return "soft-float path (integer arithmetic) in \(format.name)"
+        }
+    }
+
+    static func validate(_ configuration: TrainingConfiguration, _ policy: TrainingPolicy, _ data: TrainingData) throws {
+        guard configuration.epochs >= 0 else { throw TrainingSetupError("--epochs must be 0 or more") }
+        guard configuration.batchSize >= 1 else { throw TrainingSetupError("--batch must be at least 1") }
+        guard configuration.threads >= 1 else { throw TrainingSetupError("--threads must be at least 1") }
+        guard configuration.learningRate.isFinite else { throw TrainingSetupError("--lr must be finite") }
+        guard data.train.count > 0 else { throw TrainingSetupError("no training examples") }
+        if let lossScale = policy.lossScale, !(lossScale.isFinite && lossScale > 0) {
+            throw TrainingSetupError("--loss-scale must be a positive finite number")
+        }
+        for other in [data.validation, data.test].compactMap({ $0 }) {
+            guard other.dimension == data.train.dimension, other.classes == data.train.classes else {
+                throw TrainingSetupError("validation and test data must have the training data's shape")
+            }
+        }
+    }
+}

@@ -1,0 +1,110 @@
+import Foundation
+import SoftFloat
+import Testing
+import TrainingArithmetic
+
+/// `FormatRounder` against the core's `convert`, bit for bit.
+@Suite("FormatRounder")
+struct FormatRounderTests {
+    /// Formats whose values a `Float` holds, named and custom.
+    static let floatFormats: [FloatFormat] = FloatFormat.named.filter { FormatRounder<Float>(format: $0) != nil }
+        + ["e8m1", "e8m4", "e8m15", "e7m5", "e6m9", "e4m1", "e3m2", "e2m1", "e2m3", "e5m9", "e4m3fn", "e8m22"]
+        .map { try! FloatFormat(name: $0) }
+
+    /// Formats whose values a `Double` holds.
+    static let doubleFormats: [FloatFormat] = FloatFormat.named
+        + ["e11m20", "e11m40", "e10m30", "e9m25", "e8m30", "e2m1", "e11m51", "e10m5fn"]
+        .map { try! FloatFormat(name: $0) }
+
+    /// Random wide bit patterns (every class: NaN, ±∞, subnormal, normal) and values within
+    /// a few wide ulps of the target's rounding midpoints, where mistakes hide.
+    static func inputs<Wide: HardwareFloat>(_: Wide.Type, for format: FloatFormat,
+                                             count: Int, seed: UInt64) -> [Wide.Bits] {
+        var random = SplitMix64(seed: seed)
+        var values: [Wide.Bits] = []
+        values.reserveCapacity(count)
+        let wide = Wide.format
+        var env = FloatEnvironment()
+        while values.count < count {
+            let draw = random.next()
+            switch draw % 4 {
+            case 0:
+                values.append(Wide.Bits(truncatingIfNeeded: random.next()))
+            default:
+                // A target value, moved to a midpoint, nudged by -3...+3 wide ulps.
+                let target = random.next() & (format.signMask | format.magnitudeMask)
+                guard format.isFinite(target) else { continue }
+                var bits = wide.convert(target, from: format, &env)
+                let shift = UInt64(wide.fractionBitCount - format.fractionBitCount)
+                let half: UInt64 = shift == 0 ? 0 : 1 << (shift - 1)
+                let nudge = Int64(random.next() % 7) - 3
+                bits = bits &+ half &+ UInt64(bitPattern: nudge)
+                values.append(Wide.Bits(truncatingIfNeeded: bits))
+            }
+        }
+        return values
+    }
+
+    static func check<Wide: HardwareFloat>(_: Wide.Type, _ format: FloatFormat, count: Int) -> Int {
+        guard let rounder = FormatRounder<Wide>(format: format) else { return -1 }
+        var mismatches = 0
+        for bits in inputs(Wide.self, for: format, count: count, seed: UInt64(format.bitWidth)) {
+            var env = FloatEnvironment()
+            let expected = format.convert(UInt64(bits), from: Wide.format, &env)
+            let got = rounder.bits(of: rounder.round(Wide(bitPattern: bits)))
+            if got != expected {
+                if mismatches < 3 {
+                    print("\(format.name) from \(Wide.format.name): input \(String(bits, radix: 16)) "
+                          + "expected \(String(expected, radix: 16)) got \(String(got, radix: 16))")
+                }
+                mismatches += 1
+            }
+        }
+        return mismatches
+    }
+
+    @Test(arguments: floatFormats)
+    func roundsFloatsLikeConvert(format: FloatFormat) {
+        #expect(Self.check(Float.self, format, count: 400_000) == 0)
+    }
+
+    @Test(arguments: doubleFormats)
+    func roundsDoublesLikeConvert(format: FloatFormat) {
+        #expect(Self.check(Double.self, format, count: 300_000) == 0)
+    }
+
+    @Test func refusesFormatsTheHardwareTypeCannotHold() {
+        #expect(FormatRounder<Float>(format: .fp64) == nil)
+        #expect(FormatRounder<Float>(format: try! FloatFormat(name: "e9m3")) == nil)
+        #expect(FormatRounder<Float>(format: try! FloatFormat(name: "e8m3fn")) == nil)
+        #expect(FormatRounder<Double>(format: .fp64)?.isIdentity == true)
+    }
+
+    @Test func roundsTiesToEvenAndOverflows() {
+        let bf16 = FormatRounder<Float>(format: .bf16)!
+        #expect(bf16.round(1 + 1.0 / 256) == 1)
+        #expect(bf16.round(1 + 3.0 / 256) == 1 + 4.0 / 256)
+        #expect(bf16.round(-Float.greatestFiniteMagnitude) == -.infinity)
+        let e4m3 = FormatRounder<Float>(format: .fp8E4M3)!
+        #expect(e4m3.round(464) == 448)      // a tie between 448 and the NaN slot: to even
+        #expect(e4m3.round(465).isNaN)       // beyond: NaN, the format has no infinity
+        let fp16 = FormatRounder<Float>(format: .fp16)!
+        #expect(fp16.round(0x1p-25) == 0)                  // half the least subnormal: to even, 0
+        #expect(fp16.round(0x1.8p-25) == 0x1p-24)
+        #expect(fp16.round(-0x1p-26).sign == .minus)
+    }
+
+    /// Every `Float` through every `Float` format: 2^32 inputs each, opt-in.
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["PRECISION_LAB_EXHAUSTIVE"] == "1"),
+          arguments: [FloatFormat.bf16, .fp16, .fp8E4M3, .fp8E5M2])
+    func exhaustiveFloat(format: FloatFormat) {
+        let rounder = FormatRounder<Float>(format: format)!
+        var mismatches = 0
+        var env = FloatEnvironment()
+        for bits in UInt32.min...UInt32.max {
+            let expected = format.convert(UInt64(bits), from: .fp32, &env)
+            if rounder.bits(of: rounder.round(Float(bitPattern: bits))) != expected { mismatches += 1 }
+        }
+        #expect(mismatches == 0)
+    }
+}
