@@ -143,13 +143,37 @@ public enum ExpRangeRenderer {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// The table as JSON: every field of every row, keys sorted, in the layout the table's
+    /// JSON has always had (Foundation's `JSONEncoder`), readable back with `JSONDecoder`.
     static func json(_ table: ExpRangeTable) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        guard let data = try? encoder.encode(table), let text = String(data: data, encoding: .utf8) else {
-            return "{}\n"
+        func sample(_ s: ExpRangeSample) -> JSONValue {
+            .object([("argument", .string(s.argument)), ("argumentBits", .string(s.argumentBits)),
+                     ("result", .string(s.result)), ("resultBits", .string(s.resultBits)),
+                     ("flags", .array(s.flags.map(JSONValue.string)))])
         }
-        return text + "\n"
+        func row(_ r: ExpRangeRow) -> JSONValue {
+            .object([("format", .string(r.format)), ("entries", .array(r.entries.map { e in
+                // An absent threshold or neighbour has no key, as Codable wrote it.
+                var fields: [(String, JSONValue)] = [("event", .string(e.event.rawValue))]
+                if let t = e.threshold {
+                    fields.append(("threshold", .object([("decimal", .string(t.decimal)), ("value", .number(t.value)),
+                                                         ("definition", .string(t.definition))])))
+                }
+                fields.append(("bound", sample(e.bound)))
+                if let n = e.neighbour { fields.append(("neighbour", sample(n))) }
+                fields.append(("beyondRange", .bool(e.beyondRange)))
+                return .object(fields)
+            }))])
+        }
+        let o = table.options, r = table.ruleOfThumb
+        let document: JSONValue = .object([
+            ("options", .object([("rounding", .string(o.rounding.rawValue)), ("subnormals", .bool(o.subnormals)),
+                                 ("saturates", .bool(o.saturates))])),
+            ("rows", .array(table.rows.map(row))),
+            ("ruleOfThumb", .object([("low", .number(r.low)), ("high", .number(r.high)), ("atHigh", sample(r.atHigh)),
+                                     ("atLow", sample(r.atLow)), ("fp32", row(r.fp32))])),
+        ])
+        return document.text(layout: .foundation) + "\n"
     }
 
     static func csv(_ table: ExpRangeTable) -> String {

@@ -8,7 +8,7 @@ import TrainingArithmetic
 ///     // decimal "88.72283908187067677362", value 88.72283908187067
 ///
 /// Edge cases: a threshold of exactly zero prints as "0".
-public struct ExpRangeThreshold: Sendable, Equatable, Codable {
+public struct ExpRangeThreshold: Sendable, Equatable, Decodable {
     /// The threshold correctly rounded to `ExpRangeThreshold.significantDigits` digits.
     public var decimal: String
     /// The nearest `Double`.
@@ -33,7 +33,7 @@ public struct ExpRangeThreshold: Sendable, Equatable, Codable {
 }
 
 /// One representable argument of the table with what the format's `exp` returns there.
-public struct ExpRangeSample: Sendable, Equatable, Codable {
+public struct ExpRangeSample: Sendable, Equatable, Decodable {
     public var argument: String
     public var argumentBits: String
     public var result: String
@@ -51,7 +51,7 @@ public struct ExpRangeSample: Sendable, Equatable, Codable {
 }
 
 /// One event of one format: the threshold, and the two arguments either side of it.
-public struct ExpRangeEntry: Sendable, Equatable, Codable {
+public struct ExpRangeEntry: Sendable, Equatable, Decodable {
     public var event: ExpRangeEvent
     /// Nil when the event cannot happen under these options.
     public var threshold: ExpRangeThreshold?
@@ -74,7 +74,7 @@ public struct ExpRangeEntry: Sendable, Equatable, Codable {
 }
 
 /// A format's rows of the exp-range table.
-public struct ExpRangeRow: Sendable, Equatable, Codable {
+public struct ExpRangeRow: Sendable, Equatable, Decodable {
     public var format: String
     public var entries: [ExpRangeEntry]
 
@@ -89,7 +89,7 @@ public struct ExpRangeRow: Sendable, Equatable, Codable {
 }
 
 /// The options that move the thresholds.
-public struct ExpRangeOptions: Sendable, Equatable, Codable {
+public struct ExpRangeOptions: Sendable, Equatable, Decodable {
     public var rounding: RoundingMode
     public var subnormals: Bool
     public var saturates: Bool
@@ -116,17 +116,10 @@ public struct ExpRangeOptions: Sendable, Equatable, Codable {
         self.init(rounding: rounding, subnormals: try c.decode(Bool.self, forKey: .subnormals),
                   saturates: try c.decode(Bool.self, forKey: .saturates))
     }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(rounding.rawValue, forKey: .rounding)
-        try c.encode(subnormals, forKey: .subnormals)
-        try c.encode(saturates, forKey: .saturates)
-    }
 }
 
 /// What happens at the edges of the book's rule of thumb for FP32, exp on [−90, 90].
-public struct ExpRangeRuleOfThumb: Sendable, Equatable, Codable {
+public struct ExpRangeRuleOfThumb: Sendable, Equatable, Decodable {
     public var low: Double
     public var high: Double
     /// exp(high) and exp(low) in fp32.
@@ -137,7 +130,7 @@ public struct ExpRangeRuleOfThumb: Sendable, Equatable, Codable {
 }
 
 /// The whole table: its options, a row per format, and the rule-of-thumb comparison.
-public struct ExpRangeTable: Sendable, Equatable, Codable {
+public struct ExpRangeTable: Sendable, Equatable, Decodable {
     public var options: ExpRangeOptions
     public var rows: [ExpRangeRow]
     public var ruleOfThumb: ExpRangeRuleOfThumb

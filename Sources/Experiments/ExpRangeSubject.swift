@@ -2,7 +2,7 @@ import SoftFloat
 import TrainingArithmetic
 
 /// Where `exp` changes what it returns: the three rows of a format in the exp-range table.
-public enum ExpRangeEvent: String, CaseIterable, Sendable, Codable {
+public enum ExpRangeEvent: String, CaseIterable, Sendable, Decodable {
     /// Above the threshold, exp(x) overflows: infinity, NaN or saturation as the format defines.
     case overflow
     /// Below the threshold, the exact exp(x) is below the least normal number.

@@ -1,8 +1,8 @@
 /// The words of a command line, consumed as a command reads its options.
 ///
 ///     var args = Arguments(["--format", "bf16", "1", "/", "3"])
-///     let format = try args.option("--format")   // "bf16"
-///     let rest = args.remaining()                 // ["1", "/", "3"]
+///     let format = try args.take(formatOption)   // "bf16"
+///     let rest = try args.remaining()             // ["1", "/", "3"]
 ///
 /// Edge cases: `--name=value` and `--name value` are both accepted; a value that is
 /// missing is a `UsageError` naming the option.
@@ -13,39 +13,69 @@ public struct Arguments {
 
     public var isEmpty: Bool { words.isEmpty }
 
-    /// Removes and returns the value of `--name`, or nil when absent.
-    public mutating func option(_ name: String) throws -> String? {
+    /// Removes the first occurrence of `option` and returns its value (for a flag, the
+    /// spelling used), or nil when it is absent. Every option is looked for here.
+    ///
+    /// Edge cases: a later occurrence stays among the words (and so is an unknown option
+    /// to `expectEmpty`); a value option as the last word is a `UsageError`.
+    public mutating func take(_ option: OptionSpec) throws -> String? {
         for (i, word) in words.enumerated() {
-            if word == name {
-                guard i + 1 < words.count else { throw UsageError("option \(name) needs a value") }
-                let value = words[i + 1]
-                words.removeSubrange(i...(i + 1))
+            guard let match = option.match(word) else { continue }
+            guard option.takesValue else {
+                words.remove(at: i)
+                return match.spelling
+            }
+            if let value = match.inlineValue {
+                words.remove(at: i)
                 return value
             }
-            if word.hasPrefix(name + "=") {
-                words.remove(at: i)
-                return String(word.dropFirst(name.count + 1))
-            }
+            guard i + 1 < words.count else { throw UsageError("option \(option.name) needs a value") }
+            let value = words[i + 1]
+            words.removeSubrange(i...(i + 1))
+            return value
         }
         return nil
     }
 
-    /// Removes `--name` if present and says whether it was.
-    public mutating func flag(_ name: String) -> Bool {
-        guard let i = words.firstIndex(of: name) else { return false }
-        words.remove(at: i)
-        return true
+    /// Applies each of `options` found among the words, in the order declared, each at its
+    /// first occurrence.
+    ///
+    ///     try arguments.read(TrainCommand.options, into: &command)
+    public mutating func read<Owner>(_ options: [CommandOption<Owner>], into owner: inout Owner) throws {
+        for option in options {
+            if let value = try take(option.spec) { try option.apply(&owner, value) }
+        }
     }
 
-    /// The value of `--name` parsed by `parse`, or nil when absent; a value that does not
-    /// parse is a `UsageError` naming the option and the value.
-    public mutating func option<T>(_ name: String, as what: String,
-                                   _ parse: (String) -> T?) throws -> T? {
-        guard let text = try option(name) else { return nil }
-        guard let value = parse(text) else {
-            throw UsageError("invalid value '\(text)' for \(name): expected \(what)")
+    /// Reads every word from left to right, as TestFloat does: an option where it stands (a
+    /// later one overrides an earlier), any other word by `argument`.
+    ///
+    ///     try arguments.readInOrder(VerifyCommand.options, into: &command) { try $0.read(argument: $1) }
+    ///
+    /// Edge cases: a word that starts with `-` and is longer than `-` but is no option is an
+    /// unknown option; `-` alone is an argument.
+    public mutating func readInOrder<Owner>(_ options: [CommandOption<Owner>], into owner: inout Owner,
+                                            argument: (inout Owner, String) throws -> Void) throws {
+        var index = 0
+        while index < words.count {
+            let word = words[index]
+            if let (option, match) = options.lazy.compactMap({ option in option.spec.match(word).map { (option, $0) } })
+                .first {
+                var value = match.inlineValue ?? match.spelling
+                if option.spec.takesValue, match.inlineValue == nil {
+                    index += 1
+                    guard index < words.count else { throw UsageError("option \(option.spec.name) needs a value") }
+                    value = words[index]
+                }
+                try option.apply(&owner, value)
+            } else if word.hasPrefix("-") && word.count > 1 {
+                throw UsageError("unknown option '\(word)'")
+            } else {
+                try argument(&owner, word)
+            }
+            index += 1
         }
-        return value
+        words = []
     }
 
     /// Removes and returns the words left; an unknown `--option` among them is an error.

@@ -19,52 +19,96 @@ import TrainingArithmetic
 public struct BenchCommand: Command {
     public static let name = "bench"
     public static let abstract = "Speed: soft-path Mop/s beside the hardware's, in one run"
-    public static let usage = """
-        usage: precision-lab bench ops [--seconds S] [--formats LIST] [--json FILE]
-               precision-lab bench round [--seconds S] [--formats LIST] [--threads N]
-                                         [--elements N] [--json FILE]
-               precision-lab bench train [--epochs N] [--configs LIST] [--formats LIST]
-                                         [--threads N] [--data DIR] [--train-limit N]
-                                         [--json FILE]
+    public static let help = CommandHelp(
+        usage: Option.byPart.map { [.text($0.part)] + $0.options.map { .option($0.spec) } },
+        discussion: """
+            Measures speed and prints each figure next to the hardware's own figure for the
+            same work, measured in the same run. Time is the thread's CPU time on one thread
+            and the wall clock on several; other processes disturb both: read the ratios.
 
-        Measures speed and prints each figure next to the hardware's own figure for the
-        same work, measured in the same run. Time is the thread's CPU time on one thread
-        and the wall clock on several; other processes disturb both: read the ratios.
+            parts:
+              ops    operations per second of the soft path (the integer implementation of
+                     every format) for add, mul, div, sqrt and mulAdd, single-threaded,
+                     rounding to nearest-even, next to the same loop in hardware Float (or
+                     Double, for formats Float cannot hold) and the ratio; lns8: mul, add
+                     (table and Mitchell) and conversion beside Float
+              round  elements per second rounding arrays of Float and Double to each format
+                     (nearest-even, toward zero, stochastic), on one core and on all cores,
+                     next to a plain copy and the hardware's Float16 conversion
+              train  seconds per epoch of softmax regression on Fashion-MNIST (batch 256,
+                     lr 0.1, validation each epoch) per format and policy, the ratio to
+                     hardware fp32 and the fraction of the measured multiply-add peak
+            """,
+        epilogue: """
+            Exit status: 0 success, 1 failure (cannot write the JSON file, no data),
+            64 bad usage.
+            """)
 
-        parts:
-          ops    operations per second of the soft path (the integer implementation of
-                 every format) for add, mul, div, sqrt and mulAdd, single-threaded,
-                 rounding to nearest-even, next to the same loop in hardware Float (or
-                 Double, for formats Float cannot hold) and the ratio; lns8: mul, add
-                 (table and Mitchell) and conversion beside Float
-          round  elements per second rounding arrays of Float and Double to each format
-                 (nearest-even, toward zero, stochastic), on one core and on all cores,
-                 next to a plain copy and the hardware's Float16 conversion
-          train  seconds per epoch of softmax regression on Fashion-MNIST (batch 256,
-                 lr 0.1, validation each epoch) per format and policy, the ratio to
-                 hardware fp32 and the fraction of the measured multiply-add peak
+    /// Comma-separated names, each once, in the order given; an empty name is an error.
+    static func names(of what: String) -> OptionValue<[String]> {
+        OptionValue("a comma-separated list", naming: { text, option in
+            var names: [String] = []
+            for name in text.split(separator: ",", omittingEmptySubsequences: false) {
+                let name = name.trimmingCharacters(in: .whitespaces)
+                guard !name.isEmpty else { throw UsageError("empty \(what) name in \(option) '\(text)'") }
+                if !names.contains(name) { names.append(name) }
+            }
+            return names
+        })
+    }
 
-        options:
-          --seconds S       time of each measurement (default 0.3; round: 0.1)
-          --formats LIST    comma-separated formats (ops default fp16,bf16,tf32,fp32,
-                            fp64,lns8; round default bf16,fp16,tf32,fp8-e5m2,fp8-e4m3,
-                            fp32; train: keep the configurations in these formats)
-          --threads N       threads of the all-cores figures (default: all cores)
-          --elements N      round: length of each thread's arrays (default 16384)
-          --epochs N        train: epochs per configuration (default 2)
-          --configs LIST    train: configurations by name (default: all), e.g.
-                            fp32,bf16,bf16+acc-fp32,fp16+master-fp32,bf16+stochastic,
-                            fp16+loss-scale
-          --data DIR        train: folder with the Fashion-MNIST IDX files (as train)
-          --train-limit N   train: train on the first N training images only
-          --json FILE       also write the figures as JSON
+    /// The options, by name.
+    enum Option {
+        static let seconds = CommandOption<BenchCommand>.value(
+            "--seconds", "S", help: "time of each measurement (default 0.3; round: 0.1)",
+            OptionValue("a positive number of seconds") { text in
+                guard let x = Double(text), x.isFinite, x > 0, x <= 3600 else { return nil }
+                return x
+            }) { $0.seconds = $1 }
+        static let formats = CommandOption<BenchCommand>.value("--formats", "LIST", help: """
+            comma-separated formats (ops default fp16,bf16,tf32,fp32,
+            fp64,lns8; round default bf16,fp16,tf32,fp8-e5m2,fp8-e4m3,
+            fp32; train: keep the configurations in these formats)
+            """, BenchCommand.names(of: "format")) { $0.formatNames = $1 }
+        static let threads = CommandOption<BenchCommand>.value(
+            "--threads", "N", help: "threads of the all-cores figures (default: all cores)", .positiveInteger) {
+            $0.threads = $1
+        }
+        static let elements = CommandOption<BenchCommand>.value(
+            "--elements", "N", help: "round: length of each thread's arrays", default: "16384", .positiveInteger) {
+            $0.elements = $1
+        }
+        static let epochs = CommandOption<BenchCommand>.value(
+            "--epochs", "N", help: "train: epochs per configuration", default: "2", .positiveInteger) { $0.epochs = $1 }
+        static let configs = CommandOption<BenchCommand>.value("--configs", "LIST", help: """
+            train: configurations by name (default: all), e.g.
+            fp32,bf16,bf16+acc-fp32,fp16+master-fp32,bf16+stochastic,
+            fp16+loss-scale
+            """, BenchCommand.names(of: "configuration")) { $0.configNames = $1 }
+        static let data = CommandOption<BenchCommand>.value(
+            "--data", "DIR", help: "train: folder with the Fashion-MNIST IDX files (as train)", .text) {
+            $0.dataDirectory = $1
+        }
+        static let trainLimit = CommandOption<BenchCommand>.value(
+            "--train-limit", "N", help: "train: train on the first N training images only", .positiveInteger) {
+            $0.trainLimit = $1
+        }
+        static let json = CommandOption<BenchCommand>.value(
+            "--json", "FILE", help: "also write the figures as JSON", .text) { $0.jsonPath = $1 }
 
-        Exit status: 0 success, 1 failure (cannot write the JSON file, no data),
-        64 bad usage.
-        """
+        /// Each part and its options, in the order its usage line lists them.
+        static let byPart: [(part: String, options: [CommandOption<BenchCommand>])] = [
+            ("ops", [seconds, formats, json]),
+            ("round", [seconds, formats, threads, elements, json]),
+            ("train", [epochs, configs, formats, threads, data, trainLimit, json]),
+        ]
+    }
+
+    public static let options = [Option.seconds, Option.formats, Option.threads, Option.elements, Option.epochs,
+                                 Option.configs, Option.data, Option.trainLimit, Option.json]
 
     /// The parts `bench` has.
-    static let parts = ["ops", "round", "train"]
+    static let parts = Option.byPart.map(\.part)
     static let defaultFormats: [FloatFormat] = [.fp16, .bf16, .tf32, .fp32, .fp64]
     static let defaultRoundingFormats: [FloatFormat] = [.bf16, .fp16, .tf32, .fp8E5M2, .fp8E4M3, .fp32]
 
@@ -93,30 +137,9 @@ public struct BenchCommand: Command {
         }
     }
 
-    public init(arguments: inout Arguments) throws {
-        func positive(_ text: String) -> Int? { Int(text).flatMap { $0 > 0 ? $0 : nil } }
-        func list(_ option: String, _ what: String) throws -> [String]? {
-            guard let text = try arguments.option(option) else { return nil }
-            var names: [String] = []
-            for name in text.split(separator: ",", omittingEmptySubsequences: false) {
-                let name = name.trimmingCharacters(in: .whitespaces)
-                guard !name.isEmpty else { throw UsageError("empty \(what) name in \(option) '\(text)'") }
-                if !names.contains(name) { names.append(name) }
-            }
-            return names
-        }
-        seconds = try arguments.option("--seconds", as: "a positive number of seconds", { text -> Double? in
-            guard let x = Double(text), x.isFinite, x > 0, x <= 3600 else { return nil }
-            return x
-        })
-        formatNames = try list("--formats", "format")
-        if let n = try arguments.option("--threads", as: "a positive integer", positive) { threads = n }
-        if let n = try arguments.option("--elements", as: "a positive integer", positive) { elements = n }
-        if let n = try arguments.option("--epochs", as: "a positive integer", positive) { epochs = n }
-        configNames = try list("--configs", "configuration")
-        dataDirectory = try arguments.option("--data")
-        trainLimit = try arguments.option("--train-limit", as: "a positive integer", positive)
-        jsonPath = try arguments.option("--json")
+    public init() {}
+
+    public mutating func readArguments(_ arguments: inout Arguments) throws {
         let words = try arguments.remaining(allowingDashes: true)
         guard let part = words.first else {
             throw UsageError("bench needs a part: \(Self.parts.joined(separator: ", ")) (e.g. 'precision-lab bench ops')")
@@ -164,7 +187,7 @@ public struct BenchCommand: Command {
         }
         if let jsonPath {
             do {
-                try (json.text() + "\n").write(toFile: jsonPath, atomically: true, encoding: .utf8)
+                try json.write(toFile: jsonPath)
             } catch {
                 throw RuntimeError("cannot write '\(jsonPath)': \(error.localizedDescription)")
             }

@@ -10,41 +10,53 @@ import SoftFloat
 public struct CalcCommand: Command {
     public static let name = "calc"
     public static let abstract = "One operation in a format: value, bits, exact decimal, flags"
-    public static let usage = """
-        usage: precision-lab calc [options] <a> <op> <b>
-               precision-lab calc [options] sqrt <a>
-               precision-lab calc [options] fma <a> <b> <c>
-               precision-lab calc [options] <a>
+    public static let help = CommandHelp(
+        usage: [[.text("[options] <a> <op> <b>")], [.text("[options] sqrt <a>")],
+                [.text("[options] fma <a> <b> <c>")], [.text("[options] <a>")]],
+        discussion: """
+            Computes one correctly rounded operation in a floating-point format and shows
+            the result's shortest decimal, its bits, its exact decimal expansion, its
+            class, and the exception flags raised. A lone operand is only rounded into
+            the format. Operands that the format cannot hold exactly are listed with
+            what they rounded to.
 
-        Computes one correctly rounded operation in a floating-point format and shows
-        the result's shortest decimal, its bits, its exact decimal expansion, its
-        class, and the exception flags raised. A lone operand is only rounded into
-        the format. Operands that the format cannot hold exactly are listed with
-        what they rounded to.
+              precision-lab calc --format bf16 --rounding up 1 / 3
+              precision-lab calc --format fp16 sqrt 2
+              precision-lab calc --format fp32 fma 1 2 3
+              precision-lab calc --format fp8-e4m3 0x7E x 0x40
 
-          precision-lab calc --format bf16 --rounding up 1 / 3
-          precision-lab calc --format fp16 sqrt 2
-          precision-lab calc --format fp32 fma 1 2 3
-          precision-lab calc --format fp8-e4m3 0x7E x 0x40
+            operations: + - * / and rem (also 'rem <a> <b>'), sqrt, and fma (a * b + c,
+                        rounded once); quote '*' from the shell, or write x
+            operands:   decimal (1.5, -2e-3), hexadecimal (0x1.8p1), inf, -inf, nan, or a
+                        bit pattern of the format as unsigned hex digits (0x3F80)
+            """,
+        epilogue: "Exit status: 0 success, 64 bad usage.")
 
-        operations: + - * / and rem (also 'rem <a> <b>'), sqrt, and fma (a * b + c,
-                    rounded once); quote '*' from the shell, or write x
-        operands:   decimal (1.5, -2e-3), hexadecimal (0x1.8p1), inf, -inf, nan, or a
-                    bit pattern of the format as unsigned hex digits (0x3F80)
-
-        options:
-          --format F        fp64, fp32 (default), tf32, bf16, fp16, fp8-e5m2, fp8-e4m3,
-                            or eXmY (X exponent bits 2...11, Y fraction bits 1...52)
-          --rounding MODE   nearestEven (default), nearestAway, towardZero, up, down,
-                            stochastic; TestFloat's near_even, minMag, ... work too
-          --seed N          the seed of stochastic rounding (default 0)
-          --tininess WHEN   underflow detected 'after' rounding (default) or 'before'
-          --flush           flush subnormal operands and results to zero
-          --saturate        overflow to the largest finite value instead of infinity
-          --bits            read every operand as a hex bit pattern (0x optional)
-
-        Exit status: 0 success, 64 bad usage.
-        """
+    public static let options: [CommandOption<CalcCommand>] = [
+        .value("--format", "F", help: """
+            fp64, fp32 (default), tf32, bf16, fp16, fp8-e5m2, fp8-e4m3,
+            or eXmY (X exponent bits 2...11, Y fraction bits 1...52)
+            """, OptionValue("a format") { name in
+                do { return try FloatFormat(name: name) } catch { throw UsageError("\(error)") }
+            }) { $0.format = $1 },
+        .value("--rounding", "MODE", help: """
+            nearestEven (default), nearestAway, towardZero, up, down,
+            stochastic; TestFloat's near_even, minMag, ... work too
+            """, .roundingMode) { $0.environment.rounding = $1 },
+        .value("--seed", "N", help: "the seed of stochastic rounding", default: "0",
+               OptionValue("a non-negative integer") { UInt64($0) }) {
+            $0.environment.random = SplitMix64(seed: $1)
+            $0.seed = $1
+        },
+        .value("--tininess", "WHEN", help: "underflow detected 'after' rounding (default) or 'before'", .tininess) {
+            $0.environment.tininess = $1
+        },
+        .flag("--flush", help: "flush subnormal operands and results to zero") { $0.environment.subnormals = false },
+        .flag("--saturate", help: "overflow to the largest finite value instead of infinity") {
+            $0.environment.saturates = true
+        },
+        .flag("--bits", help: "read every operand as a hex bit pattern (0x optional)") { $0.readsBits = true },
+    ]
 
     enum Operation: String {
         case value, add = "+", subtract = "-", multiply = "*", divide = "/"
@@ -63,34 +75,12 @@ public struct CalcCommand: Command {
     public var environment = FloatEnvironment()
     public var readsBits = false
     public var seed: UInt64 = 0
-    var operation: Operation
-    var operandTexts: [String]
+    var operation = Operation.value
+    var operandTexts: [String] = []
 
-    public init(arguments: inout Arguments) throws {
-        if let name = try arguments.option("--format") {
-            do { format = try FloatFormat(name: name) } catch { throw UsageError("\(error)") }
-        }
-        if let mode = try arguments.option("--rounding", as: "a rounding mode (nearestEven, nearestAway, towardZero, up, down, stochastic)",
-                                           RoundingMode.init(name:)) {
-            environment.rounding = mode
-        }
-        if let seed = try arguments.option("--seed", as: "a non-negative integer", { UInt64($0) }) {
-            environment.random = SplitMix64(seed: seed)
-            self.seed = seed
-        }
-        if let tininess = try arguments.option("--tininess", as: "before or after", { text -> Tininess? in
-            switch text.lowercased() {
-            case "before", "beforerounding": return .beforeRounding
-            case "after", "afterrounding": return .afterRounding
-            default: return nil
-            }
-        }) {
-            environment.tininess = tininess
-        }
-        if arguments.flag("--flush") { environment.subnormals = false }
-        if arguments.flag("--saturate") { environment.saturates = true }
-        readsBits = arguments.flag("--bits")
+    public init() {}
 
+    public mutating func readArguments(_ arguments: inout Arguments) throws {
         let words = try arguments.remaining()
         if let option = words.first(where: Self.looksLikeAnOption) {
             throw UsageError("unknown option '\(option)'")

@@ -16,60 +16,54 @@ import TrainingArithmetic
 public struct ExpRangeCommand: Command {
     public static let name = "exp-range"
     public static let abstract = "Where exp overflows, underflows and rounds to zero, per format"
-    public static let usage = """
-        usage: precision-lab exp-range [options]
+    public static let help = CommandHelp(
+        usage: [[.text("[options]")]],
+        discussion: """
+            For each format, the real thresholds of exp to 22 significant digits:
+              overflow  the x above which exp(x) overflows (infinity, NaN or saturation)
+              normal    the x below which the exact exp(x) is below the least normal number
+              zero      the x at or below which exp(x) rounds to zero
+            and for each one the representable x nearest it on the safe side and the next x
+            beyond it, with their bits and the emulated exp at both, so the table checks
+            itself. Ends with what FP32 really does at the book's rule of thumb, [-90, 90].
 
-        For each format, the real thresholds of exp to 22 significant digits:
-          overflow  the x above which exp(x) overflows (infinity, NaN or saturation)
-          normal    the x below which the exact exp(x) is below the least normal number
-          zero      the x at or below which exp(x) rounds to zero
-        and for each one the representable x nearest it on the safe side and the next x
-        beyond it, with their bits and the emulated exp at both, so the table checks
-        itself. Ends with what FP32 really does at the book's rule of thumb, [-90, 90].
+              precision-lab exp-range
+              precision-lab exp-range --formats bf16,fp16,e6m9 --rounding towardZero
+              precision-lab exp-range --no-subnormals --format markdown
+            """,
+        epilogue: "Exit status: 0 success, 64 bad usage.")
 
-          precision-lab exp-range
-          precision-lab exp-range --formats bf16,fp16,e6m9 --rounding towardZero
-          precision-lab exp-range --no-subnormals --format markdown
-
-        options:
-          --formats LIST    comma-separated formats, by default
-                            fp64,fp32,tf32,bf16,fp16,fp8-e5m2,fp8-e4m3,int8,lns8;
-                            any eXmY works too (X exponent bits 2...11, Y fraction
-                            bits 1...52, suffix fn for no infinities), and lns8-fN
-                            (N = 0...6), int8s, int8-sN (scale 2^-N)
-          --rounding MODE   nearestEven (default), nearestAway, towardZero, up, down,
-                            stochastic; TestFloat's near_even, minMag, ... work too
-          --no-subnormals   flush subnormal results (and arguments) to zero
-          --saturate        overflow to the largest finite value instead of infinity
-          --format F        table (default), markdown, json or csv
-
-        Exit status: 0 success, 64 bad usage.
-        """
+    public static let options: [CommandOption<ExpRangeCommand>] = [
+        .value("--formats", "LIST", help: """
+            comma-separated formats, by default
+            fp64,fp32,tf32,bf16,fp16,fp8-e5m2,fp8-e4m3,int8,lns8;
+            any eXmY works too (X exponent bits 2...11, Y fraction
+            bits 1...52, suffix fn for no infinities), and lns8-fN
+            (N = 0...6), int8s, int8-sN (scale 2^-N)
+            """, OptionValue("a comma-separated list of formats") { list in
+                let names = list.split(separator: ",", omittingEmptySubsequences: false).map { ExpRangeCommand.trimmed(String($0)) }
+                return names.contains(where: \.isEmpty) ? nil : names
+            }) { $0.formatNames = $1 },
+        .value("--rounding", "MODE", help: """
+            nearestEven (default), nearestAway, towardZero, up, down,
+            stochastic; TestFloat's near_even, minMag, ... work too
+            """, .roundingMode) { $0.options.rounding = $1 },
+        .flag("--no-subnormals", help: "flush subnormal results (and arguments) to zero") { $0.options.subnormals = false },
+        .flag("--saturate", help: "overflow to the largest finite value instead of infinity") { $0.options.saturates = true },
+        .value("--format", "F", help: "table (default), markdown, json or csv",
+               OptionValue("table, markdown, json or csv") { ExpRangeOutputFormat(rawValue: $0.lowercased()) }) {
+            $0.output = $1
+        },
+    ]
 
     public var formatNames = ExpRange.defaultFormatNames
     public var options = ExpRangeOptions()
     public var output = ExpRangeOutputFormat.table
     var subjects: [any ExpRangeSubject] = []
 
-    public init(arguments: inout Arguments) throws {
-        if let list = try arguments.option("--formats") {
-            formatNames = list.split(separator: ",", omittingEmptySubsequences: false)
-                .map { Self.trimmed(String($0)) }
-            guard !formatNames.contains(where: \.isEmpty) else {
-                throw UsageError("invalid value '\(list)' for --formats: expected a comma-separated list of formats")
-            }
-        }
-        if let mode = try arguments.option(
-            "--rounding", as: "a rounding mode (nearestEven, nearestAway, towardZero, up, down, stochastic)",
-            RoundingMode.init(name:)) {
-            options.rounding = mode
-        }
-        if arguments.flag("--no-subnormals") { options.subnormals = false }
-        if arguments.flag("--saturate") { options.saturates = true }
-        if let format = try arguments.option("--format", as: "table, markdown, json or csv",
-                                             { ExpRangeOutputFormat(rawValue: $0.lowercased()) }) {
-            output = format
-        }
+    public init() {}
+
+    public mutating func readArguments(_ arguments: inout Arguments) throws {
         subjects = try formatNames.map { name in
             do { return try ExpRange.subject(named: name) } catch { throw UsageError("\(error)") }
         }

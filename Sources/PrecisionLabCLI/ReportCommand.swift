@@ -13,50 +13,53 @@ import Reports
 public struct ReportCommand: Command {
     public static let name = "report"
     public static let abstract = "Regenerate the reports that answer the exercises, with SVG plots"
-    public static let usage = """
-        usage: precision-lab report [--out DIR] [--quick] [--only NAME[,NAME...]] [--data DIR] [--seed N]
+    public static let help = CommandHelp(
+        usage: [[.option(out.spec), .option(quick.spec), .optionWithValue(only.spec, "NAME[,NAME...]"),
+                 .option(data.spec), .option(seed.spec)]],
+        discussion: """
+            Runs the measurements behind each exercise and writes, into DIR (default Reports):
+            README.md (the index: each exercise, its answer, a link), exp-range.md, int8-range.md,
+            epochs.md, learning-rates.md, formats.md, softmax-stability.md, and their figures in
+            DIR/figures. Every file is written atomically. Progress goes to standard error.
+            """,
+        optionColumn: 21, width: nil)
 
-        Runs the measurements behind each exercise and writes, into DIR (default Reports):
-        README.md (the index: each exercise, its answer, a link), exp-range.md, int8-range.md,
-        epochs.md, learning-rates.md, formats.md, softmax-stability.md, and their figures in
-        DIR/figures. Every file is written atomically. Progress goes to standard error.
-
-        options:
-          --out DIR          output folder (default Reports)
-          --quick            small, fast sweeps (a 2,000-image subset, 1-2 epochs, few formats):
-                             for tests, not for conclusions
-          --only NAMES       only these reports (comma-separated): \(ReportSuite.names.joined(separator: ", "))
-          --data DIR         folder with the Fashion-MNIST IDX files (default: $PRECISION_LAB_DATA,
-                             else /usr/share/datasets/fashion-mnist)
-          --seed N           seed of every run (default 0)
-          --threads N        runs or threads at once (default: all cores)
-        """
-
-    var options = ReportOptions()
-
-    public init(arguments: inout Arguments) throws {
-        if let out = try arguments.option("--out") {
-            guard !out.isEmpty else { throw UsageError("--out needs a folder") }
-            options.outputDirectory = out
-        }
-        options.quick = arguments.flag("--quick")
-        if let only = try arguments.option("--only") {
+    static let out = CommandOption<ReportCommand>.value(
+        "--out", "DIR", help: "output folder", default: "Reports", OptionValue("a folder", naming: { folder, option in
+            guard !folder.isEmpty else { throw UsageError("\(option) needs a folder") }
+            return folder
+        })) { $0.options.outputDirectory = $1 }
+    static let quick = CommandOption<ReportCommand>.flag("--quick", help: """
+        small, fast sweeps (a 2,000-image subset, 1-2 epochs, few formats):
+        for tests, not for conclusions
+        """) { $0.options.quick = true }
+    static let only = CommandOption<ReportCommand>.value(
+        "--only", "NAMES", help: "only these reports (comma-separated): \(ReportSuite.names.joined(separator: ", "))",
+        OptionValue("report names") { only in
             let names = only.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
             if let unknown = names.first(where: { !ReportSuite.names.contains($0) }) ?? (names.isEmpty ? "" : nil) {
                 throw UsageError("unknown report '\(unknown)' (reports: \(ReportSuite.names.joined(separator: ", ")))")
             }
-            options.only = names
-        }
-        options.dataDirectory = try arguments.option("--data")
-        if let seed = try arguments.option("--seed", as: "an integer from 0 to 2^64-1", { UInt64($0) }) {
-            options.seed = seed
-        }
-        if let threads = try arguments.option("--threads", as: "a positive integer", {
-            Int($0).flatMap { $0 > 0 ? $0 : nil }
-        }) {
-            options.threads = threads
-        }
+            return names
+        }) { $0.options.only = $1 }
+    static let data = CommandOption<ReportCommand>.value("--data", "DIR", help: """
+        folder with the Fashion-MNIST IDX files (default: $PRECISION_LAB_DATA,
+        else /usr/share/datasets/fashion-mnist)
+        """, .text) { $0.options.dataDirectory = $1 }
+    static let seed = CommandOption<ReportCommand>.value("--seed", "N", help: "seed of every run", default: "0", .seed) {
+        $0.options.seed = $1
     }
+
+    public static let options: [CommandOption<ReportCommand>] = [
+        out, quick, only, data, seed,
+        .value("--threads", "N", help: "runs or threads at once (default: all cores)", .positiveInteger) {
+            $0.options.threads = $1
+        },
+    ]
+
+    var options = ReportOptions()
+
+    public init() {}
 
     public func run(_ io: CommandIO) throws -> ExitCode {
         let start = ContinuousClock.now

@@ -17,46 +17,104 @@ import TrainingArithmetic
 public struct TrainCommand: Command {
     public static let name = "train"
     public static let abstract = "Train softmax regression on Fashion-MNIST in a number format"
-    public static let usage = """
-        usage: precision-lab train [--format F] [options]
+    public static let help = CommandHelp(
+        usage: [[.option(format.spec), .text("[options]")]],
+        discussion: """
+            Trains softmax regression (784 -> 10, cross-entropy, minibatch SGD) on Fashion-MNIST
+            with every arithmetic operation rounded to one number format, and prints per epoch
+            the training and validation loss and accuracy, the time, and the numerical events
+            (overflows, underflows to zero, NaNs, updates swallowed by rounding); then the test
+            accuracy. The same seed gives the same bits, whatever the number of threads.
+            """,
+        optionColumn: 25)
 
-        Trains softmax regression (784 -> 10, cross-entropy, minibatch SGD) on Fashion-MNIST
-        with every arithmetic operation rounded to one number format, and prints per epoch
-        the training and validation loss and accuracy, the time, and the numerical events
-        (overflows, underflows to zero, NaNs, updates swallowed by rounding); then the test
-        accuracy. The same seed gives the same bits, whatever the number of threads.
+    static let format = CommandOption<TrainCommand>.value("--format", "F", help: """
+        fp64, fp32, tf32, bf16, fp16, fp8-e5m2, fp8-e4m3 or eXmY (default fp32);
+        lns8, lns8-fN (8-bit logarithmic), int8, int8s, int8-sN (linear INT8)
+        """, OptionValue("a format") { name in
+            do { _ = try TrainingRun.trainingFormat(named: name) } catch let error as TrainingSetupError {
+                throw UsageError(error.message)
+            }
+            return name
+        }) { $0.formatName = $1 }
 
-        options:
-          --format F             fp64, fp32, tf32, bf16, fp16, fp8-e5m2, fp8-e4m3 or eXmY (default fp32);
-                                 lns8, lns8-fN (8-bit logarithmic), int8, int8s, int8-sN (linear INT8)
-          --epochs N             epochs (default 10)
-          --lr X                 learning rate (default 0.1)
-          --batch N              minibatch size (default 256)
-          --seed N               seed of the initial weights, the validation split, the shuffles and
-                                 stochastic rounding (default 0)
-          --threads N            worker threads (default: all cores)
-          --data DIR             folder with the four IDX files (default: $PRECISION_LAB_DATA, else
-                                 /usr/share/datasets/fashion-mnist, which
-                                 `apt-get install dataset-fashion-mnist` fills)
-          --validation N|test    hold out N training images for validation (default 5000; 0: none),
-                                 or validate on the test set as the book does
-          --train-limit N        train on the first N training images only (quick runs)
-          --loss logsumexp|naive cross-entropy from the logits with log-sum-exp (default), or
-                                 softmax then log, to see it fail
-          --accumulate F         accumulate dot products in format F (e.g. fp32, like tensor cores)
-          --master-weights F     keep the weights in format F and update them there
-          --rounding MODE        rounding of every operation: nearest-even (default), nearest-away,
-                                 toward-zero, up, down, stochastic
-          --stochastic-update    round the weight update stochastically (the rest as --rounding)
-          --loss-scale S         multiply the loss by S before the backward pass, divide the gradients
-                                 by S before the update (fp16)
-          --weight-decay L       L2 penalty on the weights (default 0)
-          --patience N           stop when the validation loss has not improved for N epochs, and keep
-                                 the best epoch's parameters
-          --arithmetic PATH      automatic (default: hardware with exact rounding where that is exact),
-                                 fast, or soft (integer soft-float)
-          --json FILE            write every figure as JSON (keys include "epochs" and "test_accuracy")
-        """
+    /// A format of the policy (`--accumulate`, `--master-weights`).
+    static let policyFormat = OptionValue<FloatFormat>("a format", naming: { name, option in
+        do { return try FloatFormat(name: name) } catch { throw UsageError("\(option): \(error)") }
+    })
+
+    public static let options: [CommandOption<TrainCommand>] = [
+        format,
+        .value("--epochs", "N", help: "epochs", default: "10",
+               OptionValue("a number of epochs (0 or more)") { Int($0).flatMap { $0 >= 0 ? $0 : nil } }) {
+            $0.configuration.epochs = $1
+        },
+        .value("--lr", "X", help: "learning rate", default: "0.1",
+               OptionValue("a finite number") { Double($0).flatMap { $0.isFinite ? $0 : nil } }) {
+            $0.configuration.learningRate = $1
+        },
+        .value("--batch", "N", help: "minibatch size", default: "256", .positiveInteger) {
+            $0.configuration.batchSize = $1
+        },
+        .value("--seed", "N", help: """
+            seed of the initial weights, the validation split, the shuffles and
+            stochastic rounding
+            """, default: "0", .seed) { $0.configuration.seed = $1 },
+        .value("--threads", "N", help: "worker threads (default: all cores)", .positiveInteger) {
+            $0.configuration.threads = $1
+        },
+        .value("--data", "DIR", help: """
+            folder with the four IDX files (default: $PRECISION_LAB_DATA, else
+            /usr/share/datasets/fashion-mnist, which
+            `apt-get install dataset-fashion-mnist` fills)
+            """, .text) { $0.dataDirectory = $1 },
+        .value("--validation", "N|test", help: """
+            hold out N training images for validation (default 5000; 0: none),
+            or validate on the test set as the book does
+            """, OptionValue("a count or 'test'") { text -> Validation? in
+                text == "test" ? .test : Int(text).flatMap { $0 >= 0 ? .heldOut($0) : nil }
+            }) { $0.validation = $1 },
+        .value("--train-limit", "N", help: "train on the first N training images only (quick runs)",
+               .positiveInteger) { $0.trainLimit = $1 },
+        .value("--loss", "logsumexp|naive", help: """
+            cross-entropy from the logits with log-sum-exp (default), or
+            softmax then log, to see it fail
+            """, OptionValue("logsumexp or naive") { LossFunction(name: $0) }) { $0.configuration.loss = $1 },
+        .value("--accumulate", "F", help: "accumulate dot products in format F (e.g. fp32, like tensor cores)",
+               policyFormat) { $0.policy.accumulation = $1 },
+        .value("--master-weights", "F", help: "keep the weights in format F and update them there", policyFormat) {
+            $0.policy.masterWeights = $1
+        },
+        .value("--rounding", "MODE", help: """
+            rounding of every operation: nearest-even (default), nearest-away,
+            toward-zero, up, down, stochastic
+            """, OptionValue("nearest-even, nearest-away, toward-zero, up, down or stochastic") {
+                RoundingMode(name: $0) ?? RoundingMode(name: $0.replacingOccurrences(of: "-", with: ""))
+            }) { $0.policy.rounding = $1 },
+        .flag("--stochastic-update", help: "round the weight update stochastically (the rest as --rounding)") {
+            $0.policy.stochasticUpdate = true
+        },
+        .value("--loss-scale", "S", help: """
+            multiply the loss by S before the backward pass, divide the gradients
+            by S before the update (fp16)
+            """, OptionValue("a positive number") { Double($0).flatMap { $0 > 0 && $0.isFinite ? $0 : nil } }) {
+            $0.policy.lossScale = $1
+        },
+        .value("--weight-decay", "L", help: "L2 penalty on the weights", default: "0",
+               OptionValue("a number 0 or more") { Double($0).flatMap { $0 >= 0 && $0.isFinite ? $0 : nil } }) {
+            $0.configuration.weightDecay = $1
+        },
+        .value("--patience", "N", help: """
+            stop when the validation loss has not improved for N epochs, and keep
+            the best epoch's parameters
+            """, .positiveInteger) { $0.configuration.patience = $1 },
+        .value("--arithmetic", "PATH", help: """
+            automatic (default: hardware with exact rounding where that is exact),
+            fast, or soft (integer soft-float)
+            """, OptionValue("automatic, fast or soft") { ArithmeticPath(rawValue: $0) }) { $0.path = $1 },
+        .value("--json", "FILE", help: "write every figure as JSON (keys include \"epochs\" and \"test_accuracy\")",
+               .text) { $0.jsonPath = $1 },
+    ]
 
     var formatName = "fp32"
     var configuration = TrainingConfiguration(threads: ProcessInfo.processInfo.activeProcessorCount)
@@ -72,65 +130,7 @@ public struct TrainCommand: Command {
         case test
     }
 
-    public init(arguments: inout Arguments) throws {
-        func positive(_ text: String) -> Int? { Int(text).flatMap { $0 > 0 ? $0 : nil } }
-        func format(_ option: String) throws -> FloatFormat? {
-            guard let name = try arguments.option(option) else { return nil }
-            do { return try FloatFormat(name: name) } catch { throw UsageError("\(option): \(error)") }
-        }
-        if let name = try arguments.option("--format") {
-            formatName = name
-            do { _ = try TrainingRun.trainingFormat(named: name) } catch let error as TrainingSetupError {
-                throw UsageError(error.message)
-            }
-        }
-        if let n = try arguments.option("--epochs", as: "a number of epochs (0 or more)", { Int($0).flatMap { $0 >= 0 ? $0 : nil } }) {
-            configuration.epochs = n
-        }
-        if let x = try arguments.option("--lr", as: "a finite number", { Double($0).flatMap { $0.isFinite ? $0 : nil } }) {
-            configuration.learningRate = x
-        }
-        if let n = try arguments.option("--batch", as: "a positive integer", positive) { configuration.batchSize = n }
-        if let n = try arguments.option("--seed", as: "an integer from 0 to 2^64-1", { UInt64($0) }) {
-            configuration.seed = n
-        }
-        if let n = try arguments.option("--threads", as: "a positive integer", positive) { configuration.threads = n }
-        dataDirectory = try arguments.option("--data")
-        if let text = try arguments.option("--validation") {
-            if text == "test" {
-                validation = .test
-            } else if let n = Int(text), n >= 0 {
-                validation = .heldOut(n)
-            } else {
-                throw UsageError("invalid value '\(text)' for --validation: expected a count or 'test'")
-            }
-        }
-        trainLimit = try arguments.option("--train-limit", as: "a positive integer", positive)
-        if let loss = try arguments.option("--loss", as: "logsumexp or naive", { LossFunction(name: $0) }) {
-            configuration.loss = loss
-        }
-        policy.accumulation = try format("--accumulate")
-        policy.masterWeights = try format("--master-weights")
-        if let mode = try arguments.option("--rounding", as: "nearest-even, nearest-away, toward-zero, up, down or stochastic", {
-            RoundingMode(name: $0) ?? RoundingMode(name: $0.replacingOccurrences(of: "-", with: ""))
-        }) {
-            policy.rounding = mode
-        }
-        policy.stochasticUpdate = arguments.flag("--stochastic-update")
-        policy.lossScale = try arguments.option("--loss-scale", as: "a positive number", {
-            Double($0).flatMap { $0 > 0 && $0.isFinite ? $0 : nil }
-        })
-        if let decay = try arguments.option("--weight-decay", as: "a number 0 or more", {
-            Double($0).flatMap { $0 >= 0 && $0.isFinite ? $0 : nil }
-        }) {
-            configuration.weightDecay = decay
-        }
-        configuration.patience = try arguments.option("--patience", as: "a positive integer", positive)
-        if let p = try arguments.option("--arithmetic", as: "automatic, fast or soft", { ArithmeticPath(rawValue: $0) }) {
-            path = p
-        }
-        jsonPath = try arguments.option("--json")
-    }
+    public init() {}
 
     public func validate() throws {
         if configuration.patience != nil && validation == .heldOut(0) {
@@ -192,7 +192,7 @@ public struct TrainCommand: Command {
         }
         if let jsonPath {
             do {
-                try (result.json.text() + "\n").write(toFile: jsonPath, atomically: true, encoding: .utf8)
+                try result.json.write(toFile: jsonPath)
             } catch {
                 throw RuntimeError("cannot write \(jsonPath): \(error.localizedDescription)")
             }

@@ -17,109 +17,88 @@ import TrainingArithmetic
 public struct VerifyCommand: Command {
     public static let name = "verify"
     public static let abstract = "Check results and flags against Berkeley TestFloat test cases"
-    public static let usage = """
-        usage: precision-lab verify <function> [options] < cases
+    public static let help = CommandHelp(
+        usage: [[.text("<function> [options] < cases")]],
+        discussion: """
+            Checks this library's arithmetic against Berkeley TestFloat. Reads the lines
+            that 'testfloat_gen <function>' writes (operands, expected result and expected
+            flags, in hex), computes every case, and compares result bits and exception
+            flags. Prints the first mismatches, then 'N passed, M failed'.
 
-        Checks this library's arithmetic against Berkeley TestFloat. Reads the lines
-        that 'testfloat_gen <function>' writes (operands, expected result and expected
-        flags, in hex), computes every case, and compares result bits and exception
-        flags. Prints the first mismatches, then 'N passed, M failed'.
+              testfloat_gen -rminMag f32_mul | precision-lab verify f32_mul -rminMag
+              precision-lab verify f16_sqrt --rounding max --input f16_sqrt.rmax.tv.gz
+            """,
+        epilogue: """
+            functions (TestFloat's names):
+              f16_, f32_, f64_ with add sub mul mulAdd div rem sqrt roundToInt
+                                    eq le lt eq_signaling le_quiet lt_quiet
+              conversions among f16 f32 f64, and f32_to_bf16, bf16_to_f32
+              to and from i32 i64 ui32 ui64: i32_to_f16, f64_to_ui64, f32_to_i32_r_minMag
 
-          testfloat_gen -rminMag f32_mul | precision-lab verify f32_mul -rminMag
-          precision-lab verify f16_sqrt --rounding max --input f16_sqrt.rmax.tv.gz
+            Exit status: 0 every case passed, 1 a case failed, 64 bad usage or input.
+            """)
 
-        options:
-          --rounding MODE   near_even (default), near_maxMag, minMag, min or max
-                            (or nearestEven, nearestAway, towardZero, down, up);
-                            TestFloat's -rnear_even -rnear_maxMag -rminMag -rmin -rmax
-          --tininess WHEN   underflow tininess detected 'after' rounding (default) or
-                            'before'; TestFloat's -tininessafter -tininessbefore
-          --exact           rounding to an integer raises inexact (TestFloat's -exact);
-                            the default is TestFloat's -notexact
-          --check-nans      an expected NaN must match bit for bit (default: any NaN)
-          --max-errors N    print at most N mismatches (default 10)
-          --input FILE      read the cases from FILE, gzip-compressed or plain,
-                            instead of standard input
-
-        functions (TestFloat's names):
-          f16_, f32_, f64_ with add sub mul mulAdd div rem sqrt roundToInt
-                                eq le lt eq_signaling le_quiet lt_quiet
-          conversions among f16 f32 f64, and f32_to_bf16, bf16_to_f32
-          to and from i32 i64 ui32 ui64: i32_to_f16, f64_to_ui64, f32_to_i32_r_minMag
-
-        Exit status: 0 every case passed, 1 a case failed, 64 bad usage or input.
-        """
-
-    public var function: TestFloatFunction
-    public var rounding: RoundingMode = .nearestEven
-    public var tininess: Tininess = .afterRounding
-    public var exact = false
-    public var checkNaNs = false
-    public var maxErrors = 10
-    public var input: String?
-
-    public init(arguments: inout Arguments) throws {
-        let words = try arguments.remaining(allowingDashes: true)
-        var functionName: String?
-        var index = 0
-
-        /// The value of an option given as `--name value` or `--name=value`.
-        func value(of word: String, _ name: String) throws -> String {
-            if word.count > name.count { return String(word.dropFirst(name.count + 1)) }
-            index += 1
-            guard index < words.count else { throw UsageError("option \(name) needs a value") }
-            return words[index]
-        }
-        func matches(_ word: String, _ name: String) -> Bool {
-            word == name || word.hasPrefix(name + "=")
-        }
-
-        while index < words.count {
-            let word = words[index]
-            switch word {
-            case "-rnear_even", "-rnear_maxMag", "-rminMag", "-rmin", "-rmax":
-                rounding = RoundingMode(name: String(word.dropFirst()))!
-            case "-rodd":
-                throw UsageError("rounding to odd (-rodd) is not supported")
-            case "-tininessbefore": tininess = .beforeRounding
-            case "-tininessafter": tininess = .afterRounding
-            case "--exact", "-exact": exact = true
-            case "--not-exact", "--notexact", "-notexact": exact = false
-            case "--check-nans": checkNaNs = true
-            case _ where matches(word, "--rounding"):
-                let text = try value(of: word, "--rounding")
+    /// The options, and TestFloat's own spellings of them (hidden).
+    public static let options: [CommandOption<VerifyCommand>] = [
+        .value("--rounding", "MODE", help: """
+            near_even (default), near_maxMag, minMag, min or max
+            (or nearestEven, nearestAway, towardZero, down, up);
+            TestFloat's -rnear_even -rnear_maxMag -rminMag -rmin -rmax
+            """, OptionValue("a rounding mode") { text in
                 guard let mode = RoundingMode(name: text) else {
                     throw UsageError("unknown rounding mode '\(text)' (near_even, near_maxMag, minMag, min, max)")
                 }
                 guard mode != .stochastic else {
                     throw UsageError("stochastic rounding has no TestFloat reference; choose near_even, near_maxMag, minMag, min or max")
                 }
-                rounding = mode
-            case _ where matches(word, "--tininess"):
-                let text = try value(of: word, "--tininess")
-                switch text.lowercased() {
-                case "before", "beforerounding": tininess = .beforeRounding
-                case "after", "afterrounding": tininess = .afterRounding
-                default: throw UsageError("invalid value '\(text)' for --tininess: expected before or after")
-                }
-            case _ where matches(word, "--max-errors"):
-                let text = try value(of: word, "--max-errors")
-                guard let n = Int(text), n >= 0 else {
-                    throw UsageError("invalid value '\(text)' for --max-errors: expected a non-negative integer")
-                }
-                maxErrors = n
-            case _ where matches(word, "--input"):
-                input = try value(of: word, "--input")
-            case _ where word.hasPrefix("-") && word.count > 1:
-                throw UsageError("unknown option '\(word)'")
-            default:
-                if let first = functionName {
-                    throw UsageError("unexpected argument '\(word)' (the function is already '\(first)')")
-                }
-                functionName = word
-            }
-            index += 1
+                return mode
+            }) { $0.rounding = $1 },
+    ] + ["near_even", "near_maxMag", "minMag", "min", "max"].map { mode in
+        .flag("-r" + mode, help: nil) { $0.rounding = RoundingMode(name: mode)! }
+    } + [
+        .flag("-rodd", help: nil) { _ in throw UsageError("rounding to odd (-rodd) is not supported") },
+        .value("--tininess", "WHEN", help: """
+            underflow tininess detected 'after' rounding (default) or
+            'before'; TestFloat's -tininessafter -tininessbefore
+            """, .tininess) { $0.tininess = $1 },
+        .flag("-tininessbefore", help: nil) { $0.tininess = .beforeRounding },
+        .flag("-tininessafter", help: nil) { $0.tininess = .afterRounding },
+        .flag("--exact", aliases: ["-exact"], help: """
+            rounding to an integer raises inexact (TestFloat's -exact);
+            the default is TestFloat's -notexact
+            """) { $0.exact = true },
+        .flag("--not-exact", aliases: ["--notexact", "-notexact"], help: nil) { $0.exact = false },
+        .flag("--check-nans", help: "an expected NaN must match bit for bit (default: any NaN)") { $0.checkNaNs = true },
+        .value("--max-errors", "N", help: "print at most N mismatches", default: "10",
+               OptionValue("a non-negative integer") { Int($0).flatMap { $0 >= 0 ? $0 : nil } }) { $0.maxErrors = $1 },
+        .value("--input", "FILE", help: """
+            read the cases from FILE, gzip-compressed or plain,
+            instead of standard input
+            """, .text) { $0.input = $1 },
+    ]
+
+    public static let readsInOrder = true
+
+    /// The function to check; nil only before the arguments are read.
+    public var function: TestFloatFunction?
+    public var rounding: RoundingMode = .nearestEven
+    public var tininess: Tininess = .afterRounding
+    public var exact = false
+    public var checkNaNs = false
+    public var maxErrors = 10
+    public var input: String?
+    var functionName: String?
+
+    public init() {}
+
+    public mutating func read(argument word: String) throws {
+        if let first = functionName {
+            throw UsageError("unexpected argument '\(word)' (the function is already '\(first)')")
         }
+        functionName = word
+    }
+
+    public mutating func readArguments(_ arguments: inout Arguments) throws {
         guard let functionName else {
             throw UsageError("missing the function to verify, e.g. 'precision-lab verify f32_mul'")
         }
@@ -131,6 +110,7 @@ public struct VerifyCommand: Command {
     }
 
     public func run(_ io: CommandIO) throws -> ExitCode {
+        guard let function else { throw UsageError("missing the function to verify") }
         var verifier = TestFloatVerifier(function: function, rounding: rounding, tininess: tininess,
                                          exact: exact, checkNaNs: checkNaNs, keepingMismatches: maxErrors)
         var printed = 0
