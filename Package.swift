@@ -26,7 +26,7 @@ let package = Package(
         .target(name: "DataFiles", dependencies: ["CZlib"]),
         .target(name: "TrainingArithmetic", dependencies: ["SoftFloat"]),
         .target(name: "Training", dependencies: ["SoftFloat", "TrainingArithmetic", "DataFiles"]),
-        .target(name: "Experiments", dependencies: ["SoftFloat", "TrainingArithmetic"]),
+        .target(name: "Experiments", dependencies: ["SoftFloat", "DataFiles", "TrainingArithmetic"]),
         .target(name: "Benchmarks", dependencies: ["SoftFloat", "TrainingArithmetic", "Training", "DataFiles"]),
         .target(name: "Reports", dependencies: ["SoftFloat", "DataFiles", "TrainingArithmetic", "Training", "Experiments"]),
         .target(name: "PrecisionLabCLI",
