@@ -15,16 +15,7 @@ extension FastArithmetic {
             return scalarMultiplyAccumulateRows(a, b, weights: weights, stride: stride, count: count,
                                                 into: accA, accB, &envA, &envB)
         }
-        if rounder.isIdentity {
-            return rows(a, b, weights, stride, count, accA, accB, LaneIdentity.self)
-        } else if checksTinyResults {
-            return rounder.checksRange ? rows(a, b, weights, stride, count, accA, accB, LaneRoundingTiny<LaneRoundingInRange>.self)
-                : rows(a, b, weights, stride, count, accA, accB, LaneRoundingTiny<LaneRoundingUnchecked>.self)
-        } else if rounder.checksRange {
-            return rows(a, b, weights, stride, count, accA, accB, LaneRoundingInRange.self)
-        } else {
-            return rows(a, b, weights, stride, count, accA, accB, LaneRoundingUnchecked.self)
-        }
+        return withLaneRounding(.rows(a, b, weights, stride, count, accA, accB))
     }
 
     /// Three vectors of accumulators per run. The lanes beyond `count` in the third
@@ -100,16 +91,7 @@ extension FastArithmetic {
         for n in 1..<run.count where !roundsInHardware(envs[Int(run.indices[n])]) {
             return scalarMultiplyAccumulateIntoRows(run, x, into: acc, stride: stride, count: count, envs: envs)
         }
-        if rounder.isIdentity {
-            return intoRows(run, x, acc, stride, count, LaneIdentity.self)
-        } else if checksTinyResults {
-            return rounder.checksRange ? intoRows(run, x, acc, stride, count, LaneRoundingTiny<LaneRoundingInRange>.self)
-                : intoRows(run, x, acc, stride, count, LaneRoundingTiny<LaneRoundingUnchecked>.self)
-        } else if rounder.checksRange {
-            return intoRows(run, x, acc, stride, count, LaneRoundingInRange.self)
-        } else {
-            return intoRows(run, x, acc, stride, count, LaneRoundingUnchecked.self)
-        }
+        return withLaneRounding(.intoRows(run, x, acc, stride, count))
     }
 
     @inlinable @inline(__always)
@@ -160,6 +142,51 @@ extension FastArithmetic {
         if count > 1 { v[1] = p[1] }
         if count > 2 { v[2] = p[2] }
         return v
+    }
+}
+
+extension FastArithmetic {
+    /// A call of one of the vector kernels, with its arguments: what `withLaneRounding`
+    /// runs under the lane rounding of the format.
+    @usableFromInline
+    enum KernelCall {
+        /// `lanes(s, x, acc, count)`: `multiplyAccumulate`.
+        case lanes(Wide, UnsafePointer<Wide>, UnsafeMutablePointer<Wide>, Int)
+        /// `rows(a, b, weights, stride, count, accA, accB)`: `multiplyAccumulateRows`.
+        case rows(SparseRun<Wide>, SparseRun<Wide>, UnsafePointer<Wide>, Int, Int,
+                  UnsafeMutablePointer<Wide>, UnsafeMutablePointer<Wide>)
+        /// `intoRows(run, x, acc, stride, count)`: `multiplyAccumulateIntoRows`.
+        case intoRows(SparseRun<Wide>, UnsafePointer<Wide>, UnsafeMutablePointer<Wide>, Int, Int)
+    }
+
+    /// Runs a kernel with the lane rounding of this format — the hardware's own format
+    /// (nothing to round), a narrower exponent range (subnormals and overflow checked) or
+    /// the same range, each with tiny products recomputed in `Double` where
+    /// `checksTinyResults` says so — and returns its count of underflows. The one place
+    /// that chooses among the five cases; each case gets its own copy of the loop, with no
+    /// decision left inside it (the call is a constant at each site, so the switch folds).
+    ///
+    ///     withLaneRounding(.lanes(s, x, acc, count))   // multiplyAccumulate's loop
+    @inlinable @inline(__always)
+    func withLaneRounding(_ call: KernelCall) -> Int {
+        if rounder.isIdentity { return run(call, LaneIdentity.self) }
+        if checksTinyResults {
+            return rounder.checksRange ? run(call, LaneRoundingTiny<LaneRoundingInRange>.self)
+                : run(call, LaneRoundingTiny<LaneRoundingUnchecked>.self)
+        }
+        return rounder.checksRange ? run(call, LaneRoundingInRange.self) : run(call, LaneRoundingUnchecked.self)
+    }
+
+    @inlinable @inline(__always)
+    func run<R: LaneRounding>(_ call: KernelCall, _: R.Type) -> Int {
+        switch call {
+        case let .lanes(s, x, acc, count):
+            return lanes(s, x, acc, count, R.self)
+        case let .rows(a, b, weights, stride, count, accA, accB):
+            return rows(a, b, weights, stride, count, accA, accB, R.self)
+        case let .intoRows(run, x, acc, stride, count):
+            return intoRows(run, x, acc, stride, count, R.self)
+        }
     }
 }
 

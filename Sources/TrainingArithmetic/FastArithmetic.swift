@@ -161,17 +161,7 @@ public struct FastArithmetic<Wide: HardwareFloat>: ScalarArithmetic {
         guard roundsInHardware(env) else {
             return scalarMultiplyAccumulate(s, x, into: acc, count: count, &env)
         }
-        let underflows: Int
-        if rounder.isIdentity {
-            underflows = lanes(s, x, acc, count, LaneIdentity.self)
-        } else if checksTinyResults {
-            underflows = rounder.checksRange ? lanes(s, x, acc, count, LaneRoundingTiny<LaneRoundingInRange>.self)
-                : lanes(s, x, acc, count, LaneRoundingTiny<LaneRoundingUnchecked>.self)
-        } else if rounder.checksRange {
-            underflows = lanes(s, x, acc, count, LaneRoundingInRange.self)
-        } else {
-            underflows = lanes(s, x, acc, count, LaneRoundingUnchecked.self)
-        }
+        let underflows = withLaneRounding(.lanes(s, x, acc, count))
         return s == 0 || s.isNaN ? 0 : underflows
     }
 

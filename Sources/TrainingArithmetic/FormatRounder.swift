@@ -1,8 +1,15 @@
 import SoftFloat
 
-/// Rounds values of a hardware type (`Float`, `Double`) to a narrower binary format, to
-/// nearest with ties to even: the one rounding step of the fast path, written once for
-/// every `(w, f)` and both hardware types, four lanes at a time.
+/// The fast path's verified twin of `roundPack`: rounds values of a hardware type
+/// (`Float`, `Double`) to a narrower binary format, to nearest with ties to even (and
+/// toward zero, `truncate`), written once for every `(w, f)` and both hardware types,
+/// four lanes at a time.
+///
+/// `roundPack` (SoftFloat) is the reference and rounds every result of the soft path;
+/// this is the second rounding engine, which exists only for speed. Its results are
+/// tested bit for bit against the soft path's `convert` (every `Float` input for the
+/// 8- and 16-bit formats and tf32 when `PRECISION_LAB_EXHAUSTIVE=1`, boundaries and
+/// millions of random inputs otherwise).
 ///
 ///     let bf16 = FormatRounder<Float>(format: .bf16)!
 ///     bf16.round(1.00390625)        // 1.0 (a tie, to even)
