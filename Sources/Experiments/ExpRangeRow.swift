@@ -40,14 +40,6 @@ public struct ExpRangeSample: Sendable, Equatable, Decodable {
     public var resultBits: String
     /// The exceptions raised, inexact left out (every result here but exp(±∞) is inexact).
     public var flags: [String]
-
-    public init(argument: String, argumentBits: String, result: String, resultBits: String, flags: [String]) {
-        self.argument = argument
-        self.argumentBits = argumentBits
-        self.result = result
-        self.resultBits = resultBits
-        self.flags = flags
-    }
 }
 
 /// One event of one format: the threshold, and the two arguments either side of it.
@@ -62,15 +54,6 @@ public struct ExpRangeEntry: Sendable, Equatable, Decodable {
     public var neighbour: ExpRangeSample?
     /// Whether the threshold lies beyond the finite arguments.
     public var beyondRange: Bool
-
-    public init(event: ExpRangeEvent, threshold: ExpRangeThreshold?, bound: ExpRangeSample,
-                neighbour: ExpRangeSample?, beyondRange: Bool) {
-        self.event = event
-        self.threshold = threshold
-        self.bound = bound
-        self.neighbour = neighbour
-        self.beyondRange = beyondRange
-    }
 }
 
 /// A format's rows of the exp-range table.
