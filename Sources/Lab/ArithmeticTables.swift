@@ -1,21 +1,12 @@
 import Foundation
 import SoftFloat
 
-/// One of the four operations the tables measure.
-public enum ArithmeticOperation: String, CaseIterable, Sendable {
-    case multiply, divide, add, subtract
-
-    public var symbol: String {
-        switch self {
-        case .multiply: return "×"
-        case .divide: return "÷"
-        case .add: return "+"
-        case .subtract: return "−"
-        }
-    }
-
+extension ArithmeticOperation {
     /// The exact result of `x op y` for values exact in `Double`, computed in `Double`
-    /// (accurate to a few units in the last place of binary64).
+    /// (accurate to a few units in the last place of binary64): the reference of
+    /// `ArithmeticTables`.
+    ///
+    /// Edge cases: only + − × ÷; any other operation is a programming error.
     @inlinable
     public func exact(_ x: Double, _ y: Double) -> Double {
         switch self {
@@ -23,6 +14,7 @@ public enum ArithmeticOperation: String, CaseIterable, Sendable {
         case .divide: return x / y
         case .add: return x + y
         case .subtract: return x - y
+        default: preconditionFailure("no exact reference for \(self)")
         }
     }
 }
@@ -105,9 +97,12 @@ public enum ArithmeticTables {
     /// Errors below this many units count as exact.
     public static let exactTolerance = 1e-9
 
-    /// The statistics of each operation, in `ArithmeticOperation.allCases` order.
+    /// The operations the tables measure, in the order of their statistics.
+    public static let measuredOperations: [ArithmeticOperation] = [.multiply, .divide, .add, .subtract]
+
+    /// The statistics of each operation, in `measuredOperations` order.
     public static func operations<F: TabulatedFormat>(_ format: F) -> [OperationStatistics] {
-        ArithmeticOperation.allCases.map { operation(operation: $0, format) }
+        measuredOperations.map { operation(operation: $0, format) }
     }
 
     /// The statistics of one operation over all 65,536 pairs.

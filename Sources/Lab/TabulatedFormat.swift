@@ -16,7 +16,7 @@ public protocol TabulatedFormat: Sendable {
     func isNaN(_ x: UInt8) -> Bool
     /// The value of a code (for `LogFormat`, the nearest `Double`).
     func toDouble(_ x: UInt8) -> Double
-    /// `a op b` in the format.
+    /// `a op b` in the format, for + − × ÷.
     func operate(_ operation: ArithmeticOperation, _ a: UInt8, _ b: UInt8, _ env: inout FloatEnvironment) -> UInt8
     /// The largest and the most negative value, and the least nonzero magnitude.
     var largestValue: Double { get }
@@ -32,17 +32,23 @@ public protocol TabulatedFormat: Sendable {
     var numberCodes: [UInt8] { get }
 }
 
-extension LogFormat: TabulatedFormat {
+extension TabulatedFormat where Self: EightBitFormat {
+    /// `a op b` through the format's own operations.
+    ///
+    /// Edge cases: only + − × ÷ take two codes; any other operation is a programming error.
     public func operate(_ operation: ArithmeticOperation, _ a: UInt8, _ b: UInt8,
                         _ env: inout FloatEnvironment) -> UInt8 {
         switch operation {
-        case .multiply: return multiply(a, b, &env)
-        case .divide: return divide(a, b, &env)
         case .add: return add(a, b, &env)
         case .subtract: return subtract(a, b, &env)
+        case .multiply: return multiply(a, b, &env)
+        case .divide: return divide(a, b, &env)
+        default: preconditionFailure("\(operation) is not a two-operand operation of \(name)")
         }
     }
+}
 
+extension LogFormat: TabulatedFormat {
     public var largestValue: Double { toDouble(maxFinite(negative: false)) }
     public var smallestValue: Double { -largestValue }
     public var leastMagnitude: Double { toDouble(code(negative: false, log: Self.minLog)) }
@@ -59,16 +65,6 @@ extension LogFormat: TabulatedFormat {
 }
 
 extension LinearInt8Format: TabulatedFormat {
-    public func operate(_ operation: ArithmeticOperation, _ a: UInt8, _ b: UInt8,
-                        _ env: inout FloatEnvironment) -> UInt8 {
-        switch operation {
-        case .multiply: return multiply(a, b, &env)
-        case .divide: return divide(a, b, &env)
-        case .add: return add(a, b, &env)
-        case .subtract: return subtract(a, b, &env)
-        }
-    }
-
     public func isNaN(_ x: UInt8) -> Bool { false }
     public var largestValue: Double { Double(maxCode) * scale }
     public var smallestValue: Double { Double(minCode) * scale }

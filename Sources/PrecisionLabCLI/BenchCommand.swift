@@ -171,11 +171,11 @@ public struct BenchCommand: Command {
         let formats = try formats
         let seconds = seconds ?? 0.3
         var rows: [Benchmark.OperationRate] = []
-        let total = Benchmark.Operation.allCases.count * formats.count
-        for operation in Benchmark.Operation.allCases {
+        let total = Benchmark.operations.count * formats.count
+        for operation in Benchmark.operations {
             for format in formats {
                 if io.isInteractive {
-                    io.progress(ProgressBar.line(label: "bench ops \(operation.rawValue) \(format.name)",
+                    io.progress(ProgressBar.line(label: "bench ops \(operation.shortName) \(format.name)",
                                                  done: rows.count, total: total))
                 }
                 rows.append(Benchmark.measure(operation, format: format, seconds: seconds))
@@ -183,12 +183,12 @@ public struct BenchCommand: Command {
         }
         var logRows: [Benchmark.LogOperationRate] = []
         if includesLogFormat {
-            for operation in Benchmark.LogOperation.allCases {
+            for measurement in Benchmark.logMeasurements {
                 if io.isInteractive {
-                    io.progress(ProgressBar.line(label: "bench ops lns8 \(operation.rawValue)",
+                    io.progress(ProgressBar.line(label: "bench ops lns8 \(measurement.label)",
                                                  done: rows.count, total: total))
                 }
-                logRows.append(Benchmark.measure(operation, seconds: seconds))
+                logRows.append(Benchmark.measure(measurement, seconds: seconds))
             }
         }
         if io.isInteractive { io.progress(ProgressBar.clear) }
@@ -198,7 +198,7 @@ public struct BenchCommand: Command {
         if case var .object(fields) = json, !logRows.isEmpty {
             fields.append(("lns8", .array(logRows.map { row in
                 .object([
-                    ("operation", .string(row.operation.rawValue)),
+                    ("operation", .string(row.measurement.label)),
                     ("mops", .number(row.soft / 1e6)),
                     ("hardwareMops", .number(row.hardware / 1e6)),
                     ("hardwareOverLns8", .number(row.hardwareOverSoft)),
@@ -217,7 +217,7 @@ public struct BenchCommand: Command {
     static func logTable(_ rows: [Benchmark.LogOperationRate]) -> String {
         "lns8 (8-bit log format, integer codes) beside hardware Float in the same loop\n\n"
             + columns(["op", "lns8 Mop/s", "Float Mop/s", "hw/lns8"], rightAligned: [false, true, true, true],
-                      rows.map { [$0.operation.rawValue, figure($0.soft / 1e6), figure($0.hardware / 1e6),
+                      rows.map { [$0.measurement.label, figure($0.soft / 1e6), figure($0.hardware / 1e6),
                                    figure($0.hardwareOverSoft)] })
     }
 
@@ -227,7 +227,7 @@ public struct BenchCommand: Command {
         let header = ["op", "format", "soft Mop/s", "hardware", "hw Mop/s", "hw/soft"]
         let rightAligned = [false, false, true, false, true, true]
         let cells = rows.map { row in
-            [row.operation.rawValue, row.format.name, Self.figure(row.soft / 1e6), row.hardwareType,
+            [row.operation.shortName, row.format.name, Self.figure(row.soft / 1e6), row.hardwareType,
              Self.figure(row.hardware / 1e6), Self.figure(row.hardwareOverSoft)]
         }
         let widths = header.indices.map { column in
@@ -255,7 +255,7 @@ public struct BenchCommand: Command {
             ("rounding", .string(RoundingMode.nearestEven.rawValue)),
             ("measurements", .array(rows.map { row in
                 .object([
-                    ("operation", .string(row.operation.rawValue)),
+                    ("operation", .string(row.operation.shortName)),
                     ("format", .string(row.format.name)),
                     ("softMops", .number(row.soft / 1e6)),
                     ("hardware", .string(row.hardwareType)),

@@ -17,7 +17,7 @@ struct EightBitOperationTablesTests {
     /// Every table entry is the format's own result, for every pair and deterministic mode.
     static func checkTables<F: EightBitFormat>(_ format: F) {
         let tables = EightBitOperationTables(format: format)
-        typealias Operation = EightBitOperationTables.Operation
+        typealias Operation = ArithmeticOperation
         for rounding in RoundingMode.allCases {
             guard rounding != .stochastic else {
                 #expect(tables.results(.add, rounding: rounding) == nil)
