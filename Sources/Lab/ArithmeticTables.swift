@@ -101,12 +101,12 @@ public enum ArithmeticTables {
     public static let measuredOperations: [ArithmeticOperation] = [.multiply, .divide, .add, .subtract]
 
     /// The statistics of each operation, in `measuredOperations` order.
-    public static func operations<F: TabulatedFormat>(_ format: F) -> [OperationStatistics] {
+    public static func operations<F: EightBitFormat>(_ format: F) -> [OperationStatistics] {
         measuredOperations.map { operation(operation: $0, format) }
     }
 
     /// The statistics of one operation over all 65,536 pairs.
-    public static func operation<F: TabulatedFormat>(operation: ArithmeticOperation, _ format: F) -> OperationStatistics {
+    public static func operation<F: EightBitFormat>(operation: ArithmeticOperation, _ format: F) -> OperationStatistics {
         var stats = OperationStatistics(format: format.name, operation: operation)
         let values = (0...255).map { format.toDouble(UInt8($0)) }
         let largest = format.largestValue, smallest = format.smallestValue, least = format.leastMagnitude
@@ -152,11 +152,11 @@ public enum ArithmeticTables {
     }
 
     /// Associativity of + and distributivity of × over + on `triples` random triples of
-    /// number codes (uniform over `numberCodes`), reproducible from `seed` whatever the
+    /// number codes (uniform over `orderedCodes`), reproducible from `seed` whatever the
     /// number of threads.
-    public static func algebra<F: TabulatedFormat>(_ format: F, triples: Int, seed: UInt64,
-                                                   threads: Int = 1) -> AlgebraStatistics {
-        let codes = format.numberCodes
+    public static func algebra<F: EightBitFormat>(_ format: F, triples: Int, seed: UInt64,
+                                                  threads: Int = 1) -> AlgebraStatistics {
+        let codes = format.orderedCodes
         let chunks = 64
         var partial = [AlgebraStatistics](repeating: AlgebraStatistics(format: format.name, triples: 0, seed: seed),
                                           count: chunks)

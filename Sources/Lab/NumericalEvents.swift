@@ -1,3 +1,5 @@
+import SoftFloat
+
 /// Counts of the numerical accidents of training, gathered from values (never from
 /// exception flags), so every arithmetic path counts them the same way.
 ///
