@@ -65,7 +65,10 @@ public struct BenchCommand: Command {
 
     var part = "ops"
     var seconds: Double?
+    /// `--formats` as given: `bench train` keeps the configurations in formats so named.
     var formatNames: [String]?
+    /// `--formats` of `ops` and `round`, parsed; nil for the defaults.
+    var parsedFormats: [NumberFormat]?
     var threads = ProcessInfo.processInfo.activeProcessorCount
     var elements = 16384
     var epochs = 2
@@ -74,17 +77,23 @@ public struct BenchCommand: Command {
     var trainLimit: Int?
     var jsonPath: String?
 
-    /// The formats of `ops` and `round`.
+    /// The binary formats of `ops` and `round`.
     var formats: [FloatFormat] {
-        get throws {
-            guard let formatNames else { return part == "round" ? Self.defaultRoundingFormats : Self.defaultFormats }
-            var parsed: [FloatFormat] = []
-            for name in formatNames where !(part == "ops" && name == "lns8") {
-                let format: FloatFormat
-                do { format = try FloatFormat(name: name) } catch { throw UsageError("\(error)") }
-                if !parsed.contains(format) { parsed.append(format) }
+        guard let parsedFormats else { return part == "round" ? Self.defaultRoundingFormats : Self.defaultFormats }
+        var binary: [FloatFormat] = []
+        for case let .binary(format) in parsedFormats where !binary.contains(format) { binary.append(format) }
+        return binary
+    }
+
+    /// `--formats` of `ops` and `round` through the registry: binary formats, and for `ops`
+    /// also `lns8`, whose rows `bench ops` adds.
+    static func parseFormats(_ names: [String], part: String) throws -> [NumberFormat] {
+        try names.map { name in
+            let format = try? NumberFormat(name: name, accepting: part == "ops" ? [.binary, .logarithmic] : .binary)
+            guard let format, format.kind == .binary || format == .logarithmic(.lns8) else {
+                throw UsageError("\(FormatNameError(name: name, accepted: .binary))")
             }
-            return parsed
+            return format
         }
     }
 
@@ -125,7 +134,7 @@ public struct BenchCommand: Command {
             throw UsageError(extra.hasPrefix("-") ? "unknown option '\(extra)'" : "unexpected argument '\(extra)'")
         }
         if part != "train" {
-            _ = try formats
+            parsedFormats = try formatNames.map { try Self.parseFormats($0, part: part) }
             for (value, option) in [(configNames != nil, "--configs"), (dataDirectory != nil, "--data"),
                                     (trainLimit != nil, "--train-limit")] where value {
                 throw UsageError("\(option) belongs to 'bench train'")
@@ -168,7 +177,7 @@ public struct BenchCommand: Command {
     }
 
     func runOps(_ io: CommandIO) throws -> JSONValue {
-        let formats = try formats
+        let formats = formats
         let seconds = seconds ?? 0.3
         var rows: [Benchmark.OperationRate] = []
         let total = Benchmark.operations.count * formats.count
@@ -211,7 +220,7 @@ public struct BenchCommand: Command {
 
     /// Whether `bench ops` measures the 8-bit log format too: by default, or when
     /// `--formats` names it.
-    var includesLogFormat: Bool { formatNames?.contains("lns8") ?? true }
+    var includesLogFormat: Bool { parsedFormats?.contains(.logarithmic(.lns8)) ?? true }
 
     /// The `lns8` table of `bench ops`.
     static func logTable(_ rows: [Benchmark.LogOperationRate]) -> String {

@@ -41,18 +41,18 @@ public struct ExpRangeCommand: Command {
         Exit status: 0 success, 64 bad usage.
         """
 
-    public var formatNames = ExpRange.defaultFormatNames
+    public var formats = ExpRange.defaultFormats
     public var options = ExpRangeOptions()
     public var output = ExpRangeOutputFormat.table
-    var subjects: [any ExpRangeSubject] = []
 
     public init(arguments: inout Arguments) throws {
+        var formatNames: [String]?
         if let list = try arguments.option("--formats") {
-            formatNames = list.split(separator: ",", omittingEmptySubsequences: false)
-                .map { Self.trimmed(String($0)) }
-            guard !formatNames.contains(where: \.isEmpty) else {
+            let names = list.split(separator: ",", omittingEmptySubsequences: false).map { Self.trimmed(String($0)) }
+            guard !names.contains(where: \.isEmpty) else {
                 throw UsageError("invalid value '\(list)' for --formats: expected a comma-separated list of formats")
             }
+            formatNames = names
         }
         if let mode = try arguments.option(
             "--rounding", as: "a rounding mode (nearestEven, nearestAway, towardZero, up, down, stochastic)",
@@ -65,13 +65,15 @@ public struct ExpRangeCommand: Command {
                                              { ExpRangeOutputFormat(rawValue: $0.lowercased()) }) {
             output = format
         }
-        subjects = try formatNames.map { name in
-            do { return try ExpRange.subject(named: name) } catch { throw UsageError("\(error)") }
+        if let formatNames {
+            formats = try formatNames.map { name in
+                do { return try NumberFormat(name: name) } catch { throw UsageError("\(error)") }
+            }
         }
     }
 
     public func run(_ io: CommandIO) throws -> ExitCode {
-        let table = ExpRange.table(subjects: subjects, options)
+        let table = ExpRange.table(formats: formats, options)
         io.write(ExpRangeRenderer.render(table, as: output))
         return .success
     }

@@ -53,6 +53,8 @@ public struct TrainCommand: Command {
           --json FILE            write every figure as JSON (keys include "epochs" and "test_accuracy")
         """
 
+    var format: NumberFormat = .binary(.fp32)
+    /// The format as the command line spelled it, for the first line of output.
     var formatName = "fp32"
     var configuration = TrainingConfiguration(threads: ProcessInfo.processInfo.activeProcessorCount)
     var policy = TrainingPolicy()
@@ -69,15 +71,13 @@ public struct TrainCommand: Command {
 
     public init(arguments: inout Arguments) throws {
         func positive(_ text: String) -> Int? { Int(text).flatMap { $0 > 0 ? $0 : nil } }
-        func format(_ option: String) throws -> FloatFormat? {
+        func binaryFormat(_ option: String) throws -> FloatFormat? {
             guard let name = try arguments.option(option) else { return nil }
             do { return try FloatFormat(name: name) } catch { throw UsageError("\(option): \(error)") }
         }
         if let name = try arguments.option("--format") {
+            do { format = try NumberFormat(name: name) } catch { throw UsageError("\(error)") }
             formatName = name
-            do { _ = try TrainingRun.trainingFormat(named: name) } catch let error as TrainingSetupError {
-                throw UsageError(error.message)
-            }
         }
         if let n = try arguments.option("--epochs", as: "a number of epochs (0 or more)", { Int($0).flatMap { $0 >= 0 ? $0 : nil } }) {
             configuration.epochs = n
@@ -104,8 +104,8 @@ public struct TrainCommand: Command {
         if let loss = try arguments.option("--loss", as: "logsumexp or naive", { LossFunction(name: $0) }) {
             configuration.loss = loss
         }
-        policy.accumulation = try format("--accumulate")
-        policy.masterWeights = try format("--master-weights")
+        policy.accumulation = try binaryFormat("--accumulate")
+        policy.masterWeights = try binaryFormat("--master-weights")
         if let mode = try arguments.option("--rounding", as: "nearest-even, nearest-away, toward-zero, up, down or stochastic", {
             RoundingMode(name: $0) ?? RoundingMode(name: $0.replacingOccurrences(of: "-", with: ""))
         }) {
@@ -148,7 +148,7 @@ public struct TrainCommand: Command {
         io.out("\(data.train.count) training images, \(validationText), \(data.test?.count ?? 0) test images; "
                + "\(configuration.epochs) epochs, batch \(configuration.batchSize), lr \(configuration.learningRate), "
                + "seed \(configuration.seed), \(configuration.threads) thread\(configuration.threads == 1 ? "" : "s")")
-        let table = EpochTable(showsSaturations: EightBitFormats.named(formatName) != nil)
+        let table = EpochTable(showsSaturations: format.eightBitFormat != nil)
         var headerPrinted = false
         let observer = TrainingObserver(
             step: { epoch, done, total in
@@ -165,7 +165,7 @@ public struct TrainCommand: Command {
             })
         let result: TrainingResult
         do {
-            result = try TrainingRun.train(formatName: formatName, path: path, configuration: configuration,
+            result = try TrainingRun.train(format: format, path: path, configuration: configuration,
                                            policy: policy, data: data, observer: observer)
         } catch let error as TrainingSetupError {
             throw UsageError(error.message)

@@ -137,7 +137,7 @@ struct EightBitOperationTablesTests {
     @Test("training through the tables gives the bits of training through the format's operations",
           arguments: ["lns8", "lns8-f4-mitchell", "int8s-s4"])
     func trainingMatchesTheFormat(name: String) throws {
-        let format = try #require(EightBitFormats.named(name))
+        let format = try #require(try NumberFormat(name: name).eightBitFormat)
         func run<F: EightBitFormat>(_ format: F, policy: TrainingPolicy, threads: Int) throws -> [[UInt64]] {
             let configuration = TrainerTests.configuration(epochs: 2, threads: threads)
             let fast = try TrainingRun.train(work: EightBitArithmetic(format: format), workPath: "tables", path: .automatic,
