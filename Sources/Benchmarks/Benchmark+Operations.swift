@@ -4,15 +4,14 @@ import Training
 import TrainingArithmetic
 
 extension Benchmark {
-    /// An operation `precision-lab bench ops` measures.
-    public enum Operation: String, CaseIterable, Sendable {
-        case add, mul, div, sqrt, mulAdd
-    }
+    /// The operations `precision-lab bench ops` measures, in the order it prints them (by
+    /// their `shortName`: add, mul, div, sqrt, mulAdd).
+    public static let operations: [ArithmeticOperation] = [.add, .multiply, .divide, .squareRoot, .fusedMultiplyAdd]
 
     /// One row of `bench ops`: the soft path's rate and the hardware's rate for the same
     /// loop, measured in the same run.
     public struct OperationRate: Sendable, Equatable {
-        public var operation: Operation
+        public var operation: ArithmeticOperation
         public var format: FloatFormat
         /// Operations per second of the integer soft-float path (`FloatFormat`'s operations).
         public var soft: Double
@@ -30,7 +29,7 @@ extension Benchmark {
     /// The operands of one measurement: finite values of `format`, drawn from a fixed seed,
     /// with exponents in a band around 1 so that results stay normal.
     ///
-    ///     let pool = Benchmark.operandPool(format: .bf16, operation: .div)
+    ///     let pool = Benchmark.operandPool(format: .bf16, operation: .divide)
     ///
     /// Edge cases: square roots get positive operands; the band is narrower in formats of
     /// small range (±2 binades in fp8-e4m3, ±8 in fp32) so products rarely overflow.
@@ -39,14 +38,14 @@ extension Benchmark {
     ///   - format: the format whose bit patterns are returned.
     ///   - operation: the operation they feed.
     ///   - seed: the generator's seed; the same seed gives the same pool.
-    public static func operandPool(format: FloatFormat, operation: Operation,
+    public static func operandPool(format: FloatFormat, operation: ArithmeticOperation,
                                    seed: UInt64 = 0x5EED) -> [UInt64] {
         var random = SplitMix64(seed: seed)
         let span = max(1, min(8, format.maxExponent / 3))
         return (0..<operandPoolSize).map { _ in
             let exponent = Int(random.next() % UInt64(2 * span + 1)) - span
             let fraction = random.next() & format.fractionMask
-            let negative = operation != .sqrt && random.next() & 1 == 1
+            let negative = operation != .squareRoot && random.next() & 1 == 1
             return (negative ? format.signMask : 0) | UInt64(exponent + format.bias) << UInt64(format.fractionBitCount)
                 | fraction
         }
@@ -60,17 +59,18 @@ extension Benchmark {
     /// Measures one operation in one format: the soft path, then the same loop on the
     /// hardware type, each for `seconds`, single-threaded, rounding to nearest-even.
     ///
-    ///     let row = Benchmark.measure(.mul, format: .bf16, seconds: 0.3)
+    ///     let row = Benchmark.measure(.multiply, format: .bf16, seconds: 0.3)
     ///     print(row.soft / 1e6, "Mop/s")
     ///
     /// Edge cases: every result is folded into a checksum that is consumed, so no call is
-    /// optimised away; the operands come from `operandPool`.
+    /// optimised away; the operands come from `operandPool`. An operation not in
+    /// `operations` is a programming error.
     ///
     /// - Parameters:
     ///   - operation: the operation.
     ///   - format: the format of the soft path.
     ///   - seconds: the duration of each of the two timed runs.
-    public static func measure(_ operation: Operation, format: FloatFormat, seconds: Double) -> OperationRate {
+    public static func measure(_ operation: ArithmeticOperation, format: FloatFormat, seconds: Double) -> OperationRate {
         let pool = operandPool(format: format, operation: operation)
         let perPass = Double(pool.count)
         let soft = pool.withUnsafeBufferPointer { operands in
@@ -95,25 +95,27 @@ extension Benchmark {
                              hardwareType: hardwareType, hardware: hardware)
     }
 
-    static func softLoop(_ operation: Operation, format: FloatFormat,
+    static func softLoop(_ operation: ArithmeticOperation, format: FloatFormat,
                          _ operands: UnsafeBufferPointer<UInt64>, repetitions: Int) -> UInt64 {
         switch operation {
         case .add: return softLoop(AddKernel.self, format, operands, repetitions)
-        case .mul: return softLoop(MultiplyKernel.self, format, operands, repetitions)
-        case .div: return softLoop(DivideKernel.self, format, operands, repetitions)
-        case .sqrt: return softLoop(SquareRootKernel.self, format, operands, repetitions)
-        case .mulAdd: return softLoop(MultiplyAddKernel.self, format, operands, repetitions)
+        case .multiply: return softLoop(MultiplyKernel.self, format, operands, repetitions)
+        case .divide: return softLoop(DivideKernel.self, format, operands, repetitions)
+        case .squareRoot: return softLoop(SquareRootKernel.self, format, operands, repetitions)
+        case .fusedMultiplyAdd: return softLoop(MultiplyAddKernel.self, format, operands, repetitions)
+        default: preconditionFailure("bench ops does not measure \(operation)")
         }
     }
 
-    static func hardwareLoop<T: HardwareFloat>(_ operation: Operation, _ operands: UnsafeBufferPointer<T>,
+    static func hardwareLoop<T: HardwareFloat>(_ operation: ArithmeticOperation, _ operands: UnsafeBufferPointer<T>,
                                                repetitions: Int) -> UInt64 {
         switch operation {
         case .add: return hardwareLoop(AddKernel.self, operands, repetitions)
-        case .mul: return hardwareLoop(MultiplyKernel.self, operands, repetitions)
-        case .div: return hardwareLoop(DivideKernel.self, operands, repetitions)
-        case .sqrt: return hardwareLoop(SquareRootKernel.self, operands, repetitions)
-        case .mulAdd: return hardwareLoop(MultiplyAddKernel.self, operands, repetitions)
+        case .multiply: return hardwareLoop(MultiplyKernel.self, operands, repetitions)
+        case .divide: return hardwareLoop(DivideKernel.self, operands, repetitions)
+        case .squareRoot: return hardwareLoop(SquareRootKernel.self, operands, repetitions)
+        case .fusedMultiplyAdd: return hardwareLoop(MultiplyAddKernel.self, operands, repetitions)
+        default: preconditionFailure("bench ops does not measure \(operation)")
         }
     }
 

@@ -5,17 +5,17 @@ import Training
 import TrainingArithmetic
 
 extension Benchmark {
-    /// A training configuration `bench train` measures: a format (any name
-    /// `TrainingRun.train(formatName:)` accepts) and a policy, under a short name.
+    /// A training configuration `bench train` measures: a format and a policy, under a
+    /// short name.
     ///
-    ///     Benchmark.TrainingCase(name: "bf16+acc-fp32", format: "bf16",
+    ///     Benchmark.TrainingCase(name: "bf16+acc-fp32", format: .binary(.bf16),
     ///                            policy: TrainingPolicy(accumulation: .fp32))
     public struct TrainingCase: Sendable, Equatable {
         public var name: String
-        public var format: String
+        public var format: NumberFormat
         public var policy: TrainingPolicy
 
-        public init(name: String, format: String, policy: TrainingPolicy = TrainingPolicy()) {
+        public init(name: String, format: NumberFormat, policy: TrainingPolicy = TrainingPolicy()) {
             self.name = name
             self.format = format
             self.policy = policy
@@ -23,27 +23,21 @@ extension Benchmark {
     }
 
     /// Every configuration `bench train` knows, in the order it prints them; the first is
-    /// the hardware FP32 reference. A format whose training is not available in this build
-    /// (a name `TrainingRun` refuses) is reported as such, not measured.
+    /// the hardware FP32 reference. A configuration whose training is not available in this
+    /// build (one `TrainingRun` refuses) is reported as such, not measured.
     public static let trainingCases: [TrainingCase] = {
-        var cases = ["fp32", "tf32", "bf16", "fp16", "fp8-e5m2", "fp8-e4m3"].map { TrainingCase(name: $0, format: $0) }
-        for format in ["bf16", "fp16"] {
-            cases.append(TrainingCase(name: "\(format)+acc-fp32", format: format,
-                                      policy: TrainingPolicy(accumulation: .fp32)))
+        let pure: [FloatFormat] = [.fp32, .tf32, .bf16, .fp16, .fp8E5M2, .fp8E4M3]
+        var cases = pure.map { TrainingCase(name: $0.name, format: .binary($0)) }
+        let policies: [(String, TrainingPolicy)] = [
+            ("acc-fp32", TrainingPolicy(accumulation: .fp32)), ("master-fp32", TrainingPolicy(masterWeights: .fp32)),
+            ("stochastic", TrainingPolicy(rounding: .stochastic)), ("loss-scale", TrainingPolicy(lossScale: 1024)),
+        ]
+        for (suffix, policy) in policies {
+            for format in [FloatFormat.bf16, .fp16] {
+                cases.append(TrainingCase(name: "\(format.name)+\(suffix)", format: .binary(format), policy: policy))
+            }
         }
-        for format in ["bf16", "fp16"] {
-            cases.append(TrainingCase(name: "\(format)+master-fp32", format: format,
-                                      policy: TrainingPolicy(masterWeights: .fp32)))
-        }
-        for format in ["bf16", "fp16"] {
-            cases.append(TrainingCase(name: "\(format)+stochastic", format: format,
-                                      policy: TrainingPolicy(rounding: .stochastic)))
-        }
-        for format in ["bf16", "fp16"] {
-            cases.append(TrainingCase(name: "\(format)+loss-scale", format: format,
-                                      policy: TrainingPolicy(lossScale: 1024)))
-        }
-        cases.append(TrainingCase(name: "lns8", format: "lns8"))
+        cases.append(TrainingCase(name: "lns8", format: .logarithmic(.lns8)))
         return cases
     }()
 
@@ -61,12 +55,12 @@ extension Benchmark {
 
     /// Trains one configuration for `configuration.epochs` epochs; the fastest epoch's time.
     ///
-    /// Edge cases: a configuration `TrainingRun` refuses (an unknown format name, such as a
-    /// format whose training another build adds) comes back with `unavailable` set.
+    /// Edge cases: a configuration `TrainingRun` refuses (such as a policy another build
+    /// adds) comes back with `unavailable` set.
     public static func measureTraining(_ trainingCase: TrainingCase, configuration: TrainingConfiguration,
                                        data: TrainingData) -> TrainingRate {
         do {
-            let result = try TrainingRun.train(formatName: trainingCase.format, path: .automatic,
+            let result = try TrainingRun.train(format: trainingCase.format, path: .automatic,
                                                configuration: configuration, policy: trainingCase.policy, data: data)
             let fastest = result.epochs.map(\.seconds).min() ?? .nan
             return TrainingRate(trainingCase: trainingCase, arithmetic: result.arithmetic, secondsPerEpoch: fastest,

@@ -2,21 +2,12 @@ import Foundation
 import SoftFloat
 import TrainingArithmetic
 
-/// One of the four operations the tables measure.
-public enum ArithmeticOperation: String, CaseIterable, Sendable {
-    case multiply, divide, add, subtract
-
-    public var symbol: String {
-        switch self {
-        case .multiply: return "×"
-        case .divide: return "÷"
-        case .add: return "+"
-        case .subtract: return "−"
-        }
-    }
-
+extension ArithmeticOperation {
     /// The exact result of `x op y` for values exact in `Double`, computed in `Double`
-    /// (accurate to a few units in the last place of binary64).
+    /// (accurate to a few units in the last place of binary64): the reference of
+    /// `ArithmeticTables`.
+    ///
+    /// Edge cases: only + − × ÷; any other operation is a programming error.
     @inlinable
     public func exact(_ x: Double, _ y: Double) -> Double {
         switch self {
@@ -24,6 +15,7 @@ public enum ArithmeticOperation: String, CaseIterable, Sendable {
         case .divide: return x / y
         case .add: return x + y
         case .subtract: return x - y
+        default: preconditionFailure("no exact reference for \(self)")
         }
     }
 }
@@ -106,13 +98,16 @@ public enum ArithmeticTables {
     /// Errors below this many units count as exact.
     public static let exactTolerance = 1e-9
 
-    /// The statistics of each operation, in `ArithmeticOperation.allCases` order.
-    public static func operations<F: TabulatedFormat>(_ format: F) -> [OperationStatistics] {
-        ArithmeticOperation.allCases.map { operation(operation: $0, format) }
+    /// The operations the tables measure, in the order of their statistics.
+    public static let measuredOperations: [ArithmeticOperation] = [.multiply, .divide, .add, .subtract]
+
+    /// The statistics of each operation, in `measuredOperations` order.
+    public static func operations<F: EightBitFormat>(_ format: F) -> [OperationStatistics] {
+        measuredOperations.map { operation(operation: $0, format) }
     }
 
     /// The statistics of one operation over all 65,536 pairs.
-    public static func operation<F: TabulatedFormat>(operation: ArithmeticOperation, _ format: F) -> OperationStatistics {
+    public static func operation<F: EightBitFormat>(operation: ArithmeticOperation, _ format: F) -> OperationStatistics {
         var stats = OperationStatistics(format: format.name, operation: operation)
         let values = (0...255).map { format.toDouble(UInt8($0)) }
         let largest = format.largestValue, smallest = format.smallestValue, least = format.leastMagnitude
@@ -158,11 +153,11 @@ public enum ArithmeticTables {
     }
 
     /// Associativity of + and distributivity of × over + on `triples` random triples of
-    /// number codes (uniform over `numberCodes`), reproducible from `seed` whatever the
+    /// number codes (uniform over `orderedCodes`), reproducible from `seed` whatever the
     /// number of threads.
-    public static func algebra<F: TabulatedFormat>(_ format: F, triples: Int, seed: UInt64,
-                                                   threads: Int = 1) -> AlgebraStatistics {
-        let codes = format.numberCodes
+    public static func algebra<F: EightBitFormat>(_ format: F, triples: Int, seed: UInt64,
+                                                  threads: Int = 1) -> AlgebraStatistics {
+        let codes = format.orderedCodes
         let chunks = 64
         var partial = [AlgebraStatistics](repeating: AlgebraStatistics(format: format.name, triples: 0, seed: seed),
                                           count: chunks)

@@ -4,7 +4,7 @@ import TrainingArithmetic
 /// The exp-range engine: for each format, where `exp` overflows, leaves the normal range
 /// and rounds to zero — the real thresholds, and the representable arguments either side.
 ///
-///     let table = try ExpRange.table(formats: ["fp32", "bf16"], ExpRangeOptions(rounding: .towardZero))
+///     let table = ExpRange.table(formats: [.binary(.fp32), .binary(.bf16)], ExpRangeOptions(rounding: .towardZero))
 ///     table.rows[0].entry(.overflow)?.threshold?.decimal  // "88.72283911167299960541", ln 2^128
 ///
 /// The thresholds come from the subject (for binary formats, correctly rounded logarithms
@@ -15,31 +15,29 @@ import TrainingArithmetic
 /// Edge cases: under stochastic rounding a threshold marks where an event becomes
 /// possible; the results shown are one draw (seed 0).
 public enum ExpRange {
-    /// The formats of the default table, in order.
-    public static let defaultFormatNames = ["fp64", "fp32", "tf32", "bf16", "fp16", "fp8-e5m2", "fp8-e4m3",
-                                            "int8", "lns8"]
+    /// The formats of the default table, in order: the named binary formats, then `int8`
+    /// and `lns8`.
+    public static let defaultFormats: [NumberFormat] = FloatFormat.named.map(NumberFormat.binary)
+        + [.linear(.int8), .logarithmic(.lns8)]
 
     /// The book's rule of thumb for FP32: exp is safe on [−90, 90].
     public static let ruleOfThumbInterval = (low: -90.0, high: 90.0)
 
-    /// The subject a name on the command line stands for.
+    /// The subject of a format: every kind of the registry is a row of the table (binary
+    /// formats, `LogFormat`, `LinearInt8Format`).
     ///
-    /// Edge cases: throws `ExpRangeNameError`, one line naming every kind of name, for an
-    /// unknown name. Formats that are not binary floating point register here: `lns8`,
-    /// `lns8-fN` (`LogFormat`) and `int8`, `int8s`, `int8-sN` (`LinearInt8Format`).
-    public static func subject(named name: String) throws -> any ExpRangeSubject {
-        if let lns = LogFormat(name: name) { return lns }
-        if let int8 = LinearInt8Format(name: name) { return int8 }
-        do {
-            return try FloatFormat(name: name)
-        } catch is FormatNameError {
-            throw ExpRangeNameError(name: name)
+    ///     ExpRange.subject(for: .logarithmic(.lns8)).name   // "lns8"
+    public static func subject(for format: NumberFormat) -> any ExpRangeSubject {
+        switch format {
+        case let .binary(format): return format
+        case let .logarithmic(format): return format
+        case let .linear(format): return format
         }
     }
 
-    /// The table for named formats.
-    public static func table(formats names: [String], _ options: ExpRangeOptions) throws -> ExpRangeTable {
-        table(subjects: try names.map { try subject(named: $0) }, options)
+    /// The table for formats of the registry.
+    public static func table(formats: [NumberFormat], _ options: ExpRangeOptions) -> ExpRangeTable {
+        table(subjects: formats.map(subject(for:)), options)
     }
 
     /// The table for any subjects.

@@ -61,7 +61,7 @@ public enum ExpRangeRenderer {
             "Thresholds are correctly rounded to \(ExpRangeThreshold.significantDigits) digits; "
                 + "next: the representable x just beyond the bound.",
         ]
-        if table.rows.contains(where: { EightBitFormats.named($0.format) != nil }) {
+        if table.rows.contains(where: { (try? NumberFormat(name: $0.format))?.eightBitFormat != nil }) {
             lines.append("int8 and lns8 have no infinity: overflow saturates to the largest value (with the overflow "
                          + "flag), and their nonzero values are all normal (lns8) or all evenly spaced (int8, no normal row).")
         }

@@ -10,7 +10,7 @@ import TrainingArithmetic
 /// `bench round`: the array rounder's rate per format, source type and mode.
 extension BenchCommand {
     func runRound(_ io: CommandIO) throws -> JSONValue {
-        let formats = try formats
+        let formats = formats
         let seconds = seconds ?? 0.1
         var jobs: [(label: String, measure: () -> Benchmark.RoundingRate?)] = []
         for source in Benchmark.RoundingSource.allCases {

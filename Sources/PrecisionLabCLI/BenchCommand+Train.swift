@@ -14,7 +14,7 @@ extension BenchCommand {
     var selectedTrainingCases: (reference: Benchmark.TrainingCase, cases: [Benchmark.TrainingCase]) {
         let all = Benchmark.trainingCases
         var cases = all.filter { configNames?.contains($0.name) ?? true }
-        if let formatNames { cases = cases.filter { formatNames.contains($0.format) } }
+        if let formatNames { cases = cases.filter { formatNames.contains($0.format.name) } }
         return (all[0], cases)
     }
 
@@ -79,7 +79,7 @@ extension BenchCommand {
             ("measurements", .array(rows.map { row in
                 .object([
                     ("config", .string(row.trainingCase.name)),
-                    ("format", .string(row.trainingCase.format)),
+                    ("format", .string(row.trainingCase.format.name)),
                     ("policy", .string(row.trainingCase.policy.name)),
                     ("arithmetic", row.arithmetic.map { .string($0) } ?? .null),
                     ("secondsPerEpoch", row.unavailable == nil ? .number(row.secondsPerEpoch) : .null),

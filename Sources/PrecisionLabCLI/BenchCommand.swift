@@ -114,7 +114,10 @@ public struct BenchCommand: Command {
 
     var part = "ops"
     var seconds: Double?
+    /// `--formats` as given: `bench train` keeps the configurations in formats so named.
     var formatNames: [String]?
+    /// `--formats` of `ops` and `round`, parsed; nil for the defaults.
+    var parsedFormats: [NumberFormat]?
     var threads = ProcessInfo.processInfo.activeProcessorCount
     var elements = 16384
     var epochs = 2
@@ -123,17 +126,23 @@ public struct BenchCommand: Command {
     var trainLimit: Int?
     var jsonPath: String?
 
-    /// The formats of `ops` and `round`.
+    /// The binary formats of `ops` and `round`.
     var formats: [FloatFormat] {
-        get throws {
-            guard let formatNames else { return part == "round" ? Self.defaultRoundingFormats : Self.defaultFormats }
-            var parsed: [FloatFormat] = []
-            for name in formatNames where !(part == "ops" && name == "lns8") {
-                let format: FloatFormat
-                do { format = try FloatFormat(name: name) } catch { throw UsageError("\(error)") }
-                if !parsed.contains(format) { parsed.append(format) }
+        guard let parsedFormats else { return part == "round" ? Self.defaultRoundingFormats : Self.defaultFormats }
+        var binary: [FloatFormat] = []
+        for case let .binary(format) in parsedFormats where !binary.contains(format) { binary.append(format) }
+        return binary
+    }
+
+    /// `--formats` of `ops` and `round` through the registry: binary formats, and for `ops`
+    /// also `lns8`, whose rows `bench ops` adds.
+    static func parseFormats(_ names: [String], part: String) throws -> [NumberFormat] {
+        try names.map { name in
+            let format = try? NumberFormat(name: name, accepting: part == "ops" ? [.binary, .logarithmic] : .binary)
+            guard let format, format.kind == .binary || format == .logarithmic(.lns8) else {
+                throw UsageError("\(FormatNameError(name: name, accepted: .binary))")
             }
-            return parsed
+            return format
         }
     }
 
@@ -153,7 +162,7 @@ public struct BenchCommand: Command {
             throw UsageError(extra.hasPrefix("-") ? "unknown option '\(extra)'" : "unexpected argument '\(extra)'")
         }
         if part != "train" {
-            _ = try formats
+            parsedFormats = try formatNames.map { try Self.parseFormats($0, part: part) }
             for (value, option) in [(configNames != nil, "--configs"), (dataDirectory != nil, "--data"),
                                     (trainLimit != nil, "--train-limit")] where value {
                 throw UsageError("\(option) belongs to 'bench train'")
@@ -196,14 +205,14 @@ public struct BenchCommand: Command {
     }
 
     func runOps(_ io: CommandIO) throws -> JSONValue {
-        let formats = try formats
+        let formats = formats
         let seconds = seconds ?? 0.3
         var rows: [Benchmark.OperationRate] = []
-        let total = Benchmark.Operation.allCases.count * formats.count
-        for operation in Benchmark.Operation.allCases {
+        let total = Benchmark.operations.count * formats.count
+        for operation in Benchmark.operations {
             for format in formats {
                 if io.isInteractive {
-                    io.progress(ProgressBar.line(label: "bench ops \(operation.rawValue) \(format.name)",
+                    io.progress(ProgressBar.line(label: "bench ops \(operation.shortName) \(format.name)",
                                                  done: rows.count, total: total))
                 }
                 rows.append(Benchmark.measure(operation, format: format, seconds: seconds))
@@ -211,12 +220,12 @@ public struct BenchCommand: Command {
         }
         var logRows: [Benchmark.LogOperationRate] = []
         if includesLogFormat {
-            for operation in Benchmark.LogOperation.allCases {
+            for measurement in Benchmark.logMeasurements {
                 if io.isInteractive {
-                    io.progress(ProgressBar.line(label: "bench ops lns8 \(operation.rawValue)",
+                    io.progress(ProgressBar.line(label: "bench ops lns8 \(measurement.label)",
                                                  done: rows.count, total: total))
                 }
-                logRows.append(Benchmark.measure(operation, seconds: seconds))
+                logRows.append(Benchmark.measure(measurement, seconds: seconds))
             }
         }
         if io.isInteractive { io.progress(ProgressBar.clear) }
@@ -226,7 +235,7 @@ public struct BenchCommand: Command {
         if case var .object(fields) = json, !logRows.isEmpty {
             fields.append(("lns8", .array(logRows.map { row in
                 .object([
-                    ("operation", .string(row.operation.rawValue)),
+                    ("operation", .string(row.measurement.label)),
                     ("mops", .number(row.soft / 1e6)),
                     ("hardwareMops", .number(row.hardware / 1e6)),
                     ("hardwareOverLns8", .number(row.hardwareOverSoft)),
@@ -239,13 +248,13 @@ public struct BenchCommand: Command {
 
     /// Whether `bench ops` measures the 8-bit log format too: by default, or when
     /// `--formats` names it.
-    var includesLogFormat: Bool { formatNames?.contains("lns8") ?? true }
+    var includesLogFormat: Bool { parsedFormats?.contains(.logarithmic(.lns8)) ?? true }
 
     /// The `lns8` table of `bench ops`.
     static func logTable(_ rows: [Benchmark.LogOperationRate]) -> String {
         "lns8 (8-bit log format, integer codes) beside hardware Float in the same loop\n\n"
             + columns(["op", "lns8 Mop/s", "Float Mop/s", "hw/lns8"], rightAligned: [false, true, true, true],
-                      rows.map { [$0.operation.rawValue, figure($0.soft / 1e6), figure($0.hardware / 1e6),
+                      rows.map { [$0.measurement.label, figure($0.soft / 1e6), figure($0.hardware / 1e6),
                                    figure($0.hardwareOverSoft)] })
     }
 
@@ -255,7 +264,7 @@ public struct BenchCommand: Command {
         let header = ["op", "format", "soft Mop/s", "hardware", "hw Mop/s", "hw/soft"]
         let rightAligned = [false, false, true, false, true, true]
         let cells = rows.map { row in
-            [row.operation.rawValue, row.format.name, Self.figure(row.soft / 1e6), row.hardwareType,
+            [row.operation.shortName, row.format.name, Self.figure(row.soft / 1e6), row.hardwareType,
              Self.figure(row.hardware / 1e6), Self.figure(row.hardwareOverSoft)]
         }
         let widths = header.indices.map { column in
@@ -283,7 +292,7 @@ public struct BenchCommand: Command {
             ("rounding", .string(RoundingMode.nearestEven.rawValue)),
             ("measurements", .array(rows.map { row in
                 .object([
-                    ("operation", .string(row.operation.rawValue)),
+                    ("operation", .string(row.operation.shortName)),
                     ("format", .string(row.format.name)),
                     ("softMops", .number(row.soft / 1e6)),
                     ("hardware", .string(row.hardwareType)),

@@ -58,24 +58,12 @@ public struct CalcCommand: Command {
         .flag("--bits", help: "read every operand as a hex bit pattern (0x optional)") { $0.readsBits = true },
     ]
 
-    enum Operation: String {
-        case value, add = "+", subtract = "-", multiply = "*", divide = "/"
-        case remainder = "rem", squareRoot = "sqrt", fusedMultiplyAdd = "fma"
-
-        var operandCount: Int {
-            switch self {
-            case .value, .squareRoot: return 1
-            case .fusedMultiplyAdd: return 3
-            default: return 2
-            }
-        }
-    }
-
     public var format: FloatFormat = .fp32
     public var environment = FloatEnvironment()
     public var readsBits = false
     public var seed: UInt64 = 0
-    var operation = Operation.value
+    /// The operation, or nil for a lone operand rounded into the format.
+    var operation: ArithmeticOperation?
     var operandTexts: [String] = []
 
     public init() {}
@@ -90,7 +78,7 @@ public struct CalcCommand: Command {
         }
         switch first.lowercased() {
         case "sqrt", "fma", "rem":
-            operation = Operation(rawValue: first.lowercased())!
+            operation = ArithmeticOperation(symbol: first)
             operandTexts = Array(words.dropFirst())
         default:
             if let leading = Self.infixOperation(first) {
@@ -98,7 +86,7 @@ public struct CalcCommand: Command {
                                  + (leading == .remainder ? " or 'rem <a> <b>'" : ""))
             }
             if words.count == 1 {
-                operation = .value
+                operation = nil
                 operandTexts = words
             } else {
                 guard let infix = Self.infixOperation(words[1]) else {
@@ -111,9 +99,9 @@ public struct CalcCommand: Command {
                 operandTexts = [words[0], words[2]]
             }
         }
-        guard operandTexts.count == operation.operandCount else {
+        if let operation, operandTexts.count != operation.operandCount {
             let want = operation.operandCount == 1 ? "1 operand" : "\(operation.operandCount) operands"
-            throw UsageError("\(operation.rawValue) takes \(want), found \(operandTexts.count)")
+            throw UsageError("\(operation.symbol) takes \(want), found \(operandTexts.count)")
         }
     }
 
@@ -128,26 +116,18 @@ public struct CalcCommand: Command {
         }
         env.flags = []
         let result: UInt64
-        switch operation {
-        case .value: result = operands[0]; env.flags = conversionFlags[0]
-        case .add: result = format.add(operands[0], operands[1], &env)
-        case .subtract: result = format.subtract(operands[0], operands[1], &env)
-        case .multiply: result = format.multiply(operands[0], operands[1], &env)
-        case .divide: result = format.divide(operands[0], operands[1], &env)
-        case .remainder: result = format.remainder(operands[0], operands[1], &env)
-        case .squareRoot: result = format.squareRoot(operands[0], &env)
-        case .fusedMultiplyAdd: result = format.fusedMultiplyAdd(operands[0], operands[1], operands[2], &env)
-        }
-
         let expression: String
-        switch operation {
-        case .value: expression = operandTexts[0]
-        case .squareRoot, .fusedMultiplyAdd:
-            expression = operation.rawValue + " " + operandTexts.joined(separator: " ")
-        default: expression = "\(operandTexts[0]) \(operation.rawValue) \(operandTexts[1])"
+        if let operation {
+            result = format.operate(operation, operands, &env)
+            expression = operation.operandCount == 2 ? "\(operandTexts[0]) \(operation.symbol) \(operandTexts[1])"
+                : operation.symbol + " " + operandTexts.joined(separator: " ")
+        } else {
+            result = operands[0]
+            env.flags = conversionFlags[0]
+            expression = operandTexts[0]
         }
         io.out("\(format.name): \(expression), \(settings)")
-        if operation != .value {
+        if operation != nil {
             // Operands that did not fit the format exactly, and what they became.
             for (i, flags) in conversionFlags.enumerated() where !flags.isEmpty {
                 let bits = operands[i]
@@ -165,7 +145,7 @@ public struct CalcCommand: Command {
     // MARK: - Pieces
 
     /// The operation an infix symbol names: `+ - * x / rem %` (and `− × ÷`).
-    static func infixOperation(_ symbol: String) -> Operation? {
+    static func infixOperation(_ symbol: String) -> ArithmeticOperation? {
         switch symbol.lowercased() {
         case "+": return .add
         case "-", "−": return .subtract

@@ -56,21 +56,23 @@ public struct ExpRangeCommand: Command {
         },
     ]
 
-    public var formatNames = ExpRange.defaultFormatNames
+    /// The names given with `--formats`, parsed once the options are read.
+    var formatNames: [String]?
+    public var formats = ExpRange.defaultFormats
     public var options = ExpRangeOptions()
     public var output = ExpRangeOutputFormat.table
-    var subjects: [any ExpRangeSubject] = []
 
     public init() {}
 
     public mutating func readArguments(_ arguments: inout Arguments) throws {
-        subjects = try formatNames.map { name in
-            do { return try ExpRange.subject(named: name) } catch { throw UsageError("\(error)") }
+        guard let formatNames else { return }
+        formats = try formatNames.map { name in
+            do { return try NumberFormat(name: name) } catch { throw UsageError("\(error)") }
         }
     }
 
     public func run(_ io: CommandIO) throws -> ExitCode {
-        let table = ExpRange.table(subjects: subjects, options)
+        let table = ExpRange.table(formats: formats, options)
         io.write(ExpRangeRenderer.render(table, as: output))
         return .success
     }

@@ -32,11 +32,8 @@ public struct TrainCommand: Command {
         fp64, fp32, tf32, bf16, fp16, fp8-e5m2, fp8-e4m3 or eXmY (default fp32);
         lns8, lns8-fN (8-bit logarithmic), int8, int8s, int8-sN (linear INT8)
         """, OptionValue("a format") { name in
-            do { _ = try TrainingRun.trainingFormat(named: name) } catch let error as TrainingSetupError {
-                throw UsageError(error.message)
-            }
-            return name
-        }) { $0.formatName = $1 }
+            do { return (try NumberFormat(name: name), name) } catch { throw UsageError("\(error)") }
+        }) { $0.format = $1.0; $0.formatName = $1.1 }
 
     /// A format of the policy (`--accumulate`, `--master-weights`).
     static let policyFormat = OptionValue<FloatFormat>("a format", naming: { name, option in
@@ -116,6 +113,8 @@ public struct TrainCommand: Command {
                .text) { $0.jsonPath = $1 },
     ]
 
+    var format: NumberFormat = .binary(.fp32)
+    /// The format as the command line spelled it, for the first line of output.
     var formatName = "fp32"
     var configuration = TrainingConfiguration(threads: ProcessInfo.processInfo.activeProcessorCount)
     var policy = TrainingPolicy()
@@ -153,7 +152,7 @@ public struct TrainCommand: Command {
         io.out("\(data.train.count) training images, \(validationText), \(data.test?.count ?? 0) test images; "
                + "\(configuration.epochs) epochs, batch \(configuration.batchSize), lr \(configuration.learningRate), "
                + "seed \(configuration.seed), \(configuration.threads) thread\(configuration.threads == 1 ? "" : "s")")
-        let table = EpochTable(showsSaturations: EightBitFormats.named(formatName) != nil)
+        let table = EpochTable(showsSaturations: format.eightBitFormat != nil)
         var headerPrinted = false
         let observer = TrainingObserver(
             step: { epoch, done, total in
@@ -170,7 +169,7 @@ public struct TrainCommand: Command {
             })
         let result: TrainingResult
         do {
-            result = try TrainingRun.train(formatName: formatName, path: path, configuration: configuration,
+            result = try TrainingRun.train(format: format, path: path, configuration: configuration,
                                            policy: policy, data: data, observer: observer)
         } catch let error as TrainingSetupError {
             throw UsageError(error.message)

@@ -17,23 +17,22 @@ public struct ExpRangeReport: LabReport {
     public init() {}
 
     /// The formats of the table: the binary ones, then INT8 and lns8.
-    static var formatNames: [String] { ExpRange.defaultFormatNames }
+    static var formats: [NumberFormat] { ExpRange.defaultFormats }
 
     /// Formats whose thresholds are shown under every rounding mode.
-    static let modeFormats = ["fp32", "bf16", "fp16", "fp8-e4m3"]
+    static let modeFormats: [NumberFormat] = [.binary(.fp32), .binary(.bf16), .binary(.fp16), .binary(.fp8E4M3)]
     static let modes: [RoundingMode] = [.nearestEven, .nearestAway, .towardZero, .up, .down]
 
     public func make(_ context: ReportContext) throws -> ReportDocument {
-        let names = Self.formatNames
-        context.progress("thresholds for \(names.joined(separator: ", "))")
-        let table = try ExpRange.table(formats: names, ExpRangeOptions())
+        context.progress("thresholds for \(Self.formats.map(\.name).joined(separator: ", "))")
+        let table = ExpRange.table(formats: Self.formats, ExpRangeOptions())
         var byMode: [(String, ExpRangeTable)] = []
         for mode in Self.modes.dropFirst() {
             byMode.append(("rounding \(mode.rawValue)",
-                           try ExpRange.table(formats: Self.modeFormats, ExpRangeOptions(rounding: mode))))
+                           ExpRange.table(formats: Self.modeFormats, ExpRangeOptions(rounding: mode))))
         }
         byMode.append(("subnormals flushed",
-                       try ExpRange.table(formats: Self.modeFormats, ExpRangeOptions(subnormals: false))))
+                       ExpRange.table(formats: Self.modeFormats, ExpRangeOptions(subnormals: false))))
 
         var report = ReportWriter(name: Self.name, title: Self.title)
         let answer = answerText(table)
@@ -104,7 +103,7 @@ public struct ExpRangeReport: LabReport {
 
         report.document.heading("Under other rounding modes, and with subnormals flushed")
         var modeRows: [[String]] = []
-        for name in Self.modeFormats {
+        for name in Self.modeFormats.map(\.name) {
             guard let base = table.rows.first(where: { $0.format == name }) else { continue }
             modeRows.append([name, "nearest-even (above)", Self.cell(base, .zero), Self.cell(base, .overflow)])
             for (label, t) in byMode {

@@ -163,7 +163,7 @@ public struct Int8RangeReport: LabReport {
         for f in 0...6 {
             for op in [2, 3] {
                 let t = logTables[f][op], m = mitchellTables[f][op]
-                mRows.append(["\(f)", t.operation.symbol, Markdown.fixed(t.maxError, 3), Markdown.fixed(t.meanError, 3),
+                mRows.append(["\(f)", t.operation.mathSymbol, Markdown.fixed(t.maxError, 3), Markdown.fixed(t.meanError, 3),
                               Markdown.fixed(m.maxError, 3), Markdown.fixed(m.meanError, 3),
                               share(m.notCorrectlyRounded, m.inRange)])
             }
@@ -224,7 +224,7 @@ public struct Int8RangeReport: LabReport {
     let operationAlignment: [Markdown.Alignment] = [.center] + Array(repeating: .right, count: 9)
 
     func operationRow(_ s: OperationStatistics) -> [String] {
-        [s.operation.symbol, Markdown.integer(s.inRange), share(s.exact, s.inRange),
+        [s.operation.mathSymbol, Markdown.integer(s.inRange), share(s.exact, s.inRange),
          share(s.notCorrectlyRounded, s.inRange), Markdown.fixed(s.maxError, 3), Markdown.fixed(s.meanError, 3),
          Markdown.integer(s.saturated), Markdown.integer(s.underflowed), Markdown.integer(s.undefined),
          Markdown.integer(s.divisionByZero)]

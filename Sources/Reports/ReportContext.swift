@@ -76,8 +76,8 @@ public final class ReportContext: @unchecked Sendable {
         return data
     }
 
-    /// Whether training supports the format `name`.
-    public func canTrain(format name: String) -> Bool { (try? TrainingRun.trainingFormat(named: name)) != nil }
+    /// Whether training supports the format `name` (any name of the registry).
+    public func canTrain(format name: String) -> Bool { (try? NumberFormat(name: name)) != nil }
 
     /// The results of `specs`, in order: runs done before are reused, the others run
     /// side by side.
@@ -132,10 +132,12 @@ public final class ReportContext: @unchecked Sendable {
         let data = try data(for: spec)
         let result: TrainingResult
         do {
-            result = try TrainingRun.train(formatName: spec.format, path: .automatic, configuration: configuration,
-                                           policy: spec.policy, data: data)
+            result = try TrainingRun.train(format: try NumberFormat(name: spec.format), path: .automatic,
+                                           configuration: configuration, policy: spec.policy, data: data)
         } catch let error as TrainingSetupError {
             throw ReportError("cannot train \(spec.label): \(error.message)")
+        } catch let error as FormatNameError {
+            throw ReportError("cannot train \(spec.label): \(error)")
         }
         let accuracy = result.testAccuracy.map { String(format: "%.2f%%", $0 * 100) } ?? "-"
         let count = (done.take(below: total) ?? total - 1) + 1

@@ -22,7 +22,7 @@ public struct TrainingSetupError: Error, Equatable, CustomStringConvertible {
 /// Chooses the arithmetic types for a format and a policy and runs the `Trainer`,
 /// specialised for them.
 ///
-///     let result = try TrainingRun.train(formatName: "bf16", path: .automatic,
+///     let result = try TrainingRun.train(format: .binary(.bf16), path: .automatic,
 ///                                        configuration: TrainingConfiguration(threads: 2),
 ///                                        policy: TrainingPolicy(), data: data)
 ///     result.testAccuracy
@@ -32,60 +32,39 @@ public struct TrainingSetupError: Error, Equatable, CustomStringConvertible {
 /// soft-float path. Accumulation and master-weight formats get the narrowest hardware type
 /// that is exact for both, or the soft path.
 public enum TrainingRun {
-    /// Trains in the format named `formatName`: a binary format (`fp32`, `bf16`, `e5m7`, ...)
+    /// Trains in any format of the registry: a binary format (`fp32`, `bf16`, `e5m7`, ...)
     /// or an 8-bit format with its own arithmetic (`lns8`, `lns8-f3`, `int8`, `int8s-s4`, ...).
     ///
-    /// Edge cases: an unknown name throws `TrainingSetupError` listing the names accepted;
-    /// `--arithmetic fast` is an error for the 8-bit formats (they have one path).
-    public static func train(formatName: String, path: ArithmeticPath, configuration: TrainingConfiguration,
+    ///     try TrainingRun.train(format: try NumberFormat(name: "lns8"), path: .automatic,
+    ///                           configuration: configuration, policy: TrainingPolicy(), data: data)
+    ///
+    /// Edge cases: `--arithmetic fast` is an error (`TrainingSetupError`) for the 8-bit
+    /// formats (they have one path) and for binary formats the fast path cannot round exactly.
+    public static func train(format: NumberFormat, path: ArithmeticPath, configuration: TrainingConfiguration,
                              policy: TrainingPolicy, data: TrainingData,
                              observer: TrainingObserver = TrainingObserver()) throws -> TrainingResult {
-        switch try trainingFormat(named: formatName) {
+        switch format {
         case let .binary(format):
             return try train(format: format, path: path, configuration: configuration, policy: policy,
                              data: data, observer: observer)
-        case let .eightBit(format):
+        case let .logarithmic(format):
+            return try train(eightBit: format, path: path, configuration: configuration, policy: policy,
+                             data: data, observer: observer)
+        case let .linear(format):
             return try train(eightBit: format, path: path, configuration: configuration, policy: policy,
                              data: data, observer: observer)
         }
     }
 
-    /// A format the trainer can compute in.
-    public enum TrainingFormat {
-        case binary(FloatFormat)
-        case eightBit(any EightBitFormat)
-    }
-
-    /// The format a name stands for, binary or 8-bit.
-    ///
-    ///     try TrainingRun.trainingFormat(named: "lns8")   // .eightBit(LogFormat.lns8)
-    ///
-    /// Edge cases: throws `TrainingSetupError` with one line naming every kind of name.
-    public static func trainingFormat(named name: String) throws -> TrainingFormat {
-        if let format = EightBitFormats.named(name) { return .eightBit(format) }
-        do {
-            return .binary(try FloatFormat(name: name))
-        } catch is FormatNameError {
-            throw TrainingSetupError(EightBitFormats.unknownNameMessage(name))
-        }
-    }
-
     /// Trains in an 8-bit format through `EightBitArithmetic`, specialised for its type.
-    static func train(eightBit format: any EightBitFormat, path: ArithmeticPath,
-                      configuration: TrainingConfiguration, policy: TrainingPolicy, data: TrainingData,
-                      observer: TrainingObserver) throws -> TrainingResult {
+    static func train<Format: EightBitFormat>(eightBit format: Format, path: ArithmeticPath,
+                                              configuration: TrainingConfiguration, policy: TrainingPolicy,
+                                              data: TrainingData, observer: TrainingObserver) throws -> TrainingResult {
         if path == .fast {
             throw TrainingSetupError("no fast path for \(format.name): use --arithmetic soft or automatic")
         }
-        func run<F: EightBitFormat>(_ format: F) throws -> TrainingResult {
-            try train(work: EightBitArithmetic(format: format), workPath: "8-bit arithmetic on \(format.name) codes",
-                      path: path, configuration: configuration, policy: policy, data: data, observer: observer)
-        }
-        // Concrete types, so that the trainer is specialised for each (an opened existential
-        // would run it unspecialised, several times slower).
-        if let lns = format as? LogFormat { return try run(lns) }
-        if let int8 = format as? LinearInt8Format { return try run(int8) }
-        return try run(format)
+        return try train(work: EightBitArithmetic(format: format), workPath: "8-bit arithmetic on \(format.name) codes",
+                         path: path, configuration: configuration, policy: policy, data: data, observer: observer)
     }
 
     /// Trains in a binary format.

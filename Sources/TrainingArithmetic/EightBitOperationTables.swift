@@ -23,13 +23,9 @@ import Synchronization
 /// - Parameters:
 ///   - format: the 8-bit format whose operations are tabulated.
 public final class EightBitOperationTables: @unchecked Sendable {
-    /// The tabulated operations, in the order of their blocks in storage.
-    public enum Operation: Int, CaseIterable, Sendable {
-        case add, subtract, multiply, divide, exp, log
-
-        /// Whether the operation takes two operands (a 256 × 256 block) or one (256 entries).
-        @inlinable public var isBinary: Bool { rawValue < Operation.exp.rawValue }
-    }
+    /// The tabulated operations, in the order of their blocks in storage: + − × ÷ (256 × 256
+    /// entries each), then `exp` and `log` (256 each).
+    public static let operations: [ArithmeticOperation] = [.add, .subtract, .multiply, .divide, .exp, .log]
 
     /// The rounding modes with tables: every mode but `.stochastic`.
     public static let roundingModes: [RoundingMode] = [.nearestEven, .nearestAway, .towardZero, .up, .down]
@@ -56,18 +52,20 @@ public final class EightBitOperationTables: @unchecked Sendable {
         for (m, rounding) in modes.enumerated() {
             var env = FloatEnvironment(rounding: rounding)
             let base = storage + m * Self.modeStride
+            let sums = base + Self.offset(.add), differences = base + Self.offset(.subtract)
+            let products = base + Self.offset(.multiply), quotients = base + Self.offset(.divide)
             for a in 0..<256 {
                 let x = UInt8(a)
                 let row = a << 8
                 for b in 0..<256 {
                     let y = UInt8(b)
-                    base[row | b] = format.add(x, y, &env)
-                    base[Self.pairCount + (row | b)] = format.subtract(x, y, &env)
-                    base[2 * Self.pairCount + (row | b)] = format.multiply(x, y, &env)
-                    base[3 * Self.pairCount + (row | b)] = format.divide(x, y, &env)
+                    sums[row | b] = format.add(x, y, &env)
+                    differences[row | b] = format.subtract(x, y, &env)
+                    products[row | b] = format.multiply(x, y, &env)
+                    quotients[row | b] = format.divide(x, y, &env)
                 }
-                base[Self.unaryOffset + a] = format.exp(x, &env)
-                base[Self.unaryOffset + 256 + a] = format.log(x, &env)
+                base[Self.offset(.exp) + a] = format.exp(x, &env)
+                base[Self.offset(.log) + a] = format.log(x, &env)
             }
         }
     }
@@ -129,17 +127,26 @@ public final class EightBitOperationTables: @unchecked Sendable {
     /// The table of one operation under one rounding mode: `[a << 8 | b]` for the binary
     /// operations, `[x]` for `exp` and `log`; nil for stochastic rounding. The pointer is
     /// valid while these tables live.
+    ///
+    /// Edge cases: an operation not in `operations` is a programming error.
     @inlinable
-    public func results(_ operation: Operation, rounding: RoundingMode) -> UnsafePointer<UInt8>? {
+    public func results(_ operation: ArithmeticOperation, rounding: RoundingMode) -> UnsafePointer<UInt8>? {
         guard let base = base(rounding) else { return nil }
         return base + Self.offset(operation)
     }
 
     /// Where an operation's block starts within a mode's tables.
     @inlinable
-    static func offset(_ operation: Operation) -> Int {
-        operation.isBinary ? operation.rawValue * pairCount
-            : unaryOffset + (operation.rawValue - Operation.exp.rawValue) * 256
+    static func offset(_ operation: ArithmeticOperation) -> Int {
+        switch operation {
+        case .add: return 0
+        case .subtract: return pairCount
+        case .multiply: return 2 * pairCount
+        case .divide: return 3 * pairCount
+        case .exp: return unaryOffset
+        case .log: return unaryOffset + 256
+        default: preconditionFailure("\(operation) has no table")
+        }
     }
 
     /// The value of a code, as the format's `toDouble` gives it.

@@ -10,10 +10,12 @@ import SoftFloat
 ///     }
 ///     square(SoftArithmetic(format: .bf16), 1.1)   // 1.2109375
 ///
-/// Binary formats conform through the integer soft-float path (`SoftArithmetic`) and
-/// through the hardware-then-round path (`FastArithmetic`); the 8-bit formats (`lns8`, the
-/// linear INT8) conform with their own arithmetic (`EightBitArithmetic`). The trainer is written once against this protocol and
-/// specialised per conforming type, so no call is dispatched dynamically per scalar.
+/// The scalar operations are `RoundedArithmetic`'s, which the 8-bit formats share: binary
+/// formats conform through the integer soft-float path (`SoftArithmetic`) and through the
+/// hardware-then-round path (`FastArithmetic`); the 8-bit formats (`lns8`, the linear INT8)
+/// conform with their own arithmetic (`EightBitArithmetic`). The trainer is written once
+/// against this protocol and specialised per conforming type, so no call is dispatched
+/// dynamically per scalar.
 ///
 /// A conforming type supplies the scalar operations; the bulk kernel
 /// `multiplyAccumulate` has a default built from them, which a type may replace by a
@@ -22,37 +24,11 @@ import SoftFloat
 /// Edge cases: the soft path raises exception flags in the environment; a fast path need
 /// not (the trainer counts numerical events from values, never from flags). Stochastic
 /// rounding draws from `env.random`, so the same environment seed gives the same bits.
-public protocol ScalarArithmetic: Sendable {
-    /// How one value of the format is stored.
-    associatedtype Scalar: BitwiseCopyable & Sendable & Equatable
-
-    /// The format's name, as the command line spells it.
-    var name: String { get }
+public protocol ScalarArithmetic: RoundedArithmetic {
     var zero: Scalar { get }
     var one: Scalar { get }
 
-    /// `x` rounded to the format by the environment's rounding mode.
-    func fromDouble(_ x: Double, _ env: inout FloatEnvironment) -> Scalar
-    /// The value of `x` (exact for binary formats).
-    func toDouble(_ x: Scalar) -> Double
-
-    func add(_ a: Scalar, _ b: Scalar, _ env: inout FloatEnvironment) -> Scalar
-    func subtract(_ a: Scalar, _ b: Scalar, _ env: inout FloatEnvironment) -> Scalar
-    func multiply(_ a: Scalar, _ b: Scalar, _ env: inout FloatEnvironment) -> Scalar
-    func divide(_ a: Scalar, _ b: Scalar, _ env: inout FloatEnvironment) -> Scalar
-    /// e^x, rounded to the format.
-    func exp(_ x: Scalar, _ env: inout FloatEnvironment) -> Scalar
-    /// ln x, rounded to the format.
-    func log(_ x: Scalar, _ env: inout FloatEnvironment) -> Scalar
-
-    /// `a < b` (false when either is NaN; raises nothing).
-    func isLess(_ a: Scalar, _ b: Scalar) -> Bool
-    func isNaN(_ x: Scalar) -> Bool
     func isInfinite(_ x: Scalar) -> Bool
-    func isZero(_ x: Scalar) -> Bool
-    /// Whether `x` is where the format saturates (its largest magnitude) in a format that
-    /// saturates instead of overflowing to infinity; false for binary formats.
-    func isSaturated(_ x: Scalar) -> Bool
 
     /// `acc[i] ← acc[i] + s × x[i]` for `i` in `0..<count`: the product rounded, then the
     /// sum rounded, lane by lane; returns how many products underflowed to zero (a zero

@@ -6,12 +6,12 @@ import Benchmarks
 @Suite("Benchmark engine")
 struct BenchmarkTests {
     @Test(arguments: [FloatFormat.fp16, .bf16, .tf32, .fp32, .fp64, .fp8E4M3, .fp8E5M2],
-          Benchmark.Operation.allCases)
-    func operandsAreFiniteNormalAndFixedBySeed(format: FloatFormat, operation: Benchmark.Operation) {
+          Benchmark.operations)
+    func operandsAreFiniteNormalAndFixedBySeed(format: FloatFormat, operation: ArithmeticOperation) {
         let pool = Benchmark.operandPool(format: format, operation: operation)
         #expect(pool.count == Benchmark.operandPoolSize)
         #expect(pool.allSatisfy { format.isNormal($0) })
-        if operation == .sqrt { #expect(pool.allSatisfy { !format.isNegative($0) }) }
+        if operation == .squareRoot { #expect(pool.allSatisfy { !format.isNegative($0) }) }
         #expect(Set(pool).count >= 32, "operands vary")
         #expect(Benchmark.operandPool(format: format, operation: operation) == pool)
         #expect(Benchmark.operandPool(format: format, operation: operation, seed: 1) != pool)
@@ -26,8 +26,8 @@ struct BenchmarkTests {
     }
 
     @Test func measurementReportsBothRates() {
-        let row = Benchmark.measure(.mulAdd, format: .bf16, seconds: 0.001)
-        #expect(row.operation == .mulAdd && row.format == .bf16 && row.hardwareType == "Float")
+        let row = Benchmark.measure(.fusedMultiplyAdd, format: .bf16, seconds: 0.001)
+        #expect(row.operation == .fusedMultiplyAdd && row.format == .bf16 && row.hardwareType == "Float")
         #expect(row.soft > 0 && row.hardware > 0)
         #expect(row.hardwareOverSoft == row.hardware / row.soft)
     }

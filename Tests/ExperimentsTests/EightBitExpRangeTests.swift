@@ -170,7 +170,8 @@ struct EightBitExpRangeTests {
 
     @Test("the rows: lns8 has overflow, normal and zero; INT8 has overflow and zero")
     func rowShapes() throws {
-        let table = try ExpRange.table(formats: ["int8", "lns8-f3", "int8s", "lns8"], ExpRangeOptions())
+        let table = ExpRange.table(formats: try ["int8", "lns8-f3", "int8s", "lns8"].map { try NumberFormat(name: $0) },
+                                   ExpRangeOptions())
         #expect(table.rows.map(\.format) == ["int8", "lns8-f3", "int8s", "lns8"])
         #expect(table.rows.map { $0.entries.map(\.event) } == [[.overflow, .zero], [.overflow, .normal, .zero],
                                                                 [.overflow, .zero], [.overflow, .normal, .zero]])
@@ -182,7 +183,7 @@ struct EightBitExpRangeTests {
         // Unsigned: no argument below 0, so exp never reaches zero.
         #expect(int8.entry(.zero)?.bound.argument == "0.0" && int8.entry(.zero)?.beyondRange == true)
         #expect(table.rows[2].entry(.zero)?.neighbour?.argument == "-1.0")
-        #expect(ExpRange.defaultFormatNames.suffix(2) == ["int8", "lns8"])
+        #expect(ExpRange.defaultFormats.suffix(2).map(\.name) == ["int8", "lns8"])
         let text = ExpRangeRenderer.render(table, as: .table)
         #expect(text.contains("overflow saturates to the largest value"))
     }
@@ -190,12 +191,12 @@ struct EightBitExpRangeTests {
     @Test("unknown 8-bit names are refused")
     func unknownNames() {
         for name in ["lns8-f7", "lns8-g2", "int8-x"] {
-            #expect(throws: ExpRangeNameError(name: name)) { try ExpRange.subject(named: name) }
+            #expect(throws: FormatNameError(name: name, accepted: .all)) { try NumberFormat(name: name) }
             // A name that starts like an 8-bit one is answered with the 8-bit names alone.
-            let message = ExpRangeNameError(name: name).description
+            let message = FormatNameError(name: name, accepted: .all).description
             #expect(message.contains("lns8-fN") && !message.contains("eXmY"))
         }
-        let other = ExpRangeNameError(name: "int9").description
+        let other = FormatNameError(name: "int9", accepted: .all).description
         #expect(other.contains("eXmY") && other.contains("lns8-fN"))
     }
 }

@@ -257,7 +257,8 @@ struct ExpRangeTests {
 
     @Test("every output format carries every entry")
     func renderings() throws {
-        let table = try ExpRange.table(formats: ["fp32", "bf16", "e6m9"], ExpRangeOptions())
+        let table = ExpRange.table(formats: try ["fp32", "bf16", "e6m9"].map { try NumberFormat(name: $0) },
+                                   ExpRangeOptions())
         #expect(table.rows.map(\.format) == ["fp32", "bf16", "e6m9"])
         let csv = ExpRangeRenderer.render(table, as: .csv).split(separator: "\n")
         #expect(csv.count == 1 + 9)
@@ -278,7 +279,7 @@ struct ExpRangeTests {
 
     @Test("unknown format names are refused")
     func unknownName() {
-        #expect(throws: ExpRangeNameError(name: "fp12")) { try ExpRange.subject(named: "fp12") }
+        #expect(throws: FormatNameError(name: "fp12", accepted: .all)) { try NumberFormat(name: "fp12") }
     }
 }
 

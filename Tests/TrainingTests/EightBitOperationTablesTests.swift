@@ -18,7 +18,7 @@ struct EightBitOperationTablesTests {
     /// Every table entry is the format's own result, for every pair and deterministic mode.
     static func checkTables<F: EightBitFormat>(_ format: F) {
         let tables = EightBitOperationTables(format: format)
-        typealias Operation = EightBitOperationTables.Operation
+        typealias Operation = ArithmeticOperation
         for rounding in RoundingMode.allCases {
             guard rounding != .stochastic else {
                 #expect(tables.results(.add, rounding: rounding) == nil)
@@ -138,7 +138,7 @@ struct EightBitOperationTablesTests {
     @Test("training through the tables gives the bits of training through the format's operations",
           arguments: ["lns8", "lns8-f4-mitchell", "int8s-s4"])
     func trainingMatchesTheFormat(name: String) throws {
-        let format = try #require(EightBitFormats.named(name))
+        let format = try #require(try NumberFormat(name: name).eightBitFormat)
         func run<F: EightBitFormat>(_ format: F, policy: TrainingPolicy, threads: Int) throws -> [[UInt64]] {
             let configuration = TrainerTests.configuration(epochs: 2, threads: threads)
             let fast = try TrainingRun.train(work: EightBitArithmetic(format: format), workPath: "tables", path: .automatic,

@@ -107,7 +107,7 @@ struct EightBitTrainingTests {
 
     static func run(_ name: String, threads: Int = 1, epochs: Int = 6,
                     policy: TrainingPolicy = TrainingPolicy()) throws -> TrainingResult {
-        try TrainingRun.train(formatName: name, path: .automatic,
+        try TrainingRun.train(format: try NumberFormat(name: name), path: .automatic,
                               configuration: TrainerTests.configuration(epochs: epochs, threads: threads),
                               policy: policy, data: Self.data)
     }
@@ -141,12 +141,12 @@ struct EightBitTrainingTests {
     func trainingCountsSaturations() throws {
         // lns8-f6 reaches only 2^(63/64) ≈ 1.98: logits of features near 3 saturate.
         let wide = TrainingData(train: TrainerTests.blobs(count: 64, seed: 1, scale: 3), validation: nil, test: nil)
-        let result = try TrainingRun.train(formatName: "lns8-f6", path: .automatic,
+        let result = try TrainingRun.train(format: .logarithmic(LogFormat(fractionBits: 6)), path: .automatic,
                                            configuration: TrainerTests.configuration(epochs: 1), policy: TrainingPolicy(),
                                            data: wide)
         #expect(result.epochs[0].events.saturations > 0)
         #expect(result.epochs[0].events.overflows == 0)
-        let binary = try TrainingRun.train(formatName: "fp8-e4m3", path: .automatic,
+        let binary = try TrainingRun.train(format: .binary(.fp8E4M3), path: .automatic,
                                            configuration: TrainerTests.configuration(epochs: 1), policy: TrainingPolicy(),
                                            data: wide)
         #expect(binary.epochs[0].events.saturations == 0)
@@ -167,14 +167,15 @@ struct EightBitTrainingTests {
             do {
                 _ = try Self.run(name, epochs: 1)
                 Issue.record("\(name) was accepted")
-            } catch let error as TrainingSetupError {
-                #expect(error.message.contains("unknown format '\(name)'") && error.message.contains("lns8"), "\(error)")
+            } catch let error as FormatNameError {
+                #expect(error.description.contains("unknown format '\(name)'") && error.description.contains("lns8"),
+                        "\(error)")
             } catch {
                 Issue.record("\(error)")
             }
         }
         #expect(throws: TrainingSetupError.self) {
-            try TrainingRun.train(formatName: "lns8", path: .fast, configuration: TrainerTests.configuration(),
+            try TrainingRun.train(format: .logarithmic(.lns8), path: .fast, configuration: TrainerTests.configuration(),
                                   policy: TrainingPolicy(), data: Self.data)
         }
     }

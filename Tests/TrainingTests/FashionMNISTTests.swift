@@ -1,7 +1,8 @@
 import Foundation
 import Testing
-import Training
 import DataFiles
+import SoftFloat
+import Training
 
 /// The real Fashion-MNIST files (Debian's `dataset-fashion-mnist`; CI installs it). Skipped,
 /// with a message, where the folder is absent.
@@ -33,8 +34,8 @@ struct FashionMNISTTests {
         let (train, validation) = loaded.train.split(validationCount: 5000, seed: 0)
         let data = TrainingData(train: train.prefix(20_000), validation: validation, test: loaded.test)
         let configuration = TrainingConfiguration(epochs: 2, threads: 2)
-        let result = try TrainingRun.train(formatName: format, path: .automatic, configuration: configuration,
-                                           policy: TrainingPolicy(), data: data)
+        let result = try TrainingRun.train(format: try NumberFormat(name: format), path: .automatic,
+                                           configuration: configuration, policy: TrainingPolicy(), data: data)
         #expect(try #require(result.testAccuracy) > 0.72)
         #expect(try #require(result.epochs.last?.validationAccuracy) > 0.72)
         #expect(result.epochs[1].trainLoss < result.epochs[0].trainLoss)

@@ -227,9 +227,9 @@ struct TrainerTests {
 
     @Test func rejectsImpossibleSetups() {
         #expect(throws: TrainingSetupError.self) { try Self.run(try FloatFormat(name: "e8m30"), .fast) }
-        #expect(throws: TrainingSetupError.self) {
-            try TrainingRun.train(formatName: "bf17", path: .automatic, configuration: Self.configuration(),
-                                  policy: TrainingPolicy(), data: Self.data)
+        #expect(throws: FormatNameError.self) {
+            try TrainingRun.train(format: try NumberFormat(name: "bf17"), path: .automatic,
+                                  configuration: Self.configuration(), policy: TrainingPolicy(), data: Self.data)
         }
         #expect(throws: TrainingSetupError.self) {
             try Self.run(.fp16, .automatic, policy: TrainingPolicy(lossScale: -1))

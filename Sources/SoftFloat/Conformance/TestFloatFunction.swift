@@ -26,15 +26,7 @@ public struct TestFloatFunction: Sendable {
         self.name = name
         var exactArgument = false
         let parts = name.split(separator: "_").map(String.init)
-        func fmt(_ s: String) -> FloatFormat? {
-            switch s {
-            case "f16": return .fp16
-            case "f32": return .fp32
-            case "f64": return .fp64
-            case "bf16": return .bf16
-            default: return nil
-            }
-        }
+        func fmt(_ s: String) -> FloatFormat? { TestFloatFunction.format(prefix: s) }
         func int(_ s: String) -> Operand? {
             switch s {
             case "i32": return .integer(bitWidth: 32, signed: true)
@@ -166,6 +158,14 @@ extension TestFloatFunction.Operand {
 }
 
 extension TestFloatFunction {
+    /// The format TestFloat names by a prefix (`f16`, `f32`, `f64`, and `bf16` in the BF16
+    /// conversions), from the registry's table; nil for any other text.
+    ///
+    ///     TestFloatFunction.format(prefix: "f32")   // FloatFormat.fp32
+    public static func format(prefix: String) -> FloatFormat? {
+        NumberFormat.namedFormats.first { $0.testFloatName == prefix }?.format.floatFormat
+    }
+
     /// Every name `init(name:)` accepts for the f16, f32 and f64 formats, plus the BF16
     /// conversions, in TestFloat's order: integer to float, float to integer, float to
     /// float, then the operations of each format.

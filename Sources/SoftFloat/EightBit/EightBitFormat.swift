@@ -1,73 +1,54 @@
-/// An 8-bit number format with its own arithmetic on codes: the logarithmic `lns8` and
-/// the linear INT8 of the exercise, as the trainer and the exp-range table see them.
+/// An 8-bit number format with its own arithmetic on codes: the logarithmic `lns8` and the
+/// linear INT8 of the exercise, as the trainer, the exp-range table and the exhaustive
+/// operation tables see them.
 ///
 ///     let format: any EightBitFormat = LogFormat.lns8
 ///     var env = FloatEnvironment()
 ///     let x = format.fromDouble(0.3, &env)      // a code; its value is format.toDouble(x)
 ///     format.isSaturated(format.multiply(x, x, &env))   // false: 0.09 is in range
+///     format.error(of: format.operate(.add, x, x, &env), exact: 0.6)   // in log-domain units
 ///
 /// Every operation takes and returns codes (`UInt8`) and rounds by the environment's mode,
-/// raising its flags there; the format owns the rounding, so the arithmetic built on it
-/// (`EightBitArithmetic`) only forwards.
+/// raising its flags there (the operations are `RoundedArithmetic`'s); the format owns the
+/// rounding, so the arithmetic built on it (`EightBitArithmetic`) only forwards.
 ///
 /// Edge cases: these formats have no infinity. A result beyond the range saturates to the
-/// largest magnitude of its sign; `isSaturated` tells such values from the others (an
-/// exact result that happens to equal the largest magnitude looks the same).
-public protocol EightBitFormat: Sendable, Hashable {
-    /// The name, as the command line spells it (`lns8`, `lns8-f3`, `int8`, `int8s-s4`).
-    var name: String { get }
+/// largest magnitude of its sign; `isSaturated` tells such values from the others (an exact
+/// result that happens to equal the largest magnitude looks the same). `error` is infinite
+/// when the result cannot stand for the exact value at all (a zero for a nonzero value,
+/// the wrong sign, NaN).
+public protocol EightBitFormat: RoundedArithmetic, Hashable where Scalar == UInt8 {
     /// The code of zero.
     var zeroCode: UInt8 { get }
-
-    /// `x` rounded to the format by the environment's mode.
-    func fromDouble(_ x: Double, _ env: inout FloatEnvironment) -> UInt8
-    /// The value of a code (for `lns8`, the nearest `Double`).
-    func toDouble(_ x: UInt8) -> Double
-
-    func add(_ a: UInt8, _ b: UInt8, _ env: inout FloatEnvironment) -> UInt8
-    func subtract(_ a: UInt8, _ b: UInt8, _ env: inout FloatEnvironment) -> UInt8
-    func multiply(_ a: UInt8, _ b: UInt8, _ env: inout FloatEnvironment) -> UInt8
-    func divide(_ a: UInt8, _ b: UInt8, _ env: inout FloatEnvironment) -> UInt8
-    func exp(_ x: UInt8, _ env: inout FloatEnvironment) -> UInt8
-    func log(_ x: UInt8, _ env: inout FloatEnvironment) -> UInt8
-
-    /// `a < b` by value (false when either is NaN).
-    func isLess(_ a: UInt8, _ b: UInt8) -> Bool
-    func isNaN(_ x: UInt8) -> Bool
-    func isZero(_ x: UInt8) -> Bool
-    /// Whether `x` is the largest magnitude of its sign, where results saturate.
-    func isSaturated(_ x: UInt8) -> Bool
+    /// Every code that is a number (NaN excluded), in order of value: where random
+    /// operands are drawn from.
+    var orderedCodes: [UInt8] { get }
+    /// The largest and the most negative value, and the least nonzero magnitude.
+    var largestValue: Double { get }
+    var smallestValue: Double { get }
+    var leastMagnitude: Double { get }
+    /// `|result − exact|` in the format's units: log-domain units (2^−F of log2) for a
+    /// logarithmic format, steps for a linear one.
+    func error(of result: UInt8, exact: Double) -> Double
+    /// What the units of `error` are, for a table header.
+    var errorUnit: String { get }
 }
 
-/// The 8-bit formats by name.
-public enum EightBitFormats {
-    /// The format a name stands for: `lns8`, `lns8-fN`, `lns8…-mitchell` (a `LogFormat`),
-    /// `int8`, `int8s`, `int8-sN`, `int8s-sN` (a `LinearInt8Format`); nil for other names.
+extension EightBitFormat {
+    /// `a op b` in the format, for an operation chosen at run time.
     ///
-    ///     EightBitFormats.named("lns8-f3")   // LogFormat(fractionBits: 3)
+    ///     LogFormat.lns8.operate(.multiply, a, b, &env)   // == LogFormat.lns8.multiply(a, b, &env)
     ///
-    /// Edge cases: names are case-insensitive; `lns8-f7` and `int8-x` are nil.
-    public static func named(_ name: String) -> (any EightBitFormat)? {
-        if let lns = LogFormat(name: name) { return lns }
-        if let int8 = LinearInt8Format(name: name) { return int8 }
-        return nil
-    }
-
-    /// Whether a name starts like an 8-bit format's (`lns8…`, `int8…`), for error messages.
-    static func looksLikeEightBit(_ name: String) -> Bool {
-        let key = name.lowercased()
-        return key.hasPrefix("lns8") || key.hasPrefix("int8")
-    }
-
-    /// What the 8-bit names look like, for error messages.
-    public static let namesHelp = "lns8, lns8-fN (N = 0...6), int8, int8s, int8-sN, int8s-sN (scale 2^-N)"
-
-    /// The one-line message for a name that is neither a binary nor an 8-bit format:
-    /// the 8-bit names alone when it starts like one (`lns8-f9`), otherwise every kind.
-    ///
-    ///     EightBitFormats.unknownNameMessage("lns8-f9")   // "unknown format 'lns8-f9' (expected lns8, ...)"
-    public static func unknownNameMessage(_ name: String) -> String {
-        if looksLikeEightBit(name) { return "unknown format '\(name)' (expected \(namesHelp))" }
-        return "\(FormatNameError(name: name).description.dropLast()), or \(namesHelp))"
+    /// Edge cases: only + − × ÷ take two codes; any other operation is a programming error.
+    @inlinable
+    public func operate(_ operation: ArithmeticOperation, _ a: UInt8, _ b: UInt8,
+                        _ env: inout FloatEnvironment) -> UInt8 {
+        switch operation {
+        case .add: return add(a, b, &env)
+        case .subtract: return subtract(a, b, &env)
+        case .multiply: return multiply(a, b, &env)
+        case .divide: return divide(a, b, &env)
+        default: preconditionFailure("\(operation) is not a two-operand operation of \(name)")
+        }
     }
 }

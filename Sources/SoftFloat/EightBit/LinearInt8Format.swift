@@ -29,23 +29,18 @@ public struct LinearInt8Format: Hashable, Sendable {
     /// The exercise's INT8: 0…255 in steps of 1.
     public static let int8 = LinearInt8Format(signed: false)
 
-    public var name: String {
-        let base = signed ? "int8s" : "int8"
-        if scale == 1 { return base }
-        if scale.significandBitPattern == 0 { return base + "-s\(-scale.exponent)" }
-        return base + "-scale\(scale)"
-    }
+    /// `int8`, `int8s`, with `-sN` for a scale 2^−N: the registry's name.
+    public var name: String { NumberFormat.linear(self).name }
 
-    /// Parses `int8`, `int8s` and `int8-sN` / `int8s-sN` (scale 2^−N).
+    /// Parses `int8`, `int8s` and `int8-sN` / `int8s-sN` (scale 2^−N): the registry
+    /// restricted to linear formats.
+    ///
+    ///     LinearInt8Format(name: "int8s-s4")   // signed, scale 1/16
+    ///
+    /// Edge cases: nil for any other name (`int8-x`); `NumberFormat(name:)` says why.
     public init?(name: String) {
-        let parts = name.lowercased().split(separator: "-")
-        guard let base = parts.first, base == "int8" || base == "int8s", parts.count <= 2 else { return nil }
-        var scale = 1.0
-        if parts.count == 2 {
-            guard parts[1].hasPrefix("s"), let n = Int(parts[1].dropFirst()), (-30...30).contains(n) else { return nil }
-            scale = Foundation.scalbn(1.0, -n)
-        }
-        self.init(signed: base == "int8s", scale: scale)
+        guard case let .linear(format)? = try? NumberFormat(name: name, accepting: .linear) else { return nil }
+        self = format
     }
 
     @inlinable public var maxCode: Int { signed ? 127 : 255 }

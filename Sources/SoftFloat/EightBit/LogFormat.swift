@@ -41,26 +41,20 @@ public struct LogFormat: Hashable, Sendable {
     public static let minLog = -63
 
     /// `lns8` for the default F, `lns8-fN` otherwise; `-mitchell` when addition uses
-    /// Mitchell's approximation.
-    public var name: String {
-        (fractionBits == Self.defaultFractionBits ? "lns8" : "lns8-f\(fractionBits)")
-            + (addition == .mitchell ? "-mitchell" : "")
-    }
+    /// Mitchell's approximation: the registry's name.
+    public var name: String { NumberFormat.logarithmic(self).name }
 
-    /// Parses `lns8`, `lns8-f3`, `lns8-mitchell`, `lns8-f3-mitchell`.
+    /// Parses `lns8`, `lns8-f3`, `lns8-mitchell`, `lns8-f3-mitchell`: the registry
+    /// restricted to logarithmic formats.
+    ///
+    ///     LogFormat(name: "lns8-f3")   // LogFormat(fractionBits: 3)
+    ///
+    /// Edge cases: nil for any other name (`lns8-f7`); `NumberFormat(name:)` says why.
     public init?(name: String) {
-        var parts = name.lowercased().split(separator: "-").map(String.init)
-        guard parts.first == "lns8" else { return nil }
-        parts.removeFirst()
-        var method = GaussianLogarithm.Method.table
-        if parts.last == "mitchell" { method = .mitchell; parts.removeLast() }
-        var f = Self.defaultFractionBits
-        if let p = parts.first {
-            guard parts.count == 1, p.hasPrefix("f"), let n = Int(p.dropFirst()), (0...6).contains(n)
-            else { return nil }
-            f = n
+        guard case let .logarithmic(format)? = try? NumberFormat(name: name, accepting: .logarithmic) else {
+            return nil
         }
-        self.init(fractionBits: f, addition: method)
+        self = format
     }
 
     /// Units of the log per unit of log2: 2^F.

@@ -32,18 +32,23 @@ public struct FloatFormat: Hashable, Sendable {
         self.hasInfinity = hasInfinity
     }
 
-    public static let fp64 = FloatFormat(exponentBitCount: 11, fractionBitCount: 52)
-    public static let fp32 = FloatFormat(exponentBitCount: 8, fractionBitCount: 23)
+    // The named formats' widths, written once: the registry's rows (NumberFormat+Table.swift)
+    // and the static formats (`BF16Format`, ...) are these constants, which fold in inlined code.
+    @inlinable public static var fp64: FloatFormat { FloatFormat(exponentBitCount: 11, fractionBitCount: 52) }
+    @inlinable public static var fp32: FloatFormat { FloatFormat(exponentBitCount: 8, fractionBitCount: 23) }
     /// NVIDIA TensorFloat-32, modelled with IEEE semantics and gradual underflow.
-    public static let tf32 = FloatFormat(exponentBitCount: 8, fractionBitCount: 10)
-    public static let bf16 = FloatFormat(exponentBitCount: 8, fractionBitCount: 7)
-    public static let fp16 = FloatFormat(exponentBitCount: 5, fractionBitCount: 10)
-    public static let fp8E5M2 = FloatFormat(exponentBitCount: 5, fractionBitCount: 2)
+    @inlinable public static var tf32: FloatFormat { FloatFormat(exponentBitCount: 8, fractionBitCount: 10) }
+    @inlinable public static var bf16: FloatFormat { FloatFormat(exponentBitCount: 8, fractionBitCount: 7) }
+    @inlinable public static var fp16: FloatFormat { FloatFormat(exponentBitCount: 5, fractionBitCount: 10) }
+    @inlinable public static var fp8E5M2: FloatFormat { FloatFormat(exponentBitCount: 5, fractionBitCount: 2) }
     /// OCP FP8 E4M3: no infinities, one NaN per sign, largest finite 448.
-    public static let fp8E4M3 = FloatFormat(exponentBitCount: 4, fractionBitCount: 3, hasInfinity: false)
+    @inlinable public static var fp8E4M3: FloatFormat {
+        FloatFormat(exponentBitCount: 4, fractionBitCount: 3, hasInfinity: false)
+    }
 
-    /// The formats that have names of their own, in the order tables list them.
-    public static let named: [FloatFormat] = [.fp64, .fp32, .tf32, .bf16, .fp16, .fp8E5M2, .fp8E4M3]
+    /// The formats that have names of their own, in the order tables list them: the binary
+    /// rows of `NumberFormat.namedFormats`.
+    public static let named: [FloatFormat] = NumberFormat.namedFormats.compactMap(\.format.floatFormat)
 }
 
 // The widths are checked in `init`, so these use wrapping arithmetic and masking shifts:
@@ -87,60 +92,31 @@ extension FloatFormat {
         hasInfinity ? signMask | infinityMagnitude | quietBit : signMask | magnitudeMask
     }
 
-    /// The format's name: `fp32`, `bf16`, `fp8-e4m3`, ... or `eXmY` for other widths.
-    public var name: String {
-        switch (exponentBitCount, fractionBitCount, hasInfinity) {
-        case (11, 52, true): return "fp64"
-        case (8, 23, true): return "fp32"
-        case (8, 10, true): return "tf32"
-        case (8, 7, true): return "bf16"
-        case (5, 10, true): return "fp16"
-        case (5, 2, true): return "fp8-e5m2"
-        case (4, 3, false): return "fp8-e4m3"
-        case (let w, let f, true): return "e\(w)m\(f)"
-        case (let w, let f, false): return "e\(w)m\(f)fn"
-        }
-    }
+    /// The format's name: `fp32`, `bf16`, `fp8-e4m3`, ... or `eXmY` (`eXmYfn` without
+    /// infinities) for other widths, from the registry's table.
+    ///
+    /// Edge cases: `e4m3` names `fp8-e4m3`, so no name parses back to the IEEE-style
+    /// (4, 3); nor does any name parse to a finite format with one fraction bit.
+    public var name: String { NumberFormat.binary(self).name }
 }
 
 extension FloatFormat: CustomStringConvertible {
     public var description: String { name }
 }
 
-/// Why a format name was not understood.
-public struct FormatNameError: Error, CustomStringConvertible, Equatable {
-    public let name: String
-    public init(name: String) { self.name = name }
-    public var description: String {
-        "unknown format '\(name)' (expected fp64, fp32, tf32, bf16, fp16, fp8-e5m2, fp8-e4m3, "
-            + "or eXmY with 2 <= X <= 11 and 1 <= Y <= 52)"
-    }
-}
-
 extension FloatFormat {
-    /// Parses a format name: a named format, `e4m3`/`e5m2` (the FP8 formats), or `eXmY`
-    /// (IEEE-style, any width), optionally suffixed `fn` for the E4M3-style finite encoding.
-    public init(name: String) throws {
-        let key = name.lowercased()
-        switch key {
-        case "fp64", "f64", "binary64", "double": self = .fp64; return
-        case "fp32", "f32", "binary32", "float": self = .fp32; return
-        case "tf32": self = .tf32; return
-        case "bf16", "bfloat16": self = .bf16; return
-        case "fp16", "f16", "binary16", "half": self = .fp16; return
-        case "fp8-e5m2", "e5m2", "fp8e5m2": self = .fp8E5M2; return
-        case "fp8-e4m3", "e4m3", "fp8e4m3", "e4m3fn": self = .fp8E4M3; return
-        default: break
+    /// Parses a format name: a named format or an alias (`bfloat16`, `half`, `e4m3`), or
+    /// `eXmY` (IEEE-style, any width), optionally suffixed `fn` for the E4M3-style finite
+    /// encoding: the registry restricted to binary formats.
+    ///
+    ///     try FloatFormat(name: "e6m9")   // 6 exponent bits, 9 fraction bits
+    ///
+    /// Edge cases: throws `FormatNameError` listing the binary names, also for a name of
+    /// another kind (`lns8`).
+    public init(name: String) throws(FormatNameError) {
+        guard case let .binary(format) = try NumberFormat(name: name, accepting: .binary) else {
+            preconditionFailure("the registry returned a kind it was not asked for")
         }
-        var body = Substring(key)
-        var finite = false
-        if body.hasSuffix("fn") { finite = true; body = body.dropLast(2) }
-        guard body.first == "e", let m = body.firstIndex(of: "m"),
-              let w = Int(body[body.index(after: body.startIndex)..<m]),
-              let f = Int(body[body.index(after: m)...]),
-              (2...11).contains(w), (1...52).contains(f),
-              !finite || f >= 2
-        else { throw FormatNameError(name: name) }
-        self.init(exponentBitCount: w, fractionBitCount: f, hasInfinity: !finite)
+        self = format
     }
 }

@@ -7,8 +7,10 @@
 ///     typealias Float16Wide = EmulatedFloat<E6M9>
 ///
 /// Edge cases: `BitPattern` must hold `format.bitWidth` bits. Returning a literal
-/// `FloatFormat(...)` from an `@inlinable` `format` lets the compiler fold every mask
-/// and shift of the arithmetic into constants.
+/// `FloatFormat(...)` (or one of the `@inlinable` constants `FloatFormat.bf16`, ..., which
+/// are literals) from an `@inlinable` `format` lets the compiler fold every mask and shift
+/// of the arithmetic into constants. The formats below are the registry's named binary
+/// formats, by their constants.
 ///
 /// - Parameters:
 ///   - BitPattern: the unsigned integer that stores one value, right-aligned.
@@ -21,56 +23,42 @@ public protocol StaticFloatFormat: Sendable {
 /// bfloat16: 8 exponent bits, 7 fraction bits.
 public enum BF16Format: StaticFloatFormat {
     public typealias BitPattern = UInt16
-    @inlinable public static var format: FloatFormat {
-        FloatFormat(exponentBitCount: 8, fractionBitCount: 7)
-    }
+    @inlinable public static var format: FloatFormat { .bf16 }
 }
 
 /// NVIDIA TensorFloat-32: 8 exponent bits, 10 fraction bits, stored in 32 bits (19 used);
 /// modelled with IEEE semantics and gradual underflow.
 public enum TF32Format: StaticFloatFormat {
     public typealias BitPattern = UInt32
-    @inlinable public static var format: FloatFormat {
-        FloatFormat(exponentBitCount: 8, fractionBitCount: 10)
-    }
+    @inlinable public static var format: FloatFormat { .tf32 }
 }
 
 /// IEEE 754 binary16.
 public enum FP16Format: StaticFloatFormat {
     public typealias BitPattern = UInt16
-    @inlinable public static var format: FloatFormat {
-        FloatFormat(exponentBitCount: 5, fractionBitCount: 10)
-    }
+    @inlinable public static var format: FloatFormat { .fp16 }
 }
 
 /// IEEE 754 binary32.
 public enum FP32Format: StaticFloatFormat {
     public typealias BitPattern = UInt32
-    @inlinable public static var format: FloatFormat {
-        FloatFormat(exponentBitCount: 8, fractionBitCount: 23)
-    }
+    @inlinable public static var format: FloatFormat { .fp32 }
 }
 
 /// IEEE 754 binary64.
 public enum FP64Format: StaticFloatFormat {
     public typealias BitPattern = UInt64
-    @inlinable public static var format: FloatFormat {
-        FloatFormat(exponentBitCount: 11, fractionBitCount: 52)
-    }
+    @inlinable public static var format: FloatFormat { .fp64 }
 }
 
 /// OCP FP8 E5M2: IEEE-like, with infinities and NaNs.
 public enum FP8E5M2Format: StaticFloatFormat {
     public typealias BitPattern = UInt8
-    @inlinable public static var format: FloatFormat {
-        FloatFormat(exponentBitCount: 5, fractionBitCount: 2)
-    }
+    @inlinable public static var format: FloatFormat { .fp8E5M2 }
 }
 
 /// OCP FP8 E4M3: no infinities, one NaN per sign (S.1111.111), largest finite 448.
 public enum FP8E4M3Format: StaticFloatFormat {
     public typealias BitPattern = UInt8
-    @inlinable public static var format: FloatFormat {
-        FloatFormat(exponentBitCount: 4, fractionBitCount: 3, hasInfinity: false)
-    }
+    @inlinable public static var format: FloatFormat { .fp8E4M3 }
 }

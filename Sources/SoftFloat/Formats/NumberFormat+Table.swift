@@ -1,0 +1,149 @@
+/// The registry's table: every named format, and every family of formats named by their
+/// parameters. Parsing, canonical names, help texts, error messages, `FloatFormat.named`,
+/// the static formats' names and TestFloat's format prefixes all read it.
+///
+///     NumberFormat.namedFormats.map(\.name)   // ["fp64", "fp32", ..., "lns8", "int8", "int8s"]
+///     NumberFormat.families.map(\.help)       // ["or eXmY with ...", "lns8-fN (N = 0...6)", ...]
+///
+/// Edge cases: a row's parameters are the format constants (`FloatFormat.bf16`, whose
+/// widths are written there, once); the static formats (`BF16Format`) return the same
+/// constants, and a test checks every row against them.
+extension NumberFormat {
+    /// A format with a name of its own.
+    ///
+    /// - Parameters:
+    ///   - name: the canonical name, lowercase.
+    ///   - aliases: other names that parse to it, lowercase.
+    ///   - format: the format and its parameters.
+    ///   - testFloatName: Berkeley TestFloat's prefix for it (`f32` in `f32_mul`), if any.
+    ///   - summary: one line saying what it is.
+    public struct NamedFormat: Sendable {
+        public let name: String
+        public let aliases: [String]
+        public let format: NumberFormat
+        public let testFloatName: String?
+        public let summary: String
+
+        init(_ name: String, aliases: [String] = [], _ format: NumberFormat, testFloat: String? = nil,
+             _ summary: String) {
+            self.name = name
+            self.aliases = aliases
+            self.format = format
+            self.testFloatName = testFloat
+            self.summary = summary
+        }
+    }
+
+    /// A family of formats of one kind, named by their parameters (`e6m9`, `lns8-f3`).
+    ///
+    /// - Parameters:
+    ///   - kind: the kind of its formats.
+    ///   - help: its names in help and error messages, as they continue the list of the
+    ///     kind's named formats.
+    ///   - prefix: how all its names begin, where they share a beginning.
+    ///   - parse: the format a lowercase name stands for, nil when not the family's.
+    ///   - name: the family's name for a format, nil when not of its kind.
+    public struct Family: Sendable {
+        public let kind: Kinds
+        public let help: String
+        public let prefix: String?
+        let parse: @Sendable (String) -> NumberFormat?
+        let name: @Sendable (NumberFormat) -> String?
+    }
+
+    /// Every named format, in the order tables and messages list them.
+    public static let namedFormats: [NamedFormat] = [
+        NamedFormat("fp64", aliases: ["f64", "binary64", "double"], .binary(.fp64), testFloat: "f64",
+                    "IEEE 754 binary64"),
+        NamedFormat("fp32", aliases: ["f32", "binary32", "float"], .binary(.fp32), testFloat: "f32",
+                    "IEEE 754 binary32"),
+        NamedFormat("tf32", .binary(.tf32),
+                    "NVIDIA TensorFloat-32, 19 bits, modelled with IEEE semantics and gradual underflow"),
+        NamedFormat("bf16", aliases: ["bfloat16"], .binary(.bf16), testFloat: "bf16",
+                    "bfloat16: fp32's exponent range with 8 bits of precision"),
+        NamedFormat("fp16", aliases: ["f16", "binary16", "half"], .binary(.fp16), testFloat: "f16",
+                    "IEEE 754 binary16"),
+        NamedFormat("fp8-e5m2", aliases: ["e5m2", "fp8e5m2"], .binary(.fp8E5M2),
+                    "OCP FP8 E5M2: IEEE-like, with infinities and NaNs"),
+        NamedFormat("fp8-e4m3", aliases: ["e4m3", "fp8e4m3", "e4m3fn"], .binary(.fp8E4M3),
+                    "OCP FP8 E4M3: no infinities, one NaN per sign (S.1111.111), largest finite 448"),
+        NamedFormat("lns8", .logarithmic(.lns8),
+                    "8-bit logarithmic: a sign and log2|x| in steps of 1/4, range 2^±15.75"),
+        NamedFormat("int8", .linear(.int8), "linear INT8 of the exercise: 0…255 in steps of 1"),
+        NamedFormat("int8s", .linear(LinearInt8Format(signed: true)), "signed linear INT8: −127…127 in steps of 1"),
+    ]
+
+    /// Every family, one per kind, in the order messages list them.
+    public static let families: [Family] = [
+        Family(kind: .binary, help: "or eXmY with 2 <= X <= 11 and 1 <= Y <= 52", prefix: nil,
+               parse: parseWidths, name: widthsName),
+        Family(kind: .logarithmic, help: "lns8-fN (N = 0...6)", prefix: "lns8",
+               parse: parseLogarithmic, name: logarithmicName),
+        Family(kind: .linear, help: "int8-sN, int8s-sN (scale 2^-N)", prefix: "int8",
+               parse: parseLinear, name: linearName),
+    ]
+
+    /// `eXmY` (IEEE-style, any widths) and `eXmYfn` (E4M3-style finite encoding, Y ≥ 2).
+    static func parseWidths(_ key: String) -> NumberFormat? {
+        var body = Substring(key)
+        var finite = false
+        if body.hasSuffix("fn") { finite = true; body = body.dropLast(2) }
+        guard body.first == "e", let m = body.firstIndex(of: "m"),
+              let w = Int(body[body.index(after: body.startIndex)..<m]),
+              let f = Int(body[body.index(after: m)...]),
+              (2...11).contains(w), (1...52).contains(f),
+              !finite || f >= 2
+        else { return nil }
+        return .binary(FloatFormat(exponentBitCount: w, fractionBitCount: f, hasInfinity: !finite))
+    }
+
+    static func widthsName(_ format: NumberFormat) -> String? {
+        guard case let .binary(f) = format else { return nil }
+        return "e\(f.exponentBitCount)m\(f.fractionBitCount)" + (f.hasInfinity ? "" : "fn")
+    }
+
+    /// `lns8`, `lns8-f3`, `lns8-mitchell`, `lns8-f3-mitchell`.
+    static func parseLogarithmic(_ key: String) -> NumberFormat? {
+        var parts = key.split(separator: "-").map(String.init)
+        guard parts.first == "lns8" else { return nil }
+        parts.removeFirst()
+        var method = GaussianLogarithm.Method.table
+        if parts.last == "mitchell" { method = .mitchell; parts.removeLast() }
+        var f = LogFormat.defaultFractionBits
+        if let p = parts.first {
+            guard parts.count == 1, p.hasPrefix("f"), let n = Int(p.dropFirst()), (0...6).contains(n)
+            else { return nil }
+            f = n
+        }
+        return .logarithmic(LogFormat(fractionBits: f, addition: method))
+    }
+
+    static func logarithmicName(_ format: NumberFormat) -> String? {
+        guard case let .logarithmic(f) = format else { return nil }
+        return (f.fractionBits == LogFormat.defaultFractionBits ? "lns8" : "lns8-f\(f.fractionBits)")
+            + (f.addition == .mitchell ? "-mitchell" : "")
+    }
+
+    /// `int8`, `int8s` and `int8-sN` / `int8s-sN` (scale 2^−N, |N| ≤ 30; `int8-s-3` is the
+    /// scale 2^3).
+    static func parseLinear(_ key: String) -> NumberFormat? {
+        let parts = key.split(separator: "-")
+        guard let base = parts.first, base == "int8" || base == "int8s", parts.count <= 3 else { return nil }
+        var scale = 1.0
+        if parts.count > 1 {
+            // `sN`, or `s-N`, which the dash splits in two.
+            let exponent = parts.count == 2 ? String(parts[1]) : parts[1] == "s" ? "s-" + parts[2] : ""
+            guard exponent.hasPrefix("s"), let n = Int(exponent.dropFirst()), (-30...30).contains(n) else { return nil }
+            scale = Double(sign: .plus, exponent: -n, significand: 1)
+        }
+        return .linear(LinearInt8Format(signed: base == "int8s", scale: scale))
+    }
+
+    static func linearName(_ format: NumberFormat) -> String? {
+        guard case let .linear(f) = format else { return nil }
+        let base = f.signed ? "int8s" : "int8"
+        if f.scale == 1 { return base }
+        if f.scale.significandBitPattern == 0 { return base + "-s\(-f.scale.exponent)" }
+        return base + "-scale\(f.scale)"
+    }
+}

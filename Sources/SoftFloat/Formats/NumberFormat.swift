@@ -1,0 +1,149 @@
+/// A number format the lab knows, of any kind: what a command line names and what the
+/// trainer, the exp-range table and the reports are given.
+///
+///     let format = try NumberFormat(name: "bfloat16")     // .binary(.bf16)
+///     format.name                                         // "bf16"
+///     try NumberFormat(name: "lns8-f3")                   // .logarithmic(LogFormat(fractionBits: 3))
+///     try NumberFormat(name: "lns8", accepting: .binary)  // throws FormatNameError
+///
+/// Every name comes from one table (`namedFormats`, `families` in NumberFormat+Table.swift):
+/// a row per named format (name, aliases, parameters, a description) and a row per family
+/// named by its parameters (`eXmY`, `lns8-fN`, `int8-sN`). `FloatFormat(name:)`,
+/// `LogFormat(name:)`, `LinearInt8Format(name:)` and the formats' `name`s are this
+/// registry restricted to one kind, so `NumberFormat(name: f.name) == f`.
+///
+/// Edge cases: names are case-insensitive; a named row wins over a family (`e4m3` is
+/// `fp8-e4m3`, without infinities). A kind to come (block- or tensor-scaled formats) is a
+/// case here, a member of `Kinds` and its rows; a binary variant with another encoding is a
+/// row whose `FloatFormat` says so.
+public enum NumberFormat: Hashable, Sendable {
+    /// A binary floating-point format `(w, f)`: IEEE 754 or, without infinities, E4M3-style.
+    case binary(FloatFormat)
+    /// An 8-bit logarithmic format: `lns8`, `lns8-fN`, `lns8-mitchell`.
+    case logarithmic(LogFormat)
+    /// An 8-bit linear integer format: `int8`, `int8s`, `int8-sN`, `int8s-sN`.
+    case linear(LinearInt8Format)
+
+    /// Kinds of format, as a set: what a command accepts.
+    ///
+    ///     try NumberFormat(name: "fp16", accepting: .binary)     // calc, verify
+    ///     try NumberFormat(name: "int8", accepting: .all)        // train, exp-range
+    public struct Kinds: OptionSet, Hashable, Sendable {
+        public let rawValue: UInt8
+        public init(rawValue: UInt8) { self.rawValue = rawValue }
+
+        public static let binary = Kinds(rawValue: 1 << 0)
+        public static let logarithmic = Kinds(rawValue: 1 << 1)
+        public static let linear = Kinds(rawValue: 1 << 2)
+        /// The 8-bit formats with their own arithmetic on codes.
+        public static let eightBit: Kinds = [.logarithmic, .linear]
+        public static let all: Kinds = [.binary, .logarithmic, .linear]
+        /// Each kind alone, in the order of the table.
+        public static let members: [Kinds] = [.binary, .logarithmic, .linear]
+    }
+
+    /// The kind of this format.
+    public var kind: Kinds {
+        switch self {
+        case .binary: return .binary
+        case .logarithmic: return .logarithmic
+        case .linear: return .linear
+        }
+    }
+
+    /// The binary format, or nil for the other kinds.
+    public var floatFormat: FloatFormat? {
+        if case let .binary(format) = self { return format }
+        return nil
+    }
+
+    /// The 8-bit format with its own arithmetic, or nil for the other kinds.
+    public var eightBitFormat: (any EightBitFormat)? {
+        switch self {
+        case .binary: return nil
+        case let .logarithmic(format): return format
+        case let .linear(format): return format
+        }
+    }
+}
+
+extension NumberFormat {
+    /// The format a name stands for: a named format or one of its aliases (`bf16`,
+    /// `bfloat16`, `half`, `lns8`), or a member of a family (`e6m9`, `e5m2fn`, `lns8-f3`,
+    /// `int8s-s4`), among the kinds accepted.
+    ///
+    ///     try NumberFormat(name: "half")                       // .binary(.fp16)
+    ///     try NumberFormat(name: "int8", accepting: .binary)   // throws: calc has no int8
+    ///
+    /// Edge cases: throws `FormatNameError`, whose message lists what the accepted kinds
+    /// are called, for an unknown name and for a format of a kind not accepted.
+    ///
+    /// - Parameters:
+    ///   - name: the name, in any case.
+    ///   - kinds: the kinds of format the caller can use.
+    public init(name: String, accepting kinds: Kinds = .all) throws(FormatNameError) {
+        let key = name.lowercased()
+        let format = Self.namedFormats.first { $0.name == key || $0.aliases.contains(key) }?.format
+            ?? Self.families.lazy.compactMap { $0.parse(key) }.first
+        guard let format, kinds.contains(format.kind) else { throw FormatNameError(name: name, accepted: kinds) }
+        self = format
+    }
+
+    /// The canonical name: the named format's (`fp8-e4m3`, not `e4m3`), else the family's
+    /// (`e6m9`, `e5m2fn`, `lns8-f3-mitchell`, `int8s-s4`).
+    ///
+    /// Edge cases: a linear scale that is not a power of two 2^−N with |N| ≤ 30 is written
+    /// `-scale<value>`, which no name parses.
+    public var name: String {
+        if let named = Self.namedFormats.first(where: { $0.format == self }) { return named.name }
+        return Self.families.lazy.compactMap { $0.name(self) }.first!
+    }
+
+    /// What the names of some kinds look like, for help and error messages: the named
+    /// formats, then the families.
+    ///
+    ///     NumberFormat.names(of: .logarithmic)   // "lns8, lns8-fN (N = 0...6)"
+    public static func names(of kinds: Kinds) -> String {
+        Kinds.members.filter(kinds.contains).map { kind in
+            let named = namedFormats.filter { $0.format.kind == kind }.map(\.name)
+            return (named + families.filter { $0.kind == kind }.map(\.help)).joined(separator: ", ")
+        }.joined(separator: ", ")
+    }
+}
+
+extension NumberFormat: CustomStringConvertible {
+    public var description: String { name }
+}
+
+/// A format name that is not understood, or names a kind of format the caller cannot
+/// use: one line listing what is accepted.
+///
+///     "\(FormatNameError(name: "fp12", accepted: .binary))"
+///     // unknown format 'fp12' (expected fp64, fp32, ..., or eXmY with 2 <= X <= 11 and 1 <= Y <= 52)
+///
+/// Edge cases: a name that starts like an 8-bit one (`lns8-f9`, `int8-x`) is answered with
+/// the 8-bit names alone when those are accepted.
+///
+/// - Parameters:
+///   - name: the name as given.
+///   - accepted: the kinds the caller accepts.
+public struct FormatNameError: Error, CustomStringConvertible, Equatable {
+    public let name: String
+    public let accepted: NumberFormat.Kinds
+
+    public init(name: String, accepted: NumberFormat.Kinds) {
+        self.name = name
+        self.accepted = accepted
+    }
+
+    public var description: String {
+        let key = name.lowercased()
+        let startsLikeEightBit = NumberFormat.families.contains { family in
+            family.kind.isSubset(of: .eightBit) && family.prefix.map(key.hasPrefix) == true
+        }
+        let eightBit = accepted.intersection(.eightBit)
+        let listed = startsLikeEightBit && !eightBit.isEmpty ? eightBit : accepted
+        let groups = [listed.intersection(.binary), listed.intersection(.eightBit)].filter { !$0.isEmpty }
+        return "unknown format '\(name)' (expected \(groups.map(NumberFormat.names(of:)).joined(separator: ", or ")))"
+    }
+}

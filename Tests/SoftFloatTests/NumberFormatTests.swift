@@ -1,0 +1,185 @@
+import Testing
+import SoftFloat
+
+/// The format registry: its table, names both ways, its one error, and everything that
+/// must agree with it (the format constants, the static formats, TestFloat's prefixes).
+@Suite("NumberFormat registry")
+struct NumberFormatTests {
+    static let binaryNames = "fp64, fp32, tf32, bf16, fp16, fp8-e5m2, fp8-e4m3, or eXmY with 2 <= X <= 11 and 1 <= Y <= 52"
+    static let eightBitNames = "lns8, lns8-fN (N = 0...6), int8, int8s, int8-sN, int8s-sN (scale 2^-N)"
+
+    @Test("every named format and alias parses to its row, in any case, and is named by its row")
+    func namedFormatsAndAliases() throws {
+        for row in NumberFormat.namedFormats {
+            for spelling in [row.name] + row.aliases {
+                #expect(try NumberFormat(name: spelling) == row.format, "\(spelling)")
+                #expect(try NumberFormat(name: spelling.uppercased()) == row.format, "\(spelling)")
+            }
+            #expect(row.format.name == row.name)
+            #expect(!row.summary.isEmpty && !row.summary.contains("\n"))
+        }
+        #expect(try NumberFormat(name: "bfloat16") == .binary(.bf16))
+        #expect(try NumberFormat(name: "binary16") == .binary(.fp16) && NumberFormat(name: "half") == .binary(.fp16))
+        #expect(try NumberFormat(name: "float") == .binary(.fp32) && NumberFormat(name: "f32") == .binary(.fp32))
+        #expect(try NumberFormat(name: "double") == .binary(.fp64))
+        #expect(try NumberFormat(name: "e4m3") == .binary(.fp8E4M3) && NumberFormat(name: "e4m3fn") == .binary(.fp8E4M3))
+        #expect(try NumberFormat(name: "lns8") == .logarithmic(.lns8))
+        #expect(try NumberFormat(name: "int8s") == .linear(LinearInt8Format(signed: true)))
+    }
+
+    @Test("no spelling belongs to two rows")
+    func spellingsAreUnique() {
+        let spellings = NumberFormat.namedFormats.flatMap { [$0.name] + $0.aliases }
+        #expect(Set(spellings).count == spellings.count)
+        #expect(spellings.allSatisfy { $0 == $0.lowercased() })
+    }
+
+    @Test("the format constants, FloatFormat.named and the static formats are the table's binary rows")
+    func constantsAndStaticFormatsAgreeWithTheTable() throws {
+        let constants: [String: FloatFormat] = ["fp64": .fp64, "fp32": .fp32, "tf32": .tf32, "bf16": .bf16,
+                                                "fp16": .fp16, "fp8-e5m2": .fp8E5M2, "fp8-e4m3": .fp8E4M3]
+        let binaryRows = NumberFormat.namedFormats.filter { $0.format.kind == .binary }
+        #expect(Set(binaryRows.map(\.name)) == Set(constants.keys))
+        for row in binaryRows { #expect(row.format == .binary(constants[row.name]!), "\(row.name)") }
+        #expect(FloatFormat.named == binaryRows.map { $0.format.floatFormat! })
+        let statics: [(name: String, format: FloatFormat, storage: Int)] = [
+            ("bf16", BF16Format.format, BF16Format.BitPattern.bitWidth),
+            ("tf32", TF32Format.format, TF32Format.BitPattern.bitWidth),
+            ("fp16", FP16Format.format, FP16Format.BitPattern.bitWidth),
+            ("fp32", FP32Format.format, FP32Format.BitPattern.bitWidth),
+            ("fp64", FP64Format.format, FP64Format.BitPattern.bitWidth),
+            ("fp8-e5m2", FP8E5M2Format.format, FP8E5M2Format.BitPattern.bitWidth),
+            ("fp8-e4m3", FP8E4M3Format.format, FP8E4M3Format.BitPattern.bitWidth),
+        ]
+        #expect(Set(statics.map(\.name)) == Set(constants.keys))
+        for s in statics {
+            #expect(try NumberFormat(name: s.name) == .binary(s.format), "\(s.name)")
+            #expect(s.format.name == s.name && s.storage >= s.format.bitWidth)
+        }
+        #expect(BFloat16.format.name == "bf16" && FloatE4M3.format.name == "fp8-e4m3")
+    }
+
+    @Test("TestFloat's prefixes come from the table")
+    func testFloatPrefixes() throws {
+        let prefixed = NumberFormat.namedFormats.filter { $0.testFloatName != nil }
+        #expect(prefixed.map { $0.testFloatName! } == ["f64", "f32", "bf16", "f16"])
+        for row in prefixed {
+            let format = try #require(row.format.floatFormat)
+            #expect(TestFloatFunction.format(prefix: row.testFloatName!) == format)
+            #expect(try TestFloatFunction(name: "\(row.testFloatName!)_add").operands == [.float(format), .float(format)])
+        }
+        #expect(TestFloatFunction.format(prefix: "f128") == nil && TestFloatFunction.format(prefix: "fp32") == nil)
+        #expect(try TestFloatFunction(name: "f32_to_bf16").result == .float(.bf16))
+    }
+
+    @Test("every (w, f) is named by its widths and parses back, but for the two encodings no name reaches")
+    func widthsRoundTrip() throws {
+        var unreachable: [FloatFormat] = []
+        for w in 2...11 {
+            for f in 1...52 {
+                for hasInfinity in [true, false] {
+                    let format = FloatFormat(exponentBitCount: w, fractionBitCount: f, hasInfinity: hasInfinity)
+                    let named = FloatFormat.named.contains(format)
+                    #expect(named || format.name == "e\(w)m\(f)" + (hasInfinity ? "" : "fn"))
+                    if (try? NumberFormat(name: format.name)) != .binary(format) { unreachable.append(format) }
+                    else { #expect(try FloatFormat(name: format.name) == format) }
+                }
+            }
+        }
+        // `e4m3` is fp8-e4m3 (finite), and a finite encoding needs two fraction bits.
+        let expected = [FloatFormat(exponentBitCount: 4, fractionBitCount: 3)]
+            + (2...11).map { FloatFormat(exponentBitCount: $0, fractionBitCount: 1, hasInfinity: false) }
+        #expect(Set(unreachable) == Set(expected))
+    }
+
+    @Test("the 8-bit families round-trip: lns8-fN with either addition, int8-sN and int8s-sN")
+    func eightBitFamiliesRoundTrip() throws {
+        var names = (0...6).flatMap { ["lns8-f\($0)", "lns8-f\($0)-mitchell"] } + ["lns8-mitchell"]
+        for n in -30...30 { names += ["int8-s\(n)", "int8s-s\(n)"] }
+        for name in names {
+            let format = try NumberFormat(name: name)
+            #expect(try NumberFormat(name: format.name) == format, "\(name)")
+            #expect(format.eightBitFormat != nil && format.floatFormat == nil)
+        }
+        #expect(try NumberFormat(name: "lns8-f2").name == "lns8" && NumberFormat(name: "lns8-f3").name == "lns8-f3")
+        #expect(try NumberFormat(name: "lns8-f2-mitchell").name == "lns8-mitchell")
+        #expect(try NumberFormat(name: "int8s-s4") == .linear(LinearInt8Format(signed: true, scale: 0x1p-4)))
+        #expect(try NumberFormat(name: "int8-s-3") == .linear(LinearInt8Format(signed: false, scale: 8)))
+        #expect(try NumberFormat(name: "int8-s0").name == "int8" && NumberFormat(name: "int8-s-3").name == "int8-s-3")
+        #expect(LogFormat(name: "lns8-f5") == LogFormat(fractionBits: 5) && LogFormat(name: "int8") == nil)
+        #expect(LinearInt8Format(name: "int8s") == LinearInt8Format(signed: true) && LinearInt8Format(name: "fp32") == nil)
+        #expect(LogFormat(fractionBits: 4, addition: .mitchell).name == "lns8-f4-mitchell")
+    }
+
+    @Test("a kind not accepted is the same error as an unknown name")
+    func kindsAccepted() throws {
+        #expect(throws: FormatNameError(name: "lns8", accepted: .binary)) { try NumberFormat(name: "lns8", accepting: .binary) }
+        #expect(throws: FormatNameError(name: "lns8", accepted: .binary)) { try FloatFormat(name: "lns8") }
+        #expect(throws: FormatNameError(name: "fp16", accepted: .eightBit)) {
+            try NumberFormat(name: "fp16", accepting: .eightBit)
+        }
+        #expect(try NumberFormat(name: "int8", accepting: .linear) == .linear(.int8))
+        #expect(try NumberFormat(name: "e6m9", accepting: .binary).kind == .binary)
+        for row in NumberFormat.namedFormats {
+            #expect(NumberFormat.Kinds.members.filter { $0.contains(row.format.kind) }.count == 1)
+        }
+    }
+
+    @Test("the one error lists what the caller accepts")
+    func errorMessages() {
+        #expect(FormatNameError(name: "bogus", accepted: .binary).description
+                == "unknown format 'bogus' (expected \(Self.binaryNames))")
+        #expect(FormatNameError(name: "bogus", accepted: .all).description
+                == "unknown format 'bogus' (expected \(Self.binaryNames), or \(Self.eightBitNames))")
+        #expect(FormatNameError(name: "lns8-f9", accepted: .all).description
+                == "unknown format 'lns8-f9' (expected \(Self.eightBitNames))")
+        #expect(FormatNameError(name: "INT8-x", accepted: .all).description
+                == "unknown format 'INT8-x' (expected \(Self.eightBitNames))")
+        #expect(FormatNameError(name: "lns8", accepted: .binary).description
+                == "unknown format 'lns8' (expected \(Self.binaryNames))")
+        #expect(NumberFormat.names(of: .logarithmic) == "lns8, lns8-fN (N = 0...6)")
+        for bad in ["fp12", "e12m3", "e5m1fn", "e8m0", "lns8-f7", "lns8-g2", "int8-x", "int8-s31", "int9", ""] {
+            #expect(throws: FormatNameError(name: bad, accepted: .all)) { try NumberFormat(name: bad) }
+        }
+    }
+
+    @Test("operations: symbols parse back, counts, and FloatFormat.operate is the named operation")
+    func operations() {
+        for operation in ArithmeticOperation.allCases {
+            #expect(ArithmeticOperation(symbol: operation.symbol) == operation)
+            #expect(ArithmeticOperation(symbol: operation.symbol.uppercased()) == operation)
+        }
+        #expect(ArithmeticOperation(symbol: "x") == nil)
+        #expect(ArithmeticOperation.allCases.map(\.shortName)
+                == ["add", "sub", "mul", "div", "rem", "sqrt", "mulAdd", "exp", "log", "convert"])
+        #expect([ArithmeticOperation.subtract, .multiply, .divide].map(\.mathSymbol) == ["−", "×", "÷"])
+        let f = FloatFormat.bf16
+        let a = f.fromDouble(1.75), b = f.fromDouble(-0.3), c = f.fromDouble(3)
+        func check(_ operation: ArithmeticOperation, _ operands: [UInt64],
+                   _ direct: (inout FloatEnvironment) -> UInt64) {
+            for rounding in RoundingMode.allCases where rounding != .stochastic {
+                var e1 = FloatEnvironment(rounding: rounding), e2 = e1
+                #expect(f.operate(operation, operands, &e1) == direct(&e2) && e1.flags == e2.flags, "\(operation)")
+                #expect(operands.count == operation.operandCount)
+            }
+        }
+        check(.add, [a, b]) { f.add(a, b, &$0) }
+        check(.subtract, [a, b]) { f.subtract(a, b, &$0) }
+        check(.multiply, [a, b]) { f.multiply(a, b, &$0) }
+        check(.divide, [a, b]) { f.divide(a, b, &$0) }
+        check(.remainder, [c, a]) { f.remainder(c, a, &$0) }
+        check(.squareRoot, [c]) { f.squareRoot(c, &$0) }
+        check(.fusedMultiplyAdd, [a, b, c]) { f.fusedMultiplyAdd(a, b, c, &$0) }
+        check(.exp, [a]) { f.exp(a, &$0) }
+        check(.log, [c]) { f.log(c, &$0) }
+        check(.fromDouble, [(0.1).bitPattern]) { f.fromDouble(0.1, &$0) }
+        let lns = LogFormat.lns8
+        var env = FloatEnvironment()
+        let x = lns.fromDouble(0.3, &env), y = lns.fromDouble(-5, &env)
+        for (operation, direct) in [(ArithmeticOperation.add, lns.add), (.subtract, lns.subtract),
+                                    (.multiply, lns.multiply), (.divide, lns.divide)] {
+            var e1 = FloatEnvironment(), e2 = FloatEnvironment()
+            #expect(lns.operate(operation, x, y, &e1) == direct(x, y, &e2))
+        }
+    }
+}
