@@ -58,14 +58,9 @@ public struct TrainCommand: Command {
     var policy = TrainingPolicy()
     var path = ArithmeticPath.automatic
     var dataDirectory: String?
-    var validation: Validation = .heldOut(5000)
+    var validation: TrainingData.Validation = .heldOut(5000)
     var trainLimit: Int?
     var jsonPath: String?
-
-    enum Validation: Equatable {
-        case heldOut(Int)
-        case test
-    }
 
     public init(arguments: inout Arguments) throws {
         func positive(_ text: String) -> Int? { Int(text).flatMap { $0 > 0 ? $0 : nil } }
@@ -135,7 +130,13 @@ public struct TrainCommand: Command {
 
     public func run(_ io: CommandIO) throws -> ExitCode {
         let loaded = try FashionMNIST.loadForCommand(override: dataDirectory)
-        let data = try split(loaded)
+        let data: TrainingData
+        do {
+            data = try TrainingData(splitting: loaded.train, test: loaded.test, validation: validation,
+                                    seed: configuration.seed, trainLimit: trainLimit)
+        } catch let error as TrainingSetupError {
+            throw UsageError(error.message)
+        }
 
         io.out("training softmax regression on Fashion-MNIST in \(formatName), policy: \(policy.name), "
                + "loss: \(configuration.loss.rawValue)")
@@ -193,28 +194,6 @@ public struct TrainCommand: Command {
             }
         }
         return .success
-    }
-
-    /// The training, validation and test sets the options ask for.
-    func split(_ loaded: (train: Dataset, test: Dataset)) throws -> TrainingData {
-        var train = loaded.train
-        switch validation {
-        case .test:
-            if let trainLimit { train = train.prefix(trainLimit) }
-            return TrainingData(train: train, validation: loaded.test, test: loaded.test, validationIsTest: true)
-        case let .heldOut(count):
-            guard count < train.count else {
-                throw UsageError("--validation \(count) leaves no training images (there are \(train.count))")
-            }
-            var validationSet: Dataset?
-            if count > 0 {
-                let parts = train.split(validationCount: count, seed: configuration.seed)
-                train = parts.training
-                validationSet = parts.validation
-            }
-            if let trainLimit { train = train.prefix(trainLimit) }
-            return TrainingData(train: train, validation: validationSet, test: loaded.test)
-        }
     }
 }
 
