@@ -21,16 +21,15 @@ extension BenchCommand {
     func runTrain(_ io: CommandIO) throws -> JSONValue {
         let loaded = try FashionMNIST.loadForCommand(override: dataDirectory)
         let configuration = TrainingConfiguration(epochs: epochs, threads: threads)
-        let parts = loaded.train.split(validationCount: 5000, seed: configuration.seed)
-        var train = parts.training
-        if let trainLimit { train = train.prefix(trainLimit) }
-        let data = TrainingData(train: train, validation: parts.validation, test: loaded.test)
+        let data = try TrainingData(splitting: loaded.train, test: loaded.test, validation: .heldOut(5000),
+                                    seed: configuration.seed, trainLimit: trainLimit)
+        let train = data.train, validationCount = data.validation?.count ?? 0
 
         let peak = Benchmark.peakOperationsPerSecond(seconds: 0.3)
-        let useful = Benchmark.usefulOperationsPerEpoch(train: train.count, evaluated: parts.validation.count,
+        let useful = Benchmark.usefulOperationsPerEpoch(train: train.count, evaluated: validationCount,
                                                         inputs: train.dimension, classes: train.classes,
                                                         batchSize: configuration.batchSize)
-        io.out("bench train: Fashion-MNIST, \(train.count) training images, \(parts.validation.count) validation "
+        io.out("bench train: Fashion-MNIST, \(train.count) training images, \(validationCount) validation "
                + "images evaluated every epoch,")
         io.out("batch \(configuration.batchSize), lr \(configuration.learningRate), \(epochs) epoch"
                + "\(epochs == 1 ? "" : "s") per configuration (fastest epoch shown), \(threads) thread"
@@ -72,7 +71,7 @@ extension BenchCommand {
             ("epochs", .int(epochs)),
             ("threads", .int(threads)),
             ("trainCount", .int(train.count)),
-            ("validationCount", .int(parts.validation.count)),
+            ("validationCount", .int(validationCount)),
             ("peakGflopsPerCore", .number(peak / 1e9)),
             ("usefulGflopPerEpoch", .number(useful / 1e9)),
             ("fp32SecondsPerEpoch", .number(fp32)),

@@ -57,7 +57,7 @@ public struct ExpRangeCommand: Command {
     ]
 
     /// The names given with `--formats`, parsed once the options are read.
-    var formatNames: [String]?
+    public var formatNames: [String]?
     public var formats = ExpRange.defaultFormats
     public var options = ExpRangeOptions()
     public var output = ExpRangeOutputFormat.table

@@ -68,7 +68,7 @@ public struct TrainCommand: Command {
         .value("--validation", "N|test", help: """
             hold out N training images for validation (default 5000; 0: none),
             or validate on the test set as the book does
-            """, OptionValue("a count or 'test'") { text -> Validation? in
+            """, OptionValue("a count or 'test'") { text -> TrainingData.Validation? in
                 text == "test" ? .test : Int(text).flatMap { $0 >= 0 ? .heldOut($0) : nil }
             }) { $0.validation = $1 },
         .value("--train-limit", "N", help: "train on the first N training images only (quick runs)",
@@ -120,14 +120,9 @@ public struct TrainCommand: Command {
     var policy = TrainingPolicy()
     var path = ArithmeticPath.automatic
     var dataDirectory: String?
-    var validation: Validation = .heldOut(5000)
+    var validation: TrainingData.Validation = .heldOut(5000)
     var trainLimit: Int?
     var jsonPath: String?
-
-    enum Validation: Equatable {
-        case heldOut(Int)
-        case test
-    }
 
     public init() {}
 
@@ -139,7 +134,13 @@ public struct TrainCommand: Command {
 
     public func run(_ io: CommandIO) throws -> ExitCode {
         let loaded = try FashionMNIST.loadForCommand(override: dataDirectory)
-        let data = try split(loaded)
+        let data: TrainingData
+        do {
+            data = try TrainingData(splitting: loaded.train, test: loaded.test, validation: validation,
+                                    seed: configuration.seed, trainLimit: trainLimit)
+        } catch let error as TrainingSetupError {
+            throw UsageError(error.message)
+        }
 
         io.out("training softmax regression on Fashion-MNIST in \(formatName), policy: \(policy.name), "
                + "loss: \(configuration.loss.rawValue)")
@@ -197,28 +198,6 @@ public struct TrainCommand: Command {
             }
         }
         return .success
-    }
-
-    /// The training, validation and test sets the options ask for.
-    func split(_ loaded: (train: Dataset, test: Dataset)) throws -> TrainingData {
-        var train = loaded.train
-        switch validation {
-        case .test:
-            if let trainLimit { train = train.prefix(trainLimit) }
-            return TrainingData(train: train, validation: loaded.test, test: loaded.test, validationIsTest: true)
-        case let .heldOut(count):
-            guard count < train.count else {
-                throw UsageError("--validation \(count) leaves no training images (there are \(train.count))")
-            }
-            var validationSet: Dataset?
-            if count > 0 {
-                let parts = train.split(validationCount: count, seed: configuration.seed)
-                train = parts.training
-                validationSet = parts.validation
-            }
-            if let trainLimit { train = train.prefix(trainLimit) }
-            return TrainingData(train: train, validation: validationSet, test: loaded.test)
-        }
     }
 }
 

@@ -63,15 +63,8 @@ public final class ReportContext: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         if let data = splits[key] { return data }
-        var train = full.train
-        var validation: Dataset?
-        if spec.validationCount > 0 {
-            let parts = train.split(validationCount: spec.validationCount, seed: spec.configuration.seed)
-            train = parts.training
-            validation = parts.validation
-        }
-        if let limit = spec.trainLimit { train = train.prefix(limit) }
-        let data = TrainingData(train: train, validation: validation, test: full.test)
+        let data = try TrainingData(splitting: full.train, test: full.test, validation: .heldOut(spec.validationCount),
+                                    seed: spec.configuration.seed, trainLimit: spec.trainLimit)
         splits[key] = data
         return data
     }

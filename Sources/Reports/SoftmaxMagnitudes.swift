@@ -3,14 +3,19 @@ import Experiments
 import Foundation
 import SoftFloat
 import Training
+import TrainingArithmetic
 
-/// The magnitudes softmax regression computes with, sampled from a trained model in
-/// `Double`: pixels, weights, logits, probabilities, gradients and updates. A format must
-/// hold these to train without underflow or overflow.
+/// The magnitudes softmax regression computes with, measured on a trained model:
+/// pixels, weights, logits, probabilities, gradients and updates. A format must hold
+/// these to train without underflow or overflow.
 ///
 ///     let quantities = SoftmaxMagnitudes.measure(train: data.train, weights: w, bias: b,
 ///                                                initialWeights: w0, learningRate: 0.1, batches: 10)
 ///     quantities[0].name     // "pixel values x"
+///
+/// The logits, probabilities, gradients and updates come from the trainer's own
+/// `SoftmaxRegression` computations run in fp64 (hardware `Double`), so they are what the
+/// model computes, in the model's order of operations.
 ///
 /// Edge cases: zeros are left out (every format holds zero); each quantity keeps every
 /// nonzero value it saw.
@@ -87,39 +92,52 @@ public enum SoftmaxMagnitudes {
          Quantity(name: "initial weights w₀ ~ N(0, 0.01²)", magnitudes: initialWeights)]
     }
 
-    /// Every quantity, over the first `batches × batchSize` training examples.
+    /// Every quantity, over the first `batches × batchSize` training examples, taken one
+    /// batch after the other: each example's logits, softmax probabilities and logit
+    /// gradient, then each batch's weight gradient and the steps lr·g it makes, all by
+    /// `SoftmaxRegression` in fp64 from `weights` and `bias`.
     public static func measure(train: Dataset, weights: [Double], bias: [Double], initialWeights: [Double],
                                learningRate: Double, batchSize: Int = 256, batches: Int = 10) -> [Quantity] {
-        let d = train.dimension, c = train.classes
+        let fp64 = FastArithmetic<Double>(format: .fp64)!
+        let model = SoftmaxRegression(inputs: train.dimension, classes: train.classes)
+        let d = model.inputs, c = model.classes
         let count = min(train.count, batches * batchSize)
-        var pixels: [Double] = [], logits: [Double] = [], probabilities: [Double] = []
-        var logitGradients: [Double] = [], weightGradients: [Double] = [], updates: [Double] = []
-        var batchGradient = [Double](repeating: 0, count: d * c)
-        var x = [Double](repeating: 0, count: d)
-        for i in 0..<count {
-            for k in 0..<d { x[k] = train.feature(i, k) }
-            pixels += x.filter { $0 != 0 }
-            var z = bias
-            for k in 0..<d where x[k] != 0 {
-                for j in 0..<c { z[j] += x[k] * weights[k * c + j] }
+        var events = NumericalEvents()
+        let rows = FeatureRows(train.prefix(count), in: fp64, events: &events)
+        let parameters = WorkBuffer(weights + bias)
+        let w = parameters.pointer
+        let z = WorkBuffer(repeating: fp64.zero, count: c)
+        let batch = WorkBuffer(repeating: 0, count: batchSize)
+        let dz = WorkBuffer(repeating: fp64.zero, count: batchSize * c)
+        let dzFinite = WorkBuffer(repeating: true, count: batchSize)
+        let gradient = WorkBuffer(repeating: fp64.zero, count: d * c)
+        let envs = WorkBuffer(repeating: FloatEnvironment(), count: d)
+        var env = FloatEnvironment()
+        let size = fp64.fromDouble(Double(batchSize), &env), lr = fp64.fromDouble(learningRate, &env)
+        let pixels = rows.values.array
+        var logits: [Double] = [], probabilities: [Double] = [], logitGradients: [Double] = []
+        var weightGradients: [Double] = [], updates: [Double] = []
+        for first in stride(from: 0, to: count, by: batchSize) {
+            let examples = min(batchSize, count - first)
+            for b in 0..<examples {
+                let i = first + b, y = Int(train.labels[i])
+                let p = dz.pointer + b * c
+                batch[b] = i
+                _ = model.logits(fp64, rows: rows, example: i, weights: w, bias: w + d * c, into: z.pointer,
+                                 skippingZeros: true, &env)
+                logits += z.array
+                _ = model.crossEntropy(fp64, .logSumExp, logits: z.pointer, label: y, probabilities: p, &env, &events)
+                probabilities += UnsafeBufferPointer(start: p, count: c)
+                model.logitGradient(fp64, probabilities: p, label: y, lossScale: nil, batchSize: size, &env, &events)
+                logitGradients += UnsafeBufferPointer(start: p, count: c)
             }
-            logits += z
-            let m = z.max() ?? 0
-            let e = z.map { Foundation.exp($0 - m) }
-            let s = e.reduce(0, +)
-            let p = e.map { $0 / s }
-            probabilities += p
-            var dz = p
-            dz[Int(train.labels[i])] -= 1
-            for j in 0..<c { dz[j] /= Double(batchSize) }
-            logitGradients += dz
-            for k in 0..<d where x[k] != 0 {
-                for j in 0..<c { batchGradient[k * c + j] += x[k] * dz[j] }
-            }
-            if (i + 1) % batchSize == 0 || i == count - 1 {
-                weightGradients += batchGradient
-                updates += batchGradient.map { learningRate * $0 }
-                for k in batchGradient.indices { batchGradient[k] = 0 }
+            _ = model.weightGradient(fp64, rows: rows, batch: batch.pointer, count: examples, dz: dz.pointer,
+                                     dzIsFinite: dzFinite.pointer, range: 0..<d, into: gradient.pointer,
+                                     skippingZeros: true, envs: envs.pointer)
+            weightGradients += gradient.array
+            updates += gradient.array.map { g in
+                model.step(fp64, weight: fp64.zero, gradient: g, learningRate: lr, decay: nil, unscale: nil,
+                           &env, &events)
             }
         }
         return [

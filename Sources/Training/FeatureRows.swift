@@ -105,16 +105,19 @@ public final class FeatureRows<Scalar>: @unchecked Sendable {
         self.init(count: dataset.count, dimension: d, starts: starts, indices: indices, values: values)
     }
 
-    /// The same rows in another arithmetic's format (exact when that format holds this one's
-    /// values, as a wider accumulation format does).
-    public convenience init<Source: ScalarArithmetic, Target: ScalarArithmetic>(
-        converting rows: FeatureRows<Source.Scalar>, from source: Source, to target: Target
-    ) where Target.Scalar == Scalar {
-        var env = FloatEnvironment()
-        let n = rows.starts[rows.count]
-        let values = (0..<n).map { target.convert(rows.values[$0], from: source, &env) }
-        self.init(count: rows.count, dimension: rows.dimension, starts: rows.starts.array,
-                  indices: rows.indices.array, values: values)
+    /// The same rows in a bridge's wide format (exact when that format holds the training
+    /// format's values, as a wider accumulation format does): the feature positions and the
+    /// bound index are shared, the values are `bridge.widen(rows.values)` (the same buffer
+    /// through `IdentityBridge`).
+    ///
+    ///     let wide = FeatureRows(rows, widenedBy: ConvertingBridge(work: bf16, wide: fp32))
+    public convenience init<Bridge: ArithmeticBridge>(_ rows: FeatureRows<Bridge.Work.Scalar>,
+                                                      widenedBy bridge: Bridge) where Bridge.Wide.Scalar == Scalar {
+        self.init(count: rows.count, dimension: rows.dimension, starts: rows.starts, indices: rows.indices,
+                  values: bridge.widen(rows.values))
+        boundPositions = rows.boundPositions
+        boundSlots = rows.boundSlots
+        boundCount = rows.boundCount
     }
 
     /// For each example, where its features reach each of a fixed set of feature bounds

@@ -165,9 +165,8 @@ public struct SoftmaxRegression: Sendable, Equatable {
         }
     }
 
-    /// One parameter's SGD step in arithmetic `a`: `g ← g / scale`, `g ← g + λ·w`,
-    /// `w ← w − lr·g`, each operation rounded; counts a swallowed update when `lr·g ≠ 0`
-    /// leaves `w` unchanged.
+    /// One parameter's SGD step in arithmetic `a`: `w ← w − step(…)`, the subtraction
+    /// rounded; counts a swallowed update when the step `lr·g ≠ 0` leaves `w` unchanged.
     ///
     /// - Parameters:
     ///   - unscale: the loss scale to divide by, or nil.
@@ -176,6 +175,25 @@ public struct SoftmaxRegression: Sendable, Equatable {
     public func update<A: ScalarArithmetic>(_ a: A, weight w: inout A.Scalar, gradient: A.Scalar,
                                             learningRate lr: A.Scalar, decay: A.Scalar?, unscale: A.Scalar?,
                                             _ env: inout FloatEnvironment, _ events: inout NumericalEvents) {
+        let step = step(a, weight: w, gradient: gradient, learningRate: lr, decay: decay, unscale: unscale,
+                        &env, &events)
+        let updated = a.subtract(w, step, &env)
+        events.note(a, updated, w, step)
+        if updated == w && !a.isZero(step) && a.isFinite(w) { events.swallowedUpdates += 1 }
+        w = updated
+    }
+
+    /// The step `lr·g` of weight `w`'s update in arithmetic `a`: `g ← g / scale`,
+    /// `g ← g + λ·w`, then `lr·g`, each operation rounded.
+    ///
+    ///     let s = model.step(fp64, weight: w, gradient: g, learningRate: 0.1, decay: nil,
+    ///                        unscale: nil, &env, &events)    // 0.1 · g
+    ///
+    /// - Parameters: as for `update`.
+    @inlinable
+    public func step<A: ScalarArithmetic>(_ a: A, weight w: A.Scalar, gradient: A.Scalar,
+                                          learningRate lr: A.Scalar, decay: A.Scalar?, unscale: A.Scalar?,
+                                          _ env: inout FloatEnvironment, _ events: inout NumericalEvents) -> A.Scalar {
         var g = gradient
         if let unscale {
             let t = a.divide(g, unscale, &env)
@@ -191,10 +209,7 @@ public struct SoftmaxRegression: Sendable, Equatable {
         }
         let step = a.multiply(lr, g, &env)
         events.noteProduct(a, step, lr, g)
-        let updated = a.subtract(w, step, &env)
-        events.note(a, updated, w, step)
-        if updated == w && !a.isZero(step) && a.isFinite(w) { events.swallowedUpdates += 1 }
-        w = updated
+        return step
     }
 
     /// The cross-entropy loss of logits `z` for label `y`; leaves the softmax

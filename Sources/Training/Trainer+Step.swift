@@ -22,7 +22,7 @@ extension Trainer.Run {
                 let b = chunkFirstBad[chunk]
                 let c = model.classes
                 let z = (0..<c).map { logits[b * c + $0] }
-                let reason = model.explainNonFiniteLoss(work, configuration.loss, logits: z,
+                let reason = model.explainNonFiniteLoss(trainer.work, trainer.configuration.loss, logits: z,
                                                         label: Int(data.train.labels[batch[b]]),
                                                         chunkBadEnv[chunk])
                 outcome.nonFinite = (b, reason)
@@ -38,18 +38,19 @@ extension Trainer.Run {
         parametersFinite = (0...Trainer.rowChunks).allSatisfy { chunkFinite[$0] }
         if wasFinite && !parametersFinite && outcome.nonFinite == nil {
             outcome.nonFinite = (nil, "the update made a parameter ∞ or NaN although the loss was finite "
-                                 + "(a gradient or an update overflowed in \(work.name))")
+                                 + "(a gradient or an update overflowed in \(trainer.work.name))")
         }
         return outcome
     }
 
     /// Logits, loss and logit gradient of each example of the batch.
     func forwardPhase(count: Int, step: Int) {
+        let work = trainer.work, accumulation = trainer.accumulation, configuration = trainer.configuration
         let c = model.classes
         let chunks = (count + Trainer.exampleChunk - 1) / Trainer.exampleChunk
         var constantEnv = FloatEnvironment()
         let batchSize = work.fromDouble(Double(count), &constantEnv)
-        let lossScale = policy.lossScale.map { work.fromDouble($0, &constantEnv) }
+        let lossScale = trainer.policy.lossScale.map { work.fromDouble($0, &constantEnv) }
         let skipping = skippingZeros
         let finiteParameters = parametersFinite
         parallel.run(chunks) { chunk in
@@ -63,9 +64,8 @@ extension Trainer.Run {
                 var env = forwardEnvironment(step: step, example: b)
                 var env2 = forwardEnvironment(step: step, example: b + 1)
                 events.underflowsToZero += computeLogits(
-                    examples: batch[b], pair ? batch[b + 1] : nil, rows: trainRows, rowsWide: trainRowsWide,
-                    into: logits.pointer + b * c, wideScratch: logitsWide.map { $0.pointer + b * c },
-                    skipping: skipping, &env, &env2)
+                    examples: batch[b], pair ? batch[b + 1] : nil, rows: trainRows, into: logits.pointer + b * c,
+                    wide: logitsWide.pointer + b * c, skipping: skipping, &env, &env2)
                 for example in b..<(pair ? b + 2 : b + 1) {
                     let i = batch[example]
                     let y = Int(data.train.labels[i])
@@ -92,9 +92,7 @@ extension Trainer.Run {
                     var finite = true
                     for j in 0..<c where !work.isFinite(p[j]) { finite = false }
                     dzFinite[example] = finite
-                    if let accumulation, let dzWide {
-                        for j in 0..<c { dzWide[example * c + j] = accumulation.convert(p[j], from: work, &env) }
-                    }
+                    accumulation.widen(p, into: dzWide.pointer + example * c, count: c, &env)
                 }
                 b += 2
             }
@@ -106,52 +104,41 @@ extension Trainer.Run {
     /// The environment of example `b` of the batch in the forward pass: the policy's
     /// rounding, and the generator of (step, example).
     func forwardEnvironment(step: Int, example b: Int) -> FloatEnvironment {
-        var env = FloatEnvironment(rounding: policy.rounding)
-        env.random = SplitMix64.stream(seed: configuration.seed, purpose: TrainingStream.forward,
+        var env = FloatEnvironment(rounding: trainer.policy.rounding)
+        env.random = SplitMix64.stream(seed: trainer.configuration.seed, purpose: TrainingStream.forward,
                                        step: UInt64(step), element: UInt64(b))
         return env
     }
 
     /// The logits of example `i` (and `j`, when given, into the next `classes` places of
-    /// `z`) in the training format, through the accumulation format when the policy has
-    /// one; returns the products that underflowed to zero.
-    func computeLogits(examples i: Int, _ j: Int?, rows: FeatureRows<Work.Scalar>,
-                       rowsWide: FeatureRows<Wide.Scalar>?, into z: UnsafeMutablePointer<Work.Scalar>,
-                       wideScratch: UnsafeMutablePointer<Wide.Scalar>?, skipping: Bool,
-                       _ env: inout FloatEnvironment, _ env2: inout FloatEnvironment) -> Int {
+    /// `z`), summed in the accumulation format into `wide` and rounded once to the
+    /// training format into `z`; returns the products that underflowed to zero.
+    func computeLogits(examples i: Int, _ j: Int?, rows: FeatureRows<AccumulationScalar>,
+                       into z: UnsafeMutablePointer<Work.Scalar>, wide: UnsafeMutablePointer<AccumulationScalar>,
+                       skipping: Bool, _ env: inout FloatEnvironment, _ env2: inout FloatEnvironment) -> Int {
+        let accumulation = trainer.accumulation
         let c = model.classes, d = model.inputs
-        if let accumulation, let rowsWide, let parametersWide, let wideScratch {
-            let w = parametersWide.pointer
-            let underflows: Int
-            if let j {
-                underflows = model.logits(accumulation, rows: rowsWide, examples: i, j, weights: w,
-                                          bias: w + d * c, into: wideScratch, wideScratch + c,
-                                          skippingZeros: skipping, &env, &env2)
-                for k in 0..<c { z[c + k] = work.convert(wideScratch[c + k], from: accumulation, &env2) }
-            } else {
-                underflows = model.logits(accumulation, rows: rowsWide, example: i, weights: w, bias: w + d * c,
-                                          into: wideScratch, skippingZeros: skipping, &env)
-            }
-            for k in 0..<c { z[k] = work.convert(wideScratch[k], from: accumulation, &env) }
-            return underflows
-        }
-        let w = parameters.pointer
+        let w = parameters.valuesWide.pointer
+        let underflows: Int
         if let j {
-            return model.logits(work, rows: rows, examples: i, j, weights: w, bias: w + d * c,
-                                into: z, z + c, skippingZeros: skipping, &env, &env2)
+            underflows = model.logits(accumulation.wide, rows: rows, examples: i, j, weights: w, bias: w + d * c,
+                                      into: wide, wide + c, skippingZeros: skipping, &env, &env2)
+            accumulation.narrow(wide + c, into: z + c, count: c, &env2)
+        } else {
+            underflows = model.logits(accumulation.wide, rows: rows, example: i, weights: w, bias: w + d * c,
+                                      into: wide, skippingZeros: skipping, &env)
         }
-        return model.logits(work, rows: rows, example: i, weights: w, bias: w + d * c, into: z,
-                            skippingZeros: skipping, &env)
+        accumulation.narrow(wide, into: z, count: c, &env)
+        return underflows
     }
 
     /// Weight and bias gradients, row by row, each row updated as soon as it is summed.
     func backwardPhase(count: Int, step: Int, logitGradientsFinite: Bool) {
+        let work = trainer.work, accumulation = trainer.accumulation
+        let configuration = trainer.configuration, policy = trainer.policy
         let c = model.classes, d = model.inputs
         let rowChunks = Trainer.rowChunks
         let skipping = skippingZeros
-        var constantEnv = FloatEnvironment()
-        let constants = UpdateConstants(work, configuration, policy, &constantEnv)
-        let masterConstants = master.map { UpdateConstants($0, configuration, policy, &constantEnv) }
         parallel.run(rowChunks + 1) { chunk in
             var events = NumericalEvents()
             let rows = chunk == rowChunks ? d..<(d + 1) : (chunk * d / rowChunks)..<((chunk + 1) * d / rowChunks)
@@ -160,30 +147,18 @@ extension Trainer.Run {
                 envs[k].random = SplitMix64.stream(seed: configuration.seed, purpose: TrainingStream.backward,
                                                    step: UInt64(step), element: UInt64(k))
             }
-            // The gradient rows, in the accumulation format or the training format.
-            if let accumulation, let gradientWide, let dzWide, let trainRowsWide {
-                if chunk == rowChunks {
-                    model.biasGradient(accumulation, dz: dzWide.pointer, count: count,
-                                       into: gradientWide.pointer + d * c, &envs[d], &events)
-                } else {
-                    events.underflowsToZero += model.weightGradient(
-                        accumulation, rows: trainRowsWide, batch: batch.pointer, count: count,
-                        dz: dzWide.pointer, dzIsFinite: dzFinite.pointer, range: rows,
-                        into: gradientWide.pointer, skippingZeros: skipping, envs: envs.pointer)
-                }
-                for k in rows {
-                    for j in 0..<c {
-                        gradient[k * c + j] = work.convert(gradientWide[k * c + j], from: accumulation, &envs[k])
-                    }
-                }
-            } else if chunk == rowChunks {
-                model.biasGradient(work, dz: dz.pointer, count: count, into: gradient.pointer + d * c,
-                                   &envs[d], &events)
+            // The gradient rows, summed in the accumulation format, rounded to the training format.
+            if chunk == rowChunks {
+                model.biasGradient(accumulation.wide, dz: dzWide.pointer, count: count,
+                                   into: gradientWide.pointer + d * c, &envs[d], &events)
             } else {
                 events.underflowsToZero += model.weightGradient(
-                    work, rows: trainRows, batch: batch.pointer, count: count, dz: dz.pointer,
-                    dzIsFinite: dzFinite.pointer, range: rows, into: gradient.pointer,
-                    skippingZeros: skipping, envs: envs.pointer)
+                    accumulation.wide, rows: trainRows, batch: batch.pointer, count: count,
+                    dz: dzWide.pointer, dzIsFinite: dzFinite.pointer, range: rows,
+                    into: gradientWide.pointer, skippingZeros: skipping, envs: envs.pointer)
+            }
+            for k in rows {
+                accumulation.narrow(gradientWide.pointer + k * c, into: gradient.pointer + k * c, count: c, &envs[k])
             }
             // A gradient that is not finite although the logit gradients are: an overflow
             // (or an invalid operation) in its sum.
@@ -196,47 +171,9 @@ extension Trainer.Run {
                 }
             }
             // The update of those rows.
-            var finite = true
-            for k in rows {
-                let isBias = k == d
-                envs[k].rounding = policy.updateRounding
-                for j in 0..<c {
-                    let e = k * c + j
-                    if let master, let masterParameters, let masterConstants {
-                        let g = master.convert(gradient[e], from: work, &envs[k])
-                        model.update(master, weight: &masterParameters[e], gradient: g,
-                                     learningRate: masterConstants.learningRate,
-                                     decay: isBias ? nil : masterConstants.decay,
-                                     unscale: masterConstants.lossScale, &envs[k], &events)
-                        envs[k].rounding = policy.rounding
-                        parameters[e] = work.convert(masterParameters[e], from: master, &envs[k])
-                        envs[k].rounding = policy.updateRounding
-                    } else {
-                        model.update(work, weight: &parameters[e], gradient: gradient[e],
-                                     learningRate: constants.learningRate, decay: isBias ? nil : constants.decay,
-                                     unscale: constants.lossScale, &envs[k], &events)
-                    }
-                    if let accumulation, let parametersWide {
-                        parametersWide[e] = accumulation.convert(parameters[e], from: work, &envs[k])
-                    }
-                    if !work.isFinite(parameters[e]) { finite = false }
-                }
-            }
+            let finite = parameters.update(rows, gradient.pointer, envs.pointer, &events)
             chunkEvents[chunk] = events
             chunkFinite[chunk] = finite
         }
-    }
-}
-
-/// The constants of the update, rounded once to an arithmetic's format.
-struct UpdateConstants<A: ScalarArithmetic> {
-    let learningRate: A.Scalar
-    let decay: A.Scalar?
-    let lossScale: A.Scalar?
-
-    init(_ a: A, _ configuration: TrainingConfiguration, _ policy: TrainingPolicy, _ env: inout FloatEnvironment) {
-        learningRate = a.fromDouble(configuration.learningRate, &env)
-        decay = configuration.weightDecay != 0 ? a.fromDouble(configuration.weightDecay, &env) : nil
-        lossScale = policy.lossScale.map { a.fromDouble($0, &env) }
     }
 }

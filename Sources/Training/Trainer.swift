@@ -6,9 +6,12 @@ import TrainingArithmetic
 /// written once for every arithmetic and specialised per type.
 ///
 ///     let bf16 = FastArithmetic<Float>(format: .bf16)!
-///     let trainer = Trainer<FastArithmetic<Float>, FastArithmetic<Float>>(
-///         work: bf16, accumulation: nil, master: nil, configuration: .init(), policy: .init())
-///     let result = trainer.train(data)
+///     let pure = Trainer(work: bf16, configuration: .init(), policy: .init())
+///     let fp32 = FastArithmetic<Float>(format: .fp32)!
+///     let mixed = Trainer(work: bf16, accumulation: ConvertingBridge(work: bf16, wide: fp32),
+///                         master: IdentityBridge(bf16), configuration: .init(),
+///                         policy: TrainingPolicy(accumulation: .fp32))
+///     let result = mixed.train(data)
 ///
 /// A step: the batch's examples are spread over the threads (logits, loss, logit
 /// gradient: each example independent); then the rows of the weight gradient are spread
@@ -17,37 +20,55 @@ import TrainingArithmetic
 /// generator per (step, example) or (step, weight row), so the bits do not depend on the
 /// number of threads.
 ///
-/// Edge cases: `Wide` is the arithmetic of the accumulation and master-weight formats of
-/// the policy (either may be nil: then that part runs in `Work`). Rounding the data and
-/// the initial weights to the format is done to nearest-even whatever the policy.
+/// Each phase is written once, through two bridges: the dot products (logits, weight and
+/// bias gradients) run in `Accumulation`'s wide arithmetic and are rounded once to the
+/// training format; the update runs in the master bridge's, and its weights are rounded
+/// to the training format after each step (see `TrainingParameters`). A part without a
+/// format of its own goes through `IdentityBridge`, which converts nothing and shares the
+/// training format's buffers.
+///
+/// Edge cases: rounding the data and the initial weights to the formats is done to
+/// nearest-even whatever the policy.
 ///
 /// - Parameters:
 ///   - work: the training format's arithmetic.
-///   - accumulation: the dot products' arithmetic (`--accumulate`), or nil.
-///   - master: the master weights' arithmetic (`--master-weights`), or nil.
-public final class Trainer<Work: ScalarArithmetic, Wide: ScalarArithmetic> {
+///   - accumulation: the dot products' arithmetic (`--accumulate`), or the identity.
+///   - master: the master weights' arithmetic (`--master-weights`), or the identity.
+public final class Trainer<Work: ScalarArithmetic, Accumulation: ArithmeticBridge> where Accumulation.Work == Work {
     public let work: Work
-    public let accumulation: Wide?
-    public let master: Wide?
+    public let accumulation: Accumulation
     public let configuration: TrainingConfiguration
     public let policy: TrainingPolicy
     /// A description of the arithmetic path, for reports.
     public var arithmeticDescription: String
+    /// The parameters of a run from the initial weights, in the master bridge's formats.
+    let parameters: (_ initial: [Double], _ model: SoftmaxRegression, _ events: inout NumericalEvents)
+        -> TrainingParameters<Work, Accumulation.Wide.Scalar>
 
     /// Examples per chunk of the per-example work.
     static var exampleChunk: Int { 16 }
     /// Chunks of weight-gradient rows (fixed: the bits must not depend on the threads).
     static var rowChunks: Int { 16 }
 
-    public init(work: Work, accumulation: Wide?, master: Wide?,
-                configuration: TrainingConfiguration, policy: TrainingPolicy,
-                arithmeticDescription: String? = nil) {
+    public init<Master: ArithmeticBridge>(work: Work, accumulation: Accumulation, master: Master,
+                                          configuration: TrainingConfiguration, policy: TrainingPolicy,
+                                          arithmeticDescription: String? = nil) where Master.Work == Work {
         self.work = work
         self.accumulation = accumulation
-        self.master = master
         self.configuration = configuration
         self.policy = policy
         self.arithmeticDescription = arithmeticDescription ?? work.name
+        parameters = { initial, model, events in
+            TrainingParameters(initial: initial, model: model, accumulation: accumulation, master: master,
+                               configuration: configuration, policy: policy, events: &events)
+        }
+    }
+
+    /// A trainer that computes every part of the step in the training format.
+    public convenience init(work: Work, configuration: TrainingConfiguration, policy: TrainingPolicy,
+                            arithmeticDescription: String? = nil) where Accumulation == IdentityBridge<Work> {
+        self.init(work: work, accumulation: IdentityBridge(work), master: IdentityBridge(work),
+                  configuration: configuration, policy: policy, arithmeticDescription: arithmeticDescription)
     }
 
     /// Trains on `data` and evaluates; reports through `observer` as it goes.
@@ -59,40 +80,37 @@ public final class Trainer<Work: ScalarArithmetic, Wide: ScalarArithmetic> {
         return result
     }
 
-    /// The state of one run: parameters, data in the formats, and working buffers.
+    /// The state of one run of the trainer: parameters, data in the formats, and working
+    /// buffers.
+    ///
+    /// A buffer in the accumulation format is the training format's buffer itself when
+    /// the accumulation bridge is the identity.
     struct Run {
+        /// A value of the accumulation format.
+        typealias AccumulationScalar = Accumulation.Wide.Scalar
+
         let trainer: Trainer
         let data: TrainingData
         let model: SoftmaxRegression
-        let work: Work
-        let accumulation: Wide?
-        let master: Wide?
-        let configuration: TrainingConfiguration
-        let policy: TrainingPolicy
         let parallel: ParallelChunks
         var setupEvents = NumericalEvents()
 
-        // Data, in the training format and (with accumulation) in the wide format.
-        let trainRows: FeatureRows<Work.Scalar>
-        let trainRowsWide: FeatureRows<Wide.Scalar>?
-
-        // Parameters: weights (inputs × classes) with the bias as the last row.
-        let parameters: WorkBuffer<Work.Scalar>
-        let parametersWide: WorkBuffer<Wide.Scalar>?
-        let masterParameters: WorkBuffer<Wide.Scalar>?
+        /// The training examples, rounded to the training format, in the accumulation format.
+        let trainRows: FeatureRows<AccumulationScalar>
+        let parameters: TrainingParameters<Work, AccumulationScalar>
         var parametersFinite = true
 
-        // Per-step buffers.
+        // Per-step buffers; the dot products write the accumulation format's.
         let batch: WorkBuffer<Int>
         let logits: WorkBuffer<Work.Scalar>
-        let logitsWide: WorkBuffer<Wide.Scalar>?
+        let logitsWide: WorkBuffer<AccumulationScalar>
         let dz: WorkBuffer<Work.Scalar>
-        let dzWide: WorkBuffer<Wide.Scalar>?
+        let dzWide: WorkBuffer<AccumulationScalar>
         let dzFinite: WorkBuffer<Bool>
         let losses: WorkBuffer<Double>
         let correct: WorkBuffer<Bool>
         let gradient: WorkBuffer<Work.Scalar>
-        let gradientWide: WorkBuffer<Wide.Scalar>?
+        let gradientWide: WorkBuffer<AccumulationScalar>
         let envs: WorkBuffer<FloatEnvironment>
         let chunkEvents: WorkBuffer<NumericalEvents>
         let chunkFirstBad: WorkBuffer<Int>
@@ -102,100 +120,68 @@ public final class Trainer<Work: ScalarArithmetic, Wide: ScalarArithmetic> {
         init(trainer: Trainer, data: TrainingData) {
             self.trainer = trainer
             self.data = data
-            work = trainer.work
-            accumulation = trainer.accumulation
-            master = trainer.master
-            configuration = trainer.configuration
-            policy = trainer.policy
+            let configuration = trainer.configuration, work = trainer.work, accumulation = trainer.accumulation
             parallel = ParallelChunks(threads: configuration.threads)
             let d = data.train.dimension, c = data.train.classes
             model = SoftmaxRegression(inputs: d, classes: c)
             var events = NumericalEvents()
-            trainRows = FeatureRows(data.train, in: work, events: &events)
+            let rows = FeatureRows(data.train, in: work, events: &events)
             // The weight gradient starts each example's features at the chunks' first rows.
-            let bounds = (0...Trainer.rowChunks).map { $0 * d / Trainer.rowChunks }
-            trainRows.indexBounds(bounds)
-            if let accumulation {
-                trainRowsWide = FeatureRows(converting: trainRows, from: work, to: accumulation)
-                trainRowsWide?.indexBounds(bounds)
-            } else {
-                trainRowsWide = nil
-            }
+            rows.indexBounds((0...Trainer.rowChunks).map { $0 * d / Trainer.rowChunks })
+            trainRows = FeatureRows(rows, widenedBy: accumulation)
 
-            // Initial parameters: N(0, σ²) weights rounded once to the storage format, zero bias.
+            // Initial parameters: N(0, σ²) weights, zero bias.
             let initial = model.initialWeights(standardDeviation: configuration.initialStandardDeviation,
                                                seed: configuration.seed) + Array(repeating: 0, count: c)
-            var env = FloatEnvironment()
-            let arithmetic = work
-            var initialWork: [Work.Scalar] = []
-            if let master {
-                var m: [Wide.Scalar] = []
-                for x in initial {
-                    let v = master.fromDouble(x, &env)
-                    if x != 0 && master.isZero(v) { events.underflowsToZero += 1 }
-                    m.append(v)
-                    initialWork.append(arithmetic.convert(v, from: master, &env))
-                }
-                masterParameters = WorkBuffer(m)
-            } else {
-                masterParameters = nil
-                for x in initial {
-                    let v = arithmetic.fromDouble(x, &env)
-                    if x != 0 && arithmetic.isZero(v) { events.underflowsToZero += 1 }
-                    initialWork.append(v)
-                }
-            }
-            parameters = WorkBuffer(initialWork)
+            parameters = trainer.parameters(initial, model, &events)
             setupEvents = events
-            if let accumulation {
-                var wide: [Wide.Scalar] = []
-                for v in initialWork { wide.append(accumulation.convert(v, from: arithmetic, &env)) }
-                parametersWide = WorkBuffer(wide)
-            } else {
-                parametersWide = nil
-            }
 
             let b = configuration.batchSize
             batch = WorkBuffer(repeating: 0, count: b)
             logits = WorkBuffer(repeating: work.zero, count: b * c)
+            logitsWide = accumulation.widen(logits)
             dz = WorkBuffer(repeating: work.zero, count: b * c)
+            dzWide = accumulation.widen(dz)
             dzFinite = WorkBuffer(repeating: true, count: b)
             losses = WorkBuffer(repeating: 0, count: b)
             correct = WorkBuffer(repeating: false, count: b)
             gradient = WorkBuffer(repeating: work.zero, count: (d + 1) * c)
-            if let accumulation {
-                logitsWide = WorkBuffer(repeating: accumulation.zero, count: b * c)
-                dzWide = WorkBuffer(repeating: accumulation.zero, count: b * c)
-                gradientWide = WorkBuffer(repeating: accumulation.zero, count: (d + 1) * c)
-            } else {
-                logitsWide = nil
-                dzWide = nil
-                gradientWide = nil
-            }
+            gradientWide = accumulation.widen(gradient)
             envs = WorkBuffer(repeating: FloatEnvironment(), count: d + 1)
             let chunks = max((b + Trainer.exampleChunk - 1) / Trainer.exampleChunk, Trainer.rowChunks + 1)
             chunkEvents = WorkBuffer(repeating: NumericalEvents(), count: chunks)
             chunkFirstBad = WorkBuffer(repeating: Int.max, count: chunks)
             chunkBadEnv = WorkBuffer(repeating: FloatEnvironment(), count: chunks)
             chunkFinite = WorkBuffer(repeating: true, count: chunks)
-            parametersFinite = initialWork.allSatisfy { arithmetic.isFinite($0) }
+            parametersFinite = allParametersFinite
+        }
+
+        /// Whether every parameter is finite in the training format.
+        var allParametersFinite: Bool {
+            (0..<parameters.values.count).allSatisfy { trainer.work.isFinite(parameters.values[$0]) }
         }
 
         /// Zero features may be skipped (bit-identically) while this holds.
         var skippingZeros: Bool {
-            configuration.skipsZeroFeatures && policy.rounding != .down && parametersFinite
+            trainer.configuration.skipsZeroFeatures && trainer.policy.rounding != .down && parametersFinite
+        }
+
+        /// A data set rounded to the training format, in the accumulation format.
+        func rows(_ dataset: Dataset, events: inout NumericalEvents) -> FeatureRows<AccumulationScalar> {
+            FeatureRows(FeatureRows(dataset, in: trainer.work, events: &events), widenedBy: trainer.accumulation)
         }
 
         mutating func train(observer: TrainingObserver) -> TrainingResult {
+            let configuration = trainer.configuration, work = trainer.work
             let n = data.train.count
             let b = configuration.batchSize
             let stepsPerEpoch = (n + b - 1) / b
             var records: [EpochRecord] = []
             var firstNonFinite: NonFiniteEvent?
             var step = 0
-            var best: (epoch: Int, loss: Double, parameters: [Work.Scalar], master: [Wide.Scalar]?)?
+            var best: (epoch: Int, loss: Double)?
             var stoppedEarly = false
-            let validationRows = data.validation.map { FeatureRows($0, in: work, events: &setupEvents) }
+            let validationRows = data.validation.map { rows($0, events: &setupEvents) }
 
             for epoch in 1..<(configuration.epochs + 1) {
                 let epochStart = ContinuousClock.now
@@ -235,7 +221,8 @@ public final class Trainer<Work: ScalarArithmetic, Wide: ScalarArithmetic> {
 
                 if let patience = configuration.patience, let loss = record.validationLoss {
                     if best == nil || loss < best!.loss {
-                        best = (epoch, loss, parameters.array, masterParameters?.array)
+                        best = (epoch, loss)
+                        parameters.save()
                     } else if epoch - best!.epoch >= patience {
                         stoppedEarly = epoch < configuration.epochs
                         break
@@ -243,41 +230,29 @@ public final class Trainer<Work: ScalarArithmetic, Wide: ScalarArithmetic> {
                 }
             }
             if let best, best.epoch != records.last?.epoch {
-                restore(best.parameters, best.master)
+                parameters.restore()
+                parametersFinite = allParametersFinite
             }
 
             var testLoss: Double?
             var testAccuracy: Double?
             if let test = data.test {
                 var ignored = NumericalEvents()
-                let rows = FeatureRows(test, in: work, events: &ignored)
-                let figures = evaluate(rows, labels: test.labels, pass: 0)
+                let figures = evaluate(rows(test, events: &ignored), labels: test.labels, pass: 0)
                 testLoss = figures.loss
                 testAccuracy = figures.accuracy
             }
             let c = model.classes, d = model.inputs
-            let all = parameters.array.map { work.toDouble($0) }
+            let all = parameters.values.array.map { work.toDouble($0) }
             return TrainingResult(
-                format: work.name, arithmetic: trainer.arithmeticDescription, policy: policy,
+                format: work.name, arithmetic: trainer.arithmeticDescription, policy: trainer.policy,
                 configuration: configuration, trainCount: n, validationCount: data.validation?.count ?? 0,
                 testCount: data.test?.count ?? 0, validationIsTest: data.validationIsTest,
                 epochs: records, testLoss: testLoss, testAccuracy: testAccuracy,
                 firstNonFinite: firstNonFinite, bestEpoch: best?.epoch, stoppedEarly: stoppedEarly,
                 setupEvents: setupEvents, weights: Array(all[..<(d * c)]), bias: Array(all[(d * c)...]),
-                masterWeights: master.map { m in masterParameters!.array.map { m.toDouble($0) } },
+                masterWeights: parameters.masterValues(),
                 seconds: 0)
-        }
-
-        mutating func restore(_ saved: [Work.Scalar], _ savedMaster: [Wide.Scalar]?) {
-            var env = FloatEnvironment()
-            for e in 0..<saved.count { parameters[e] = saved[e] }
-            if let savedMaster, let masterParameters {
-                for e in 0..<savedMaster.count { masterParameters[e] = savedMaster[e] }
-            }
-            if let accumulation, let parametersWide {
-                for e in 0..<saved.count { parametersWide[e] = accumulation.convert(saved[e], from: work, &env) }
-            }
-            parametersFinite = (0..<parameters.count).allSatisfy { work.isFinite(parameters[$0]) }
         }
     }
 }

@@ -93,9 +93,8 @@ public enum TrainingRun {
         try validate(configuration, policy, data)
         let wideFormats = [policy.accumulation, policy.masterWeights].compactMap { $0 }
         if wideFormats.isEmpty {
-            let trainer = Trainer<Work, Work>(work: work, accumulation: nil, master: nil, configuration: configuration,
-                                              policy: policy, arithmeticDescription: workPath)
-            return trainer.train(data, observer: observer)
+            return Trainer(work: work, configuration: configuration, policy: policy, arithmeticDescription: workPath)
+                .train(data, observer: observer)
         }
         let kinds = try wideFormats.map { try kind(of: $0, path: path, policy: policy) }
         let wideKind: Kind = kinds.allSatisfy { $0 == .float } && wideFormats.allSatisfy(FastArithmetic<Float>.isExact)
@@ -106,23 +105,35 @@ public enum TrainingRun {
         if let m = policy.masterWeights { description += "; master weights: " + describe(wideKind, m) }
         switch wideKind {
         case .float:
-            return Trainer<Work, FastArithmetic<Float>>(
-                work: work, accumulation: policy.accumulation.map { FastArithmetic<Float>(format: $0)! },
-                master: policy.masterWeights.map { FastArithmetic<Float>(format: $0)! },
-                configuration: configuration, policy: policy, arithmeticDescription: description
-            ).train(data, observer: observer)
+            return train(work: work, wide: { FastArithmetic<Float>(format: $0)! }, description: description,
+                         configuration: configuration, policy: policy, data: data, observer: observer)
         case .double:
-            return Trainer<Work, FastArithmetic<Double>>(
-                work: work, accumulation: policy.accumulation.map { FastArithmetic<Double>(format: $0)! },
-                master: policy.masterWeights.map { FastArithmetic<Double>(format: $0)! },
-                configuration: configuration, policy: policy, arithmeticDescription: description
-            ).train(data, observer: observer)
+            return train(work: work, wide: { FastArithmetic<Double>(format: $0)! }, description: description,
+                         configuration: configuration, policy: policy, data: data, observer: observer)
         case .soft:
-            return Trainer<Work, SoftArithmetic>(
-                work: work, accumulation: policy.accumulation.map { SoftArithmetic(format: $0) },
-                master: policy.masterWeights.map { SoftArithmetic(format: $0) },
-                configuration: configuration, policy: policy, arithmeticDescription: description
-            ).train(data, observer: observer)
+            return train(work: work, wide: { SoftArithmetic(format: $0) }, description: description,
+                         configuration: configuration, policy: policy, data: data, observer: observer)
+        }
+    }
+
+    /// Trains with the policy's accumulation and master-weight formats computed in `Wide`
+    /// (the part without a format of its own through `IdentityBridge`).
+    static func train<Work: ScalarArithmetic, Wide: ScalarArithmetic>(
+        work: Work, wide: (FloatFormat) -> Wide, description: String, configuration: TrainingConfiguration,
+        policy: TrainingPolicy, data: TrainingData, observer: TrainingObserver
+    ) -> TrainingResult {
+        func run<A: ArithmeticBridge, M: ArithmeticBridge>(_ accumulation: A, _ master: M) -> TrainingResult
+        where A.Work == Work, M.Work == Work {
+            Trainer(work: work, accumulation: accumulation, master: master, configuration: configuration,
+                    policy: policy, arithmeticDescription: description).train(data, observer: observer)
+        }
+        let same = IdentityBridge(work)
+        switch (policy.accumulation.map { ConvertingBridge(work: work, wide: wide($0)) },
+                policy.masterWeights.map { ConvertingBridge(work: work, wide: wide($0)) }) {
+        case let (accumulation?, master?): return run(accumulation, master)
+        case let (accumulation?, nil): return run(accumulation, same)
+        case let (nil, master?): return run(same, master)
+        case (nil, nil): return run(same, same)
         }
     }
 
