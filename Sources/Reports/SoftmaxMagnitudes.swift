@@ -41,19 +41,7 @@ public enum SoftmaxMagnitudes {
         /// capped at 1 (a value lost to zero, infinity or NaN counts as 1).
         public func meanRelativeError(_ round: (Double) -> Double) -> Double {
             guard !magnitudes.isEmpty else { return .nan }
-            var total = 0.0
-            var cache: [Double: Double] = [:]
-            for m in magnitudes {
-                let error: Double
-                if let known = cache[m] {
-                    error = known
-                } else {
-                    let r = round(m)
-                    error = r.isFinite ? min(1, abs(r - m) / m) : 1
-                    if cache.count < 4096 { cache[m] = error }
-                }
-                total += error
-            }
+            let total = sum(round) { m, r in r.isFinite ? min(1, abs(r - m) / m) : 1 }
             return total / Double(magnitudes.count)
         }
 
@@ -62,21 +50,27 @@ public enum SoftmaxMagnitudes {
         /// weigh in proportion to their size, as they do in sums and dot products.
         public func weightedRelativeError(_ round: (Double) -> Double) -> Double {
             guard !magnitudes.isEmpty else { return .nan }
-            var error = 0.0, total = 0.0
+            let error = sum(round) { m, r in r.isFinite ? min(m, abs(r - m)) : m }
+            var total = 0.0
+            for m in magnitudes { total += m }
+            return error / total
+        }
+
+        /// `Σ term(m, round(m))` over the magnitudes in order, each of the first 4,096
+        /// distinct values rounded once (magnitudes repeat: pixels take 256 values).
+        func sum(_ round: (Double) -> Double, _ term: (Double, Double) -> Double) -> Double {
+            var total = 0.0
             var cache: [Double: Double] = [:]
             for m in magnitudes {
-                let e: Double
                 if let known = cache[m] {
-                    e = known
+                    total += known
                 } else {
-                    let r = round(m)
-                    e = r.isFinite ? min(m, abs(r - m)) : m
-                    if cache.count < 4096 { cache[m] = e }
+                    let t = term(m, round(m))
+                    if cache.count < 4096 { cache[m] = t }
+                    total += t
                 }
-                error += e
-                total += m
             }
-            return error / total
+            return total
         }
 
         /// The fraction of the magnitudes a format's range holds.
