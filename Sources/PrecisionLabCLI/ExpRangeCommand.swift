@@ -40,7 +40,7 @@ public struct ExpRangeCommand: Command {
             any eXmY works too (X exponent bits 2...11, Y fraction
             bits 1...52, suffix fn for no infinities), and lns8-fN
             (N = 0...6), int8s, int8-sN (scale 2^-N)
-            """, OptionValue("a comma-separated list of formats") { list in
+            """, OptionValue<[String]>("a comma-separated list of formats") { list in
                 let names = list.split(separator: ",", omittingEmptySubsequences: false).map { ExpRangeCommand.trimmed(String($0)) }
                 return names.contains(where: \.isEmpty) ? nil : names
             }) { $0.formatNames = $1 },
