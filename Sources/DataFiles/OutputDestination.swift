@@ -79,8 +79,8 @@ public enum OutputDestination: Equatable, Sendable {
 
     /// The destination of `path`, checked before any work is done: the folder that will hold
     /// the file exists (or, with `creatingFolders`, can be made) and a file can be created in
-    /// it (tried, and removed), a FIFO or device is writable, a descriptor (standard output
-    /// for `-`) is open for writing.
+    /// it (tried, and removed), a device opens for writing, a FIFO is writable, a descriptor
+    /// (standard output for `-`) is open for writing.
     ///
     ///     try OutputDestination.check("/nonexistent/run.json")
     ///     // cannot write /nonexistent/run.json: no such directory '/nonexistent'
@@ -98,7 +98,16 @@ public enum OutputDestination: Equatable, Sendable {
         case let .descriptor(descriptor):
             guard isOpenForWriting(descriptor) else { throw refuse("descriptor \(descriptor) is not open for writing") }
         case let .stream(device):
-            guard access(device, W_OK) == 0 else { throw refuse(SystemError.current.description) }
+            var info = stat()
+            if stat(device, &info) == 0, info.st_mode & S_IFMT == S_IFCHR {
+                // Opened and closed at once: `/dev/tty` without a terminal fails here. (A FIFO
+                // is not opened: that would wait for its reader.)
+                let descriptor = open(device, O_WRONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC)
+                guard descriptor >= 0 else { throw refuse(SystemError.current.description) }
+                close(descriptor)
+            } else {
+                guard access(device, W_OK) == 0 else { throw refuse(SystemError.current.description) }
+            }
         case let .file(file):
             let folder = directory(of: file)
             if let problem = folderProblem(folder, creating: creatingFolders) { throw refuse(problem) }
