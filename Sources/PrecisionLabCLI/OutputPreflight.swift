@@ -1,5 +1,4 @@
 import DataFiles
-import Foundation
 
 /// The checks a command makes of the files it will write before it starts the work, so
 /// that a destination that cannot be written fails at once, not after minutes of training.
@@ -24,26 +23,6 @@ enum OutputPreflight {
             for file in files { try OutputDestination.check(folder + "/" + file, creatingFolders: true) }
         } catch {
             throw UsageError("\(option): \(error)")
-        }
-    }
-}
-
-extension CommandIO {
-    /// Writes `json` and a newline to `path`, atomically (`AtomicFile`), or to standard
-    /// output (this `CommandIO`'s) for `-` and `/dev/stdout`.
-    ///
-    /// - Throws: `RuntimeError` naming the path (exit status 1).
-    func write(_ json: JSONValue, toFile path: String) throws {
-        let text = json.text() + "\n"
-        let destination = try? OutputDestination.resolve(path)
-        guard destination != .standardOutput && destination != .descriptor(STDOUT_FILENO) else {
-            write(text)
-            return
-        }
-        do {
-            try AtomicFile.write(text, to: path)
-        } catch let error as AtomicFile.WriteError {
-            throw RuntimeError(error.description)
         }
     }
 }
