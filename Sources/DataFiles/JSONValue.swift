@@ -73,13 +73,14 @@ public indirect enum JSONValue: Sendable, Equatable {
         }
     }
 
-    /// Writes the text and a newline to `path`, atomically.
+    /// Writes the text and a newline to `path`, atomically (`AtomicFile`).
     ///
     ///     try result.json.write(toFile: "bf16.json")
     ///
-    /// Edge cases: throws Foundation's error when the file cannot be written.
+    /// Edge cases: `-` is standard output, a link is followed, a FIFO or device is written in
+    /// place; throws `AtomicFile.WriteError` naming the path when it cannot be written.
     public func write(toFile path: String, layout: Layout = .standard) throws {
-        try (text(layout: layout) + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        try AtomicFile.write(text(layout: layout) + "\n", to: path)
     }
 
     static func quote(_ s: String) -> String {

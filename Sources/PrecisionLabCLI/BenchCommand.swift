@@ -177,14 +177,7 @@ public struct BenchCommand: Command {
     }
 
     public func validate() throws {
-        if let jsonPath {
-            let directory = (jsonPath as NSString).deletingLastPathComponent
-            var isDirectory: ObjCBool = false
-            let folder = directory.isEmpty ? "." : directory
-            guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
-                throw UsageError("--json: no such directory '\(folder)'")
-            }
-        }
+        if let jsonPath { try OutputPreflight.checkFile(jsonPath, option: "--json") }
     }
 
     public func run(_ io: CommandIO) throws -> ExitCode {
@@ -194,13 +187,7 @@ public struct BenchCommand: Command {
         case "train": json = try runTrain(io)
         default: json = try runOps(io)
         }
-        if let jsonPath {
-            do {
-                try json.write(toFile: jsonPath)
-            } catch {
-                throw RuntimeError("cannot write '\(jsonPath)': \(error.localizedDescription)")
-            }
-        }
+        if let jsonPath { try io.write(json, toFile: jsonPath) }
         return .success
     }
 

@@ -41,13 +41,29 @@ public enum PrecisionLab {
     }
 
     /// Runs the process: reads `CommandLine.arguments`, exits with the command's status.
+    ///
+    /// Edge cases: `SIGPIPE` is ignored, so a reader that goes away is a failed write
+    /// (`EPIPE`), which ends the process quietly with status 1 (`CommandIO`), never a death
+    /// by signal; so is `SIGXFSZ`, so a file beyond `ulimit -f` is a failed write (`EFBIG`)
+    /// that leaves the old file in place.
     public static func main() {
+        signal(SIGPIPE, SIG_IGN)
+        signal(SIGXFSZ, SIG_IGN)
         let status = run(Array(CommandLine.arguments.dropFirst()), io: .standard())
         exit(status.rawValue)
     }
 
     /// Runs a command line in-process (tests call this with buffers).
+    ///
+    /// Edge cases: once standard output has failed (`CommandIO.outputFailure`) the status
+    /// is 1 and the command's own error, if any, is not printed: the failed write was
+    /// already reported on its one line.
     public static func run(_ arguments: [String], io: CommandIO) -> ExitCode {
+        let status = dispatch(arguments, io: io)
+        return io.outputFailure == nil ? status : .failure
+    }
+
+    static func dispatch(_ arguments: [String], io: CommandIO) -> ExitCode {
         guard let name = arguments.first else {
             io.err(usage)
             return .usage
@@ -76,15 +92,14 @@ public enum PrecisionLab {
         }
         do {
             return try type.parseAndRun(rest, io: io)
-        } catch let error as UsageError {
-            io.err("error: \(error.message)")
-            return .usage
-        } catch let error as RuntimeError {
-            io.err("error: \(error.message)")
-            return .failure
         } catch {
-            io.err("error: \(error)")
-            return .failure
+            let (message, status) = switch error {
+            case let error as UsageError: (error.message, ExitCode.usage)
+            case let error as RuntimeError: (error.message, ExitCode.failure)
+            default: ("\(error)", ExitCode.failure)
+            }
+            if io.outputFailure == nil { io.err("error: \(message)") }
+            return status
         }
     }
 }

@@ -61,6 +61,15 @@ public struct ReportCommand: Command {
 
     public init() {}
 
+    /// Checks, before any report runs, that the folder, its figures folder and the files
+    /// this run replaces can be written.
+    public func validate() throws {
+        let folder = options.outputDirectory
+        let files = ["README.md"] + (options.only ?? ReportSuite.names).map { $0 + ".md" }
+        try OutputPreflight.checkFolder(folder, files: files, option: "--out")
+        try OutputPreflight.checkFolder(folder + "/figures", files: [], option: "--out")
+    }
+
     public func run(_ io: CommandIO) throws -> ExitCode {
         let start = ContinuousClock.now
         let outcomes: [ReportSuite.Outcome]

@@ -130,6 +130,7 @@ public struct TrainCommand: Command {
         if configuration.patience != nil && validation == .heldOut(0) {
             throw UsageError("--patience needs validation data (--validation N with N > 0, or test)")
         }
+        if let jsonPath { try OutputPreflight.checkFile(jsonPath, option: "--json") }
     }
 
     public func run(_ io: CommandIO) throws -> ExitCode {
@@ -190,13 +191,7 @@ public struct TrainCommand: Command {
             io.out("test accuracy: \(EpochTable.percent(accuracy)) (test loss \(EpochTable.number(result.testLoss))); "
                    + "\(result.epochs.count) epochs in \(String(format: "%.1f", result.seconds)) s")
         }
-        if let jsonPath {
-            do {
-                try result.json.write(toFile: jsonPath)
-            } catch {
-                throw RuntimeError("cannot write \(jsonPath): \(error.localizedDescription)")
-            }
-        }
+        if let jsonPath { try io.write(result.json, toFile: jsonPath) }
         return .success
     }
 }
