@@ -20,17 +20,6 @@ import Foundation
 /// read-only, like `rename(2)`, and keeps its permissions; a target that is a folder, a
 /// block device or a socket is an error naming the path.
 public enum AtomicFile {
-    /// An error writing a file, naming it.
-    public struct WriteError: Error, CustomStringConvertible, Equatable {
-        public let path: String
-        public let problem: String
-        public init(path: String, problem: String) {
-            self.path = path
-            self.problem = problem
-        }
-        public var description: String { "cannot write \(path): \(problem)" }
-    }
-
     /// Where streamed content goes before the rename.
     public struct Sink {
         fileprivate let writer: DescriptorWriter
@@ -38,12 +27,12 @@ public enum AtomicFile {
 
         /// Appends `text` as UTF-8.
         public func write(_ text: String) throws {
-            if let error = writer.write(text) { throw WriteError(path: path, problem: error.description) }
+            if let error = writer.write(text) { throw FileError(.write, path: path, problem: error.description) }
         }
 
         /// Appends `data`.
         public func write(_ data: Data) throws {
-            if let error = writer.write(data) { throw WriteError(path: path, problem: error.description) }
+            if let error = writer.write(data) { throw FileError(.write, path: path, problem: error.description) }
         }
     }
 
@@ -81,7 +70,7 @@ public enum AtomicFile {
         repeat {
             descriptor = open(device, O_WRONLY | O_NOCTTY | O_CLOEXEC)
         } while descriptor < 0 && errno == EINTR
-        guard descriptor >= 0 else { throw WriteError(path: path, problem: SystemError.current.description) }
+        guard descriptor >= 0 else { throw FileError(.write, path: path, problem: SystemError.current.description) }
         do {
             try body(Sink(writer: DescriptorWriter(descriptor: descriptor), path: path))
         } catch {
@@ -89,13 +78,13 @@ public enum AtomicFile {
             throw error
         }
         guard close(descriptor) == 0 || errno == EINTR else {
-            throw WriteError(path: path, problem: SystemError.current.description)
+            throw FileError(.write, path: path, problem: SystemError.current.description)
         }
     }
 
     /// Writes a temporary file beside `target` and renames it over `target`.
     static func replace(_ target: String, named path: String, _ body: (Sink) throws -> Void) throws {
-        func failure(_ problem: String) -> WriteError { WriteError(path: path, problem: problem) }
+        func failure(_ problem: String) -> FileError { FileError(.write, path: path, problem: problem) }
         let folder = OutputDestination.directory(of: target)
         var isFolder: ObjCBool = false
         if !FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) {

@@ -85,7 +85,7 @@ public enum FashionMNIST {
     static func read(_ path: String) throws -> IDXFile {
         do {
             return try IDXFile(path: path)
-        } catch let error as IDXFileError {
+        } catch let error as FileError {
             throw DatasetError(path: error.path, problem: error.problem, hint: installHint)
         }
     }

@@ -8,7 +8,7 @@
 ///
 /// Edge cases: only unsigned-byte elements (type 0x08) are read. A missing file, damaged
 /// gzip data, a wrong magic number, a zero or absurd dimension, data shorter than the
-/// dimensions promise, or bytes left after the data throw `IDXFileError`, whose message
+/// dimensions promise, or bytes left after the data throw `FileError`, whose message
 /// names the file; nothing is loaded partially.
 ///
 /// - Parameters:
@@ -29,7 +29,7 @@ public struct IDXFile: Sendable {
         do {
             content = try GzipFile(path: path).readAll()
         } catch let error as GzipFileError {
-            throw IDXFileError(path: path, problem: Self.problem(of: error))
+            throw FileError(.read, path: path, problem: Self.problem(of: error))
         }
         try self.init(content: content, path: path)
     }
@@ -37,7 +37,7 @@ public struct IDXFile: Sendable {
     /// Parses the content of a file already read (and decompressed).
     public init(content: [UInt8], path: String) throws {
         self.path = path
-        func fail(_ problem: String) -> IDXFileError { IDXFileError(path: path, problem: problem) }
+        func fail(_ problem: String) -> FileError { FileError(.read, path: path, problem: problem) }
         guard content.count >= 4 else {
             throw fail(content.isEmpty ? "the file is empty" : "only \(content.count) bytes, too short for an IDX header")
         }
@@ -86,15 +86,4 @@ public struct IDXFile: Sendable {
         case let .readFailed(_, reason): return "read failed (\(reason))"
         }
     }
-}
-
-/// Why an IDX file could not be used: the file and what is wrong with it.
-public struct IDXFileError: Error, Equatable, CustomStringConvertible {
-    public let path: String
-    public let problem: String
-    public init(path: String, problem: String) {
-        self.path = path
-        self.problem = problem
-    }
-    public var description: String { "\(path): \(problem)" }
 }

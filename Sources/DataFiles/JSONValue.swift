@@ -78,7 +78,7 @@ public indirect enum JSONValue: Sendable, Equatable {
     ///     try result.json.write(toFile: "bf16.json")
     ///
     /// Edge cases: `-` is standard output, a link is followed, a FIFO or device is written in
-    /// place; throws `AtomicFile.WriteError` naming the path when it cannot be written.
+    /// place; throws `FileError` naming the path when it cannot be written.
     public func write(toFile path: String, layout: Layout = .standard) throws {
         try AtomicFile.write(text(layout: layout) + "\n", to: path)
     }

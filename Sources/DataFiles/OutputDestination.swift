@@ -33,10 +33,10 @@ public enum OutputDestination: Equatable, Sendable {
 
     /// What writing `path` would do, following symbolic links.
     ///
-    /// - Throws: `AtomicFile.WriteError` naming `path` when it cannot be a destination.
-    public static func resolve(_ path: String) throws(AtomicFile.WriteError) -> OutputDestination {
+    /// - Throws: `FileError` naming `path` when it cannot be a destination.
+    public static func resolve(_ path: String) throws(FileError) -> OutputDestination {
         if path == "-" { return .standardOutput }
-        func refuse(_ problem: String) -> AtomicFile.WriteError { AtomicFile.WriteError(path: path, problem: problem) }
+        func refuse(_ problem: String) -> FileError { FileError(.write, path: path, problem: problem) }
         guard !path.isEmpty else { throw refuse("the file name is empty") }
         // The name to replace or create: the final target of the links, unless they lead
         // to a descriptor of this process.
@@ -89,9 +89,9 @@ public enum OutputDestination: Equatable, Sendable {
     /// change meanwhile); it catches what is wrong already.
     @discardableResult
     public static func check(_ path: String, creatingFolders: Bool = false)
-        throws(AtomicFile.WriteError) -> OutputDestination {
+        throws(FileError) -> OutputDestination {
         let destination = try resolve(path)
-        func refuse(_ problem: String) -> AtomicFile.WriteError { AtomicFile.WriteError(path: path, problem: problem) }
+        func refuse(_ problem: String) -> FileError { FileError(.write, path: path, problem: problem) }
         switch destination {
         case .standardOutput:
             guard isOpenForWriting(STDOUT_FILENO) else { throw refuse("standard output is closed") }
@@ -126,11 +126,11 @@ public enum OutputDestination: Equatable, Sendable {
     ///
     ///     try OutputDestination.checkFolder("Reports")
     ///
-    /// - Throws: `AtomicFile.WriteError` naming `folder`.
-    public static func checkFolder(_ folder: String) throws(AtomicFile.WriteError) {
-        guard !folder.isEmpty else { throw AtomicFile.WriteError(path: folder, problem: "the folder name is empty") }
+    /// - Throws: `FileError` naming `folder`.
+    public static func checkFolder(_ folder: String) throws(FileError) {
+        guard !folder.isEmpty else { throw FileError(.write, path: folder, problem: "the folder name is empty") }
         if let problem = folderProblem(folder, creating: true) {
-            throw AtomicFile.WriteError(path: folder, problem: problem)
+            throw FileError(.write, path: folder, problem: problem)
         }
     }
 
@@ -204,7 +204,7 @@ public enum OutputDestination: Equatable, Sendable {
 
     /// Where the symbolic link `link` points, relative targets taken from the link's folder.
     static func linkTarget(of link: String,
-                           _ refuse: (String) -> AtomicFile.WriteError) throws(AtomicFile.WriteError) -> String {
+                           _ refuse: (String) -> FileError) throws(FileError) -> String {
         var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
         let count = readlink(link, &buffer, buffer.count - 1)
         guard count >= 0 else { throw refuse("cannot read the link \(link): \(SystemError.current)") }

@@ -15,7 +15,7 @@ extension CommandIO {
         }
         do {
             try AtomicFile.write(text, to: path)
-        } catch let error as AtomicFile.WriteError {
+        } catch let error as FileError {
             throw RuntimeError(error.description)
         }
     }

@@ -75,7 +75,7 @@ public struct ReportCommand: Command {
         let outcomes: [ReportSuite.Outcome]
         do {
             outcomes = try ReportSuite.generate(options) { io.err($0) }
-        } catch let error as AtomicFile.WriteError {
+        } catch let error as FileError {
             throw RuntimeError(error.description)
         } catch let error as ReportError {
             throw RuntimeError(error.message)

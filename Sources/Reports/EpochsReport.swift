@@ -23,16 +23,15 @@ public struct EpochsReport: LabReport {
         var formats: [String]
         var patience: Int
         var weightDecays: [Double]
-        var validationCount: Int
-        var trainLimit: Int?
+        var data: DataBudget
     }
 
     static func plan(_ context: ReportContext) -> Plan {
         context.quick
             ? Plan(epochs: 2, formats: ["fp32", "bf16"], patience: 1, weightDecays: [1e-3],
-                   validationCount: 500, trainLimit: 2000)
+                   data: .quick)
             : Plan(epochs: 50, formats: ["fp32", "bf16", "fp16"], patience: 5, weightDecays: [1e-4, 1e-3],
-                   validationCount: 5000, trainLimit: nil)
+                   data: .full)
     }
 
     /// The long runs per format, then early stopping, then each weight decay.
@@ -40,7 +39,7 @@ public struct EpochsReport: LabReport {
         let plan = Self.plan(context)
         func spec(_ format: String) -> TrainingSpec {
             TrainingSpec(format: format, seed: context.seed, epochs: plan.epochs,
-                         validationCount: plan.validationCount, trainLimit: plan.trainLimit)
+                         data: plan.data)
         }
         var stopping = spec("fp32")
         stopping.configuration.patience = plan.patience
@@ -68,8 +67,7 @@ public struct EpochsReport: LabReport {
         var report = ReportWriter(name: Self.name, title: Self.title)
         let answer = answerText(long: long, formats: plan.formats, stopped: stopped, patience: plan.patience,
                                 decayed: decayed, decays: plan.weightDecays)
-        report.provenance(context, data: ReportWriter.dataDescription(context, validationCount: plan.validationCount,
-                                                                      trainLimit: plan.trainLimit),
+        report.provenance(context, data: ReportWriter.dataDescription(context, plan.data),
                           extra: ["Runs: " + (base + [stopping] + decays).map { "`\($0.command)`" }
                             .joined(separator: "; ") + "."])
         report.answer(answer)
@@ -79,8 +77,8 @@ public struct EpochsReport: LabReport {
                                   + "\(plan.epochs) epochs, every operation rounded to the format. Training figures "
                                   + "are averages over each epoch's minibatches as they were trained; validation "
                                   + "figures come from a full pass over the held-out images after each epoch.")
-        var lossPlot = SVGPlot(title: "Loss per epoch", x: PlotAxis("epoch"), y: PlotAxis("cross-entropy loss"))
-        var accuracyPlot = SVGPlot(title: "Accuracy per epoch", x: PlotAxis("epoch"), y: PlotAxis("accuracy (%)"))
+        var lossPlot = SVGPlot(title: "Loss per epoch", xAxis: PlotAxis("epoch"), yAxis: PlotAxis("cross-entropy loss"))
+        var accuracyPlot = SVGPlot(title: "Accuracy per epoch", xAxis: PlotAxis("epoch"), yAxis: PlotAxis("accuracy (%)"))
         for (k, (format, r)) in zip(plan.formats, long).enumerated() {
             let color = PlotPalette.color(k)
             lossPlot.series.append(PlotSeries("\(format) train", x: r.epochNumbers, y: r.trainLosses, color: color))
@@ -126,8 +124,8 @@ public struct EpochsReport: LabReport {
         report.document.paragraph(esText)
 
         report.document.heading("Weight decay")
-        var wdPlot = SVGPlot(title: "fp32 validation accuracy with weight decay", x: PlotAxis("epoch"),
-                             y: PlotAxis("validation accuracy (%)"))
+        var wdPlot = SVGPlot(title: "fp32 validation accuracy with weight decay", xAxis: PlotAxis("epoch"),
+                             yAxis: PlotAxis("validation accuracy (%)"))
         wdPlot.series.append(PlotSeries("λ = 0", x: fp32.epochNumbers, y: fp32.validationAccuracies))
         var wdRows = [runRow("λ = 0", fp32)]
         for (decay, r) in zip(plan.weightDecays, decayed) {

@@ -48,12 +48,11 @@ public struct ExpRangeReport: LabReport {
         report.document.paragraph("For arguments x in a format, rounding to nearest-even with subnormals: exp(x) "
                                   + "**overflows** above the overflow threshold, is **subnormal** below the normal "
                                   + "threshold and **rounds to zero** at or below the zero threshold.")
-        var rows: [[String]] = []
-        for row in table.rows {
+        let rows = table.rows.map { row -> [String] in
             let zero = row.entry(.zero), normal = row.entry(.normal), overflow = row.entry(.overflow)
-            rows.append([row.format, zero?.threshold?.decimal ?? "never", normal?.threshold?.decimal ?? "–",
-                         overflow?.threshold?.decimal ?? "never",
-                         "[\(zero?.bound.argument ?? "?"), \(overflow?.bound.argument ?? "?")]"])
+            return [row.format, zero?.threshold?.decimal ?? "never", normal?.threshold?.decimal ?? "–",
+                    overflow?.threshold?.decimal ?? "never",
+                    "[\(zero?.bound.argument ?? "?"), \(overflow?.bound.argument ?? "?")]"]
         }
         report.document.table(["format", "zero: exp(x) = 0 for x ≤", "normal: subnormal below",
                                "overflow: above", "representable x with finite nonzero exp"], rows,

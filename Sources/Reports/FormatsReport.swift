@@ -24,8 +24,7 @@ public struct FormatsReport: LabReport {
         var policies: [Policy]
         var seeds: [UInt64]
         var epochs: Int
-        var validationCount: Int
-        var trainLimit: Int?
+        var data: DataBudget
     }
 
     /// Loss scales for the formats whose range is narrow.
@@ -51,12 +50,12 @@ public struct FormatsReport: LabReport {
         let s = context.seed
         if context.quick {
             return Plan(formats: ["fp32", "bf16"], policies: [policies[0], policies[2]], seeds: [s], epochs: 1,
-                        validationCount: 500, trainLimit: 2000)
+                        data: .quick)
         }
         var formats = ["fp32", "tf32", "bf16", "fp16", "fp8-e5m2", "fp8-e4m3"]
         if context.canTrain(format: "lns8") { formats.append("lns8") }
         return Plan(formats: formats, policies: policies, seeds: [s, s &+ 1, s &+ 2], epochs: 10,
-                    validationCount: 5000, trainLimit: nil)
+                    data: .full)
     }
 
     struct Cell {
@@ -73,7 +72,7 @@ public struct FormatsReport: LabReport {
                 guard let p = policy.make(format) else { continue }
                 let specs = plan.seeds.map { seed -> TrainingSpec in
                     var spec = TrainingSpec(format: format, seed: seed, epochs: plan.epochs,
-                                            validationCount: plan.validationCount, trainLimit: plan.trainLimit)
+                                            data: plan.data)
                     spec.policy = p
                     return spec
                 }
@@ -102,8 +101,7 @@ public struct FormatsReport: LabReport {
 
         var report = ReportWriter(name: Self.name, title: Self.title)
         let answer = answerText(cells: cells, plan: plan)
-        report.provenance(context, data: ReportWriter.dataDescription(context, validationCount: plan.validationCount,
-                                                                      trainLimit: plan.trainLimit),
+        report.provenance(context, data: ReportWriter.dataDescription(context, plan.data),
                           extra: ["Runs: `\(all[0].command)` with `--format`, the policy options and `--seed` "
                                   + "\(plan.seeds.map(String.init).joined(separator: ", ")) varied (\(all.count) runs). "
                                   + "Runs execute \(context.options.threads) at a time, one thread each."])
@@ -165,8 +163,8 @@ public struct FormatsReport: LabReport {
         }
 
         report.document.heading("Validation accuracy per epoch (seed \(plan.seeds[0]), pure)")
-        var curves = SVGPlot(title: "Validation accuracy per epoch, pure policy", x: PlotAxis("epoch"),
-                             y: PlotAxis("validation accuracy (%)"))
+        var curves = SVGPlot(title: "Validation accuracy per epoch, pure policy", xAxis: PlotAxis("epoch"),
+                             yAxis: PlotAxis("validation accuracy (%)"))
         for cell in cells where cell.policy == "pure" {
             let r = cell.results[0]
             curves.series.append(PlotSeries(cell.format, x: r.epochNumbers, y: r.validationAccuracies,

@@ -242,17 +242,17 @@ public struct Int8RangeReport: LabReport {
 
     func stepPlot(ranges: [FormatRange], int8: LinearInt8Format, int8s: LinearInt8Format) -> String {
         var plot = SVGPlot(title: "Resolution: the gap to the next value, relative to the value",
-                           x: PlotAxis("magnitude", scale: .log10, lower: 1e-6, upper: 1e6),
-                           y: PlotAxis("relative step", scale: .log10))
+                           xAxis: PlotAxis("magnitude", scale: .log10, lower: 1e-6, upper: 1e6),
+                           yAxis: PlotAxis("relative step", scale: .log10))
         var series: [PlotSeries] = []
         for format in [int8, int8s] {
             let codes = format.orderedCodes.map(format.toDouble).filter { $0 > 0 }
             let points = zip(codes, codes.dropFirst()).map { (x: $0.0, y: ($0.1 - $0.0) / $0.0) }
-            series.append(PlotSeries(format.name, points: points))
+            series.append(PlotSeries(name: format.name, points: points))
         }
         for f in [1, 2, 3, 4] {
             let r = ranges.first { $0.name == LogFormat(fractionBits: f).name }!
-            series.append(PlotSeries(r.name, points: [(r.leastNonzero, r.relativeStep), (r.largest, r.relativeStep)],
+            series.append(PlotSeries(name: r.name, points: [(r.leastNonzero, r.relativeStep), (r.largest, r.relativeStep)],
                                      dashed: f != LogFormat.defaultFractionBits))
         }
         for format in [FloatFormat.fp8E4M3] {
@@ -263,7 +263,7 @@ public struct Int8RangeReport: LabReport {
                 points.append((x, (next - x) / x))
                 bits += 1
             }
-            series.append(PlotSeries(format.name, points: points))
+            series.append(PlotSeries(name: format.name, points: points))
         }
         plot.series = series
         plot.caption = "INT8's relative step is 1/q: fine near 255, 100% at 1. lns8's is the same factor "
@@ -274,15 +274,15 @@ public struct Int8RangeReport: LabReport {
 
     func histogramPlot(table: OperationStatistics, mitchell: OperationStatistics) -> String {
         var plot = SVGPlot(title: "lns8 addition: how far results lie from the exact sum",
-                           x: PlotAxis("error (log-domain units, bins of \(OperationStatistics.histogramBinWidth))"),
-                           y: PlotAxis("operand pairs", scale: .log10))
+                           xAxis: PlotAxis("error (log-domain units, bins of \(OperationStatistics.histogramBinWidth))"),
+                           yAxis: PlotAxis("operand pairs", scale: .log10))
         func points(_ s: OperationStatistics) -> [(x: Double, y: Double)] {
             s.errorHistogram.enumerated().map {
                 (x: (Double($0.offset) + 0.5) * OperationStatistics.histogramBinWidth, y: Double($0.element))
             }
         }
-        plot.series = [PlotSeries("table (correctly rounded)", points: points(table), markers: true),
-                       PlotSeries("Mitchell", points: points(mitchell), dashed: true, markers: true)]
+        plot.series = [PlotSeries(name: "table (correctly rounded)", points: points(table), markers: true),
+                       PlotSeries(name: "Mitchell", points: points(mitchell), dashed: true, markers: true)]
         plot.referenceLines = [PlotReferenceLine(x: 0.5, label: "½ unit")]
         plot.caption = "All in-range operand pairs of lns8 + (F = \(LogFormat.defaultFractionBits)). Empty bins leave "
             + "gaps (a log axis cannot show 0). The table keeps every error within half a unit; Mitchell's "
@@ -321,8 +321,7 @@ public struct Int8RangeReport: LabReport {
                                                    batches: batches)
         return Magnitudes(
             quantities: quantities,
-            dataNote: ReportWriter.dataDescription(context, validationCount: spec.validationCount,
-                                                   trainLimit: spec.trainLimit)
+            dataNote: ReportWriter.dataDescription(context, spec.data)
                 + "; magnitudes from `\(spec.command)`",
             introduction: "The magnitudes below come from softmax regression trained in fp32 "
                 + "(`\(spec.command)`, test accuracy \(Markdown.percent(result.testAccuracy, 1))): the trained "
@@ -349,7 +348,7 @@ public struct Int8RangeReport: LabReport {
 
     static func baselineSpec(_ context: ReportContext) -> TrainingSpec {
         context.quick
-            ? TrainingSpec(format: "fp32", seed: context.seed, epochs: 2, validationCount: 500, trainLimit: 2000)
+            ? TrainingSpec(format: "fp32", seed: context.seed, epochs: 2, data: .quick)
             : TrainingSpec(format: "fp32", seed: context.seed, epochs: 10)
     }
 

@@ -79,8 +79,9 @@ struct ReportWriter {
     }
 
     /// A description of the Fashion-MNIST data plan of a run.
-    static func dataDescription(_ context: ReportContext, validationCount: Int, trainLimit: Int?) -> String {
-        let training = trainLimit.map { "the first \(Markdown.integer($0)) of the remaining training images" }
+    static func dataDescription(_ context: ReportContext, _ budget: DataBudget) -> String {
+        let validationCount = budget.validationCount
+        let training = budget.trainLimit.map { "the first \(Markdown.integer($0)) of the remaining training images" }
             ?? "the remaining \(Markdown.integer(60_000 - validationCount)) training images"
         return "Fashion-MNIST from `\(context.dataDirectory)`: \(Markdown.integer(validationCount)) of the 60,000 "
             + "training images held out for validation (split by the run's seed), \(training) for training, "

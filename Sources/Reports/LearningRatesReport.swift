@@ -18,15 +18,14 @@ public struct LearningRatesReport: LabReport {
         var rates: [Double]
         var formats: [String]
         var epochs: Int
-        var validationCount: Int
-        var trainLimit: Int?
+        var data: DataBudget
     }
 
     static func plan(_ context: ReportContext) -> Plan {
         context.quick
-            ? Plan(rates: [0.01, 0.1, 1], formats: ["fp32", "bf16"], epochs: 1, validationCount: 500, trainLimit: 2000)
+            ? Plan(rates: [0.01, 0.1, 1], formats: ["fp32", "bf16"], epochs: 1, data: .quick)
             : Plan(rates: [0.003, 0.01, 0.03, 0.1, 0.3, 1, 3], formats: ["fp32", "bf16", "fp16"], epochs: 10,
-                   validationCount: 5000, trainLimit: nil)
+                   data: .full)
     }
 
     /// How a run went.
@@ -41,7 +40,7 @@ public struct LearningRatesReport: LabReport {
         for format in plan.formats {
             for rate in plan.rates {
                 specs.append(TrainingSpec(format: format, seed: context.seed, epochs: plan.epochs, learningRate: rate,
-                                          validationCount: plan.validationCount, trainLimit: plan.trainLimit))
+                                          data: plan.data))
             }
         }
         return specs
@@ -60,16 +59,15 @@ public struct LearningRatesReport: LabReport {
 
         var report = ReportWriter(name: Self.name, title: Self.title)
         let answer = answerText(plan: plan, grid: grid, verdicts: verdicts)
-        report.provenance(context, data: ReportWriter.dataDescription(context, validationCount: plan.validationCount,
-                                                                      trainLimit: plan.trainLimit),
+        report.provenance(context, data: ReportWriter.dataDescription(context, plan.data),
                           extra: ["Runs: `\(specs[0].command)` with `--lr` set to each rate and `--format` to each "
                                   + "format (\(specs.count) runs)."])
         report.answer(answer)
 
         report.document.heading("Training loss per epoch, one plot per format")
         for (f, format) in plan.formats.enumerated() {
-            var plot = SVGPlot(title: "\(format): training loss for each learning rate", x: PlotAxis("epoch"),
-                               y: PlotAxis("training loss (log scale)", scale: .log10))
+            var plot = SVGPlot(title: "\(format): training loss for each learning rate", xAxis: PlotAxis("epoch"),
+                               yAxis: PlotAxis("training loss (log scale)", scale: .log10))
             for (k, r) in grid[f].enumerated() {
                 plot.series.append(PlotSeries("lr \(TrainingSpec.number(plan.rates[k]))", x: r.epochNumbers,
                                               y: r.trainLosses, markers: r.epochs.count < 4))
@@ -81,7 +79,7 @@ public struct LearningRatesReport: LabReport {
         }
 
         var summary = SVGPlot(title: "Final validation accuracy against the learning rate",
-                              x: PlotAxis("learning rate", scale: .log10), y: PlotAxis("validation accuracy (%)"))
+                              xAxis: PlotAxis("learning rate", scale: .log10), yAxis: PlotAxis("validation accuracy (%)"))
         for (f, format) in plan.formats.enumerated() {
             summary.series.append(PlotSeries(format, x: plan.rates,
                                              y: grid[f].map { ($0.finalValidationAccuracy ?? .nan) * 100 },

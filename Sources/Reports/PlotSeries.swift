@@ -9,22 +9,16 @@ public struct PlotSeries: Sendable {
     public var points: [(x: Double, y: Double)]
     /// A colour (`#RRGGBB`); nil takes the next colour of the palette.
     public var color: String?
-    public var dashed: Bool
+    public var dashed = false
     /// Draw a dot at each point.
-    public var markers: Bool
+    public var markers = false
+}
 
-    public init(_ name: String, points: [(x: Double, y: Double)], color: String? = nil, dashed: Bool = false,
-                markers: Bool = false) {
-        self.name = name
-        self.points = points
-        self.color = color
-        self.dashed = dashed
-        self.markers = markers
-    }
-
+extension PlotSeries {
+    /// The points `zip(x, y)`.
     public init(_ name: String, x: [Double], y: [Double], color: String? = nil, dashed: Bool = false,
                 markers: Bool = false) {
-        self.init(name, points: Array(zip(x, y)).map { (x: $0.0, y: $0.1) }, color: color, dashed: dashed,
+        self.init(name: name, points: Array(zip(x, y)).map { (x: $0.0, y: $0.1) }, color: color, dashed: dashed,
                   markers: markers)
     }
 }

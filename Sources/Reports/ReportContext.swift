@@ -58,13 +58,13 @@ public final class ReportContext: @unchecked Sendable {
 
     /// The data of a run, as `precision-lab train` would split it.
     public func data(for spec: TrainingSpec) throws -> TrainingData {
-        let key = "\(spec.validationCount)/\(spec.trainLimit ?? -1)/\(spec.configuration.seed)"
+        let key = "\(spec.data.validationCount)/\(spec.data.trainLimit ?? -1)/\(spec.configuration.seed)"
         let full = try fashionMNIST()
         lock.lock()
         defer { lock.unlock() }
         if let data = splits[key] { return data }
-        let data = try TrainingData(splitting: full.train, test: full.test, validation: .heldOut(spec.validationCount),
-                                    seed: spec.configuration.seed, trainLimit: spec.trainLimit)
+        let data = try TrainingData(splitting: full.train, test: full.test, validation: .heldOut(spec.data.validationCount),
+                                    seed: spec.configuration.seed, trainLimit: spec.data.trainLimit)
         splits[key] = data
         return data
     }

@@ -17,32 +17,15 @@ public struct SVGDotChart: Sendable {
         /// Per row, the measurements (e.g. one per seed).
         public var values: [[Double]]
         public var color: String?
-
-        public init(name: String, values: [[Double]], color: String? = nil) {
-            self.name = name
-            self.values = values
-            self.color = color
-        }
     }
 
     public var title: String
     public var axis: PlotAxis
-    public var rows: [String]
-    public var series: [Series]
+    public var rows: [String] = []
+    public var series: [Series] = []
     public var caption: String?
-    public var referenceLines: [PlotReferenceLine]
-    public var width: Double
-
-    public init(title: String, axis: PlotAxis, rows: [String] = [], series: [Series] = [], caption: String? = nil,
-                width: Double = 760) {
-        self.title = title
-        self.axis = axis
-        self.rows = rows
-        self.series = series
-        self.caption = caption
-        self.referenceLines = []
-        self.width = width
-    }
+    public var referenceLines: [PlotReferenceLine] = []
+    public var width = 760.0
 
     public func render() -> String {
         var all: [Double] = []
@@ -61,16 +44,8 @@ public struct SVGDotChart: Sendable {
         func px(_ t: Double) -> Double { left + layout.fraction(t) * plotWidth }
 
         var svg = SVGWriter(width: width, height: height)
-        svg.text(title, x: width / 2, y: 24, anchor: "middle", size: 15, weight: "bold")
-        svg.raw("<defs><clipPath id=\"plot-area\"><rect x=\"\(SVGText.number(left))\" y=\"\(SVGText.number(top))\" "
-                + "width=\"\(SVGText.number(plotWidth))\" height=\"\(SVGText.number(plotHeight))\"/></clipPath></defs>")
-        svg.rect(x: left, y: top, width: plotWidth, height: plotHeight, fill: "#ffffff", stroke: "#888888")
-        for tick in layout.ticks {
-            let x = px(tick.position)
-            svg.line(x1: x, y1: top, x2: x, y2: top + plotHeight, stroke: "#e6e6e6")
-            svg.line(x1: x, y1: top + plotHeight, x2: x, y2: top + plotHeight + 5, stroke: "#888888")
-            svg.text(markup: tick.label, x: x, y: top + plotHeight + 18, anchor: "middle", size: 11)
-        }
+        svg.plotFrame(title: title, left: left, top: top, width: plotWidth, height: plotHeight)
+        svg.horizontalAxisTicks(layout.ticks.map { (px($0.position), $0.label) }, top: top, height: plotHeight)
         svg.text(axis.label, x: left + plotWidth / 2, y: top + plotHeight + 38, anchor: "middle", size: 12)
         for line in referenceLines where line.orientation == .vertical {
             guard let t = axis.transform(line.value) else { continue }

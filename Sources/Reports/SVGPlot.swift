@@ -3,7 +3,7 @@ import Foundation
 /// A line plot as a self-contained SVG document: several series, a legend, axes with
 /// ticks at nice numbers (linear or log10), axis labels, a title and a caption.
 ///
-///     var plot = SVGPlot(title: "Validation accuracy", x: PlotAxis("epoch"), y: PlotAxis("accuracy (%)"))
+///     var plot = SVGPlot(title: "Validation accuracy", xAxis: PlotAxis("epoch"), yAxis: PlotAxis("accuracy (%)"))
 ///     plot.series.append(PlotSeries("fp32", x: [1, 2, 3], y: [78.1, 80.2, 81.0], markers: true))
 ///     plot.caption = "softmax regression, lr 0.1, batch 256, seed 0"
 ///     let svg = plot.render()           // "<?xml version=…><svg …>…</svg>"
@@ -15,28 +15,15 @@ import Foundation
 /// which adds a line of height per line of text.
 public struct SVGPlot: Sendable {
     public var title: String
-    public var caption: String?
     public var xAxis: PlotAxis
     public var yAxis: PlotAxis
-    public var series: [PlotSeries]
-    public var referenceLines: [PlotReferenceLine]
+    public var series: [PlotSeries] = []
+    public var caption: String?
+    public var referenceLines: [PlotReferenceLine] = []
     /// Mark where a series turns NaN or infinite with a "×" on the top edge.
-    public var marksNonFinite: Bool
-    public var width: Double
-    public var height: Double
-
-    public init(title: String, x: PlotAxis, y: PlotAxis, series: [PlotSeries] = [],
-                caption: String? = nil, width: Double = 760, height: Double = 440) {
-        self.title = title
-        self.caption = caption
-        self.xAxis = x
-        self.yAxis = y
-        self.series = series
-        self.referenceLines = []
-        self.marksNonFinite = true
-        self.width = width
-        self.height = height
-    }
+    public var marksNonFinite = true
+    public var width = 760.0
+    public var height = 440.0
 
     /// The SVG document.
     public func render() -> String {
@@ -73,18 +60,8 @@ public struct SVGPlot: Sendable {
         func py(_ t: Double) -> Double { top + (1 - yLayout.fraction(t)) * plotHeight }
 
         var svg = SVGWriter(width: width, height: totalHeight)
-        svg.text(title, x: width / 2, y: 24, anchor: "middle", size: 15, weight: "bold")
-        svg.raw("<defs><clipPath id=\"plot-area\"><rect x=\"\(SVGText.number(left))\" y=\"\(SVGText.number(top))\" "
-                + "width=\"\(SVGText.number(plotWidth))\" height=\"\(SVGText.number(plotHeight))\"/></clipPath></defs>")
-        svg.rect(x: left, y: top, width: plotWidth, height: plotHeight, fill: "#ffffff", stroke: "#888888")
-
-        // Grid and ticks.
-        for tick in xLayout.ticks {
-            let x = px(tick.position)
-            svg.line(x1: x, y1: top, x2: x, y2: top + plotHeight, stroke: "#e6e6e6")
-            svg.line(x1: x, y1: top + plotHeight, x2: x, y2: top + plotHeight + 5, stroke: "#888888")
-            svg.text(markup: tick.label, x: x, y: top + plotHeight + 18, anchor: "middle", size: 11)
-        }
+        svg.plotFrame(title: title, left: left, top: top, width: plotWidth, height: plotHeight)
+        svg.horizontalAxisTicks(xLayout.ticks.map { (px($0.position), $0.label) }, top: top, height: plotHeight)
         for tick in yLayout.ticks {
             let y = py(tick.position)
             svg.line(x1: left, y1: y, x2: left + plotWidth, y2: y, stroke: "#e6e6e6")

@@ -21,36 +21,19 @@ public struct SVGRangeChart: Sendable {
         public var largest: Double
         /// Text written to the right of the bar (e.g. decades spanned).
         public var note: String?
-
-        public init(name: String, leastSubnormal: Double?, leastNormal: Double, largest: Double, note: String? = nil) {
-            self.name = name
-            self.leastSubnormal = leastSubnormal
-            self.leastNormal = leastNormal
-            self.largest = largest
-            self.note = note
-        }
     }
 
     public var title: String
     public var axisLabel: String
+    public var rows: [Row] = []
     public var caption: String?
-    public var rows: [Row]
     /// Vertical lines at given magnitudes (e.g. 1), with labels.
-    public var markers: [(value: Double, label: String)]
-    public var width: Double
+    public var markers: [(value: Double, label: String)] = []
+    public var width = 760.0
     /// The axis scale (log10 by default).
     public var scale: PlotAxis.Scale = .log10
     /// The key's names for the two parts of a bar.
     public var keyLabels = (normal: "normal range", subnormal: "subnormal range")
-
-    public init(title: String, axisLabel: String, rows: [Row] = [], caption: String? = nil, width: Double = 760) {
-        self.title = title
-        self.axisLabel = axisLabel
-        self.rows = rows
-        self.caption = caption
-        self.markers = []
-        self.width = width
-    }
 
     /// The SVG document.
     public func render() -> String {

@@ -139,3 +139,24 @@ struct SVGWriter {
         Double(text.count) * size * 0.56
     }
 }
+
+extension SVGWriter {
+    /// The title centred on top, the plot area's white box, and the clip path
+    /// `plot-area` that keeps lines inside it.
+    mutating func plotFrame(title: String, left: Double, top: Double, width: Double, height: Double) {
+        text(title, x: self.width / 2, y: 24, anchor: "middle", size: 15, weight: "bold")
+        raw("<defs><clipPath id=\"plot-area\"><rect x=\"\(SVGText.number(left))\" y=\"\(SVGText.number(top))\" "
+            + "width=\"\(SVGText.number(width))\" height=\"\(SVGText.number(height))\"/></clipPath></defs>")
+        rect(x: left, y: top, width: width, height: height, fill: "#ffffff", stroke: "#888888")
+    }
+
+    /// Vertical grid lines across the plot area at the ticks' x positions, and below it
+    /// a tick mark and the tick's label (markup).
+    mutating func horizontalAxisTicks(_ ticks: [(x: Double, label: String)], top: Double, height: Double) {
+        for tick in ticks {
+            line(x1: tick.x, y1: top, x2: tick.x, y2: top + height, stroke: "#e6e6e6")
+            line(x1: tick.x, y1: top + height, x2: tick.x, y2: top + height + 5, stroke: "#888888")
+            text(markup: tick.label, x: tick.x, y: top + height + 18, anchor: "middle", size: 11)
+        }
+    }
+}

@@ -102,15 +102,13 @@ public struct SoftmaxStabilityReport: LabReport {
     struct Plan {
         var formats: [String]
         var epochs: Int
-        var validationCount: Int
-        var trainLimit: Int?
+        var data: DataBudget
     }
 
     static func plan(_ context: ReportContext) -> Plan {
         context.quick
-            ? Plan(formats: ["fp32", "fp16"], epochs: 1, validationCount: 500, trainLimit: 2000)
-            : Plan(formats: ["fp32", "bf16", "fp16", "fp8-e5m2", "fp8-e4m3"], epochs: 10, validationCount: 5000,
-                   trainLimit: nil)
+            ? Plan(formats: ["fp32", "fp16"], epochs: 1, data: .quick)
+            : Plan(formats: ["fp32", "bf16", "fp16", "fp8-e5m2", "fp8-e4m3"], epochs: 10, data: .full)
     }
 
     /// For each format, the fused run and the naive one.
@@ -119,7 +117,7 @@ public struct SoftmaxStabilityReport: LabReport {
         var specs: [TrainingSpec] = []
         for format in plan.formats {
             let fused = TrainingSpec(format: format, seed: context.seed, epochs: plan.epochs,
-                                     validationCount: plan.validationCount, trainLimit: plan.trainLimit)
+                                     data: plan.data)
             var naive = fused
             naive.configuration.loss = .naive
             specs += [fused, naive]
@@ -147,8 +145,7 @@ public struct SoftmaxStabilityReport: LabReport {
         var report = ReportWriter(name: Self.name, title: Self.title)
         let answer = answerText(failures: failures, training: training)
         report.provenance(context,
-                          data: context.hasData ? ReportWriter.dataDescription(context, validationCount: plan.validationCount,
-                                                                               trainLimit: plan.trainLimit) : nil,
+                          data: context.hasData ? ReportWriter.dataDescription(context, plan.data) : nil,
                           extra: ["Logit sweeps: the loss of each logit pattern evaluated with the soft-float path, "
                                   + "every operation rounded to nearest-even; the least failing t found by binary "
                                   + "search over the format's positive values."]
@@ -204,8 +201,8 @@ public struct SoftmaxStabilityReport: LabReport {
             report.document.table(["format", "fused: test acc", "fused: first inf/NaN", "naive: test acc",
                                    "naive: first inf/NaN", "naive: overflows", "naive: NaNs"], rows,
                                   alignments: [.left, .right, .left, .right, .left, .right, .right])
-            var plot = SVGPlot(title: "Training loss: fused against naive cross-entropy", x: PlotAxis("epoch"),
-                               y: PlotAxis("training loss", scale: .log10))
+            var plot = SVGPlot(title: "Training loss: fused against naive cross-entropy", xAxis: PlotAxis("epoch"),
+                               yAxis: PlotAxis("training loss", scale: .log10))
             for (k, run) in training.enumerated() {
                 let color = PlotPalette.color(k)
                 plot.series.append(PlotSeries("\(run.format) fused", x: run.fused.epochNumbers, y: run.fused.trainLosses,
@@ -222,7 +219,7 @@ public struct SoftmaxStabilityReport: LabReport {
     func sweepPlot() -> String {
         let scenario = Self.scenarios[1]
         var plot = SVGPlot(title: "Cross-entropy of a confident wrong prediction, against the logit gap t",
-                           x: PlotAxis("logit gap t", scale: .log10), y: PlotAxis("loss", scale: .log10))
+                           xAxis: PlotAxis("logit gap t", scale: .log10), yAxis: PlotAxis("loss", scale: .log10))
         let grid = (0...120).map { Foundation.pow(10, Double($0) / 40) }   // 1 … 1000
         func series(_ format: FloatFormat, _ kind: LossFunction) -> [(x: Double, y: Double)] {
             let a = SoftArithmetic(format: format)
@@ -235,9 +232,9 @@ public struct SoftmaxStabilityReport: LabReport {
             }
             return points
         }
-        plot.series.append(PlotSeries("fused, fp32", points: series(.fp32, .logSumExp), color: "#222222"))
+        plot.series.append(PlotSeries(name: "fused, fp32", points: series(.fp32, .logSumExp), color: "#222222"))
         for (k, format) in [FloatFormat.fp32, .bf16, .fp16, .fp8E5M2, .fp8E4M3].enumerated() {
-            plot.series.append(PlotSeries("naive, \(format.name)", points: series(format, .naive),
+            plot.series.append(PlotSeries(name: "naive, \(format.name)", points: series(format, .naive),
                                           color: PlotPalette.color(k), dashed: true))
         }
         plot.caption = "Logits: one class at t, nine at 0, the label on one of the nine: the exact loss is about t. "

@@ -12,29 +12,25 @@ import Training
 ///     spec.configuration.epochs = 50
 ///     spec.command      // "precision-lab train --format bf16 --epochs 50 --master-weights fp32"
 ///
-/// The data plan follows `precision-lab train`: `validationCount` images of the training
-/// set are held out with the run's seed, then the first `trainLimit` of the rest are
-/// trained on; the 10,000 test images are evaluated at the end.
+/// The data follow `precision-lab train` (`DataBudget`).
 public struct TrainingSpec: Sendable, Equatable {
     public var format: String
     public var policy: TrainingPolicy
     public var configuration: TrainingConfiguration
-    public var validationCount: Int
-    public var trainLimit: Int?
+    public var data: DataBudget
 
     public init(format: String, seed: UInt64, epochs: Int = 10, learningRate: Double = 0.1,
-                validationCount: Int = 5000, trainLimit: Int? = nil) {
+                data: DataBudget = .full) {
         self.format = format
         self.policy = TrainingPolicy()
         self.configuration = TrainingConfiguration(epochs: epochs, learningRate: learningRate, seed: seed)
-        self.validationCount = validationCount
-        self.trainLimit = trainLimit
+        self.data = data
     }
 
     /// A rough relative cost, for starting the longest runs first (results do not depend
     /// on the order).
     var estimatedCost: Double {
-        let examples = Double(trainLimit ?? (60_000 - validationCount))
+        let examples = Double(data.trainedCount)
         // Measured ratios to fp32 of the time per epoch, roughly.
         var factor: Double
         switch format {
@@ -58,8 +54,8 @@ public struct TrainingSpec: Sendable, Equatable {
                      "--lr", Self.number(c.learningRate)]
         if c.batchSize != 256 { words += ["--batch", String(c.batchSize)] }
         if c.seed != 0 { words += ["--seed", String(c.seed)] }
-        if validationCount != 5000 { words += ["--validation", String(validationCount)] }
-        if let trainLimit { words += ["--train-limit", String(trainLimit)] }
+        if data.validationCount != 5000 { words += ["--validation", String(data.validationCount)] }
+        if let limit = data.trainLimit { words += ["--train-limit", String(limit)] }
         if c.loss == .naive { words += ["--loss", "naive"] }
         if let a = policy.accumulation { words += ["--accumulate", a.name] }
         if let m = policy.masterWeights { words += ["--master-weights", m.name] }

@@ -19,18 +19,6 @@ public struct EpochRecord: Sendable, Equatable {
     public var steps: Int
     /// The numerical events of the epoch's training steps.
     public var events: NumericalEvents
-
-    public init(epoch: Int, trainLoss: Double, trainAccuracy: Double, validationLoss: Double?,
-                validationAccuracy: Double?, seconds: Double, steps: Int, events: NumericalEvents) {
-        self.epoch = epoch
-        self.trainLoss = trainLoss
-        self.trainAccuracy = trainAccuracy
-        self.validationLoss = validationLoss
-        self.validationAccuracy = validationAccuracy
-        self.seconds = seconds
-        self.steps = steps
-        self.events = events
-    }
 }
 
 /// The first training step that produced an infinity or a NaN, and why.

@@ -119,7 +119,7 @@ struct AtomicFileDestinationTests {
 
     @Test("/dev/full is written into and the failure names it")
     func fullDevice() throws {
-        let error = #expect(throws: AtomicFile.WriteError.self) { try AtomicFile.write("x\n", to: "/dev/full") }
+        let error = #expect(throws: FileError.self) { try AtomicFile.write("x\n", to: "/dev/full") }
         #expect(error?.description == "cannot write /dev/full: No space left on device")
     }
 
@@ -142,7 +142,7 @@ struct AtomicFileDestinationTests {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         for path in [folder, "", folder + "/x/"] {
             var ran = false
-            #expect(throws: AtomicFile.WriteError.self) {
+            #expect(throws: FileError.self) {
                 try AtomicFile.write(to: path) { _ in ran = true }
             }
             #expect(!ran, "\(path)")

@@ -40,7 +40,7 @@ struct AtomicFileTests {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try AtomicFile.write("x", to: folder + "/a/b/c.svg")
         #expect(FileManager.default.fileExists(atPath: folder + "/a/b/c.svg"))
-        let error = #expect(throws: AtomicFile.WriteError.self) { try AtomicFile.write("x", to: folder + "/a") }
+        let error = #expect(throws: FileError.self) { try AtomicFile.write("x", to: folder + "/a") }
         #expect(error?.path == folder + "/a")
     }
 }

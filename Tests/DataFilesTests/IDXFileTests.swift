@@ -86,12 +86,12 @@ struct IDXFileTests {
     }
 
     /// The error thrown when reading `bytes` as the file `name`.
-    static func failure(_ bytes: [UInt8], name: String) throws -> IDXFileError? {
+    static func failure(_ bytes: [UInt8], name: String) throws -> FileError? {
         let path = try write(bytes, name, in: try directory())
         do {
             _ = try IDXFile(path: path)
             return nil
-        } catch let error as IDXFileError {
+        } catch let error as FileError {
             #expect(error.path == path)
             #expect(error.description.hasPrefix(path))
             #expect(!error.description.contains("\n"))
@@ -132,7 +132,7 @@ struct IDXFileTests {
         let notGzip = try #require(try Self.failure(Self.idx([1], [9]), name: "plain-but-named-idx1-ubyte.gz"))
         #expect(notGzip.problem.contains("gzip"))
         let missing = try Self.directory().appendingPathComponent("absent-idx1-ubyte.gz").path
-        #expect(throws: IDXFileError.self) { try IDXFile(path: missing) }
+        #expect(throws: FileError.self) { try IDXFile(path: missing) }
     }
 
     @Test func loadsAFashionMNISTFolder() throws {

@@ -65,7 +65,7 @@ struct OutputDestinationTests {
         #expect(symlink("loop2", folder + "/loop") == 0)
         #expect(symlink("loop", folder + "/loop2") == 0)
         let path = template.replacingOccurrences(of: "{folder}", with: folder)
-        let error = #expect(throws: AtomicFile.WriteError.self) { try OutputDestination.check(path) }
+        let error = #expect(throws: FileError.self) { try OutputDestination.check(path) }
         #expect(error?.path == path)
         #expect(error?.problem.contains(problem.replacingOccurrences(of: "{folder}", with: folder)) == true,
                 "\(String(describing: error))")
@@ -79,16 +79,16 @@ struct OutputDestinationTests {
         #expect(try OutputDestination.check(folder + "/a.json") == .file(folder + "/a.json"))
         try OutputDestination.check(folder + "/new/deeper/a.json", creatingFolders: true)
         try OutputDestination.checkFolder(folder + "/reports/figures")
-        #expect(throws: AtomicFile.WriteError.self) { try OutputDestination.check(folder + "/new/a.json") }
+        #expect(throws: FileError.self) { try OutputDestination.check(folder + "/new/a.json") }
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == [])
     }
 
     @Test("a folder where no file can be created is refused before the work")
     func unwritableFolder() throws {
         // Permissions do not stop root; /proc refuses every new file, whoever asks.
-        let error = #expect(throws: AtomicFile.WriteError.self) { try OutputDestination.check("/proc/run.json") }
+        let error = #expect(throws: FileError.self) { try OutputDestination.check("/proc/run.json") }
         #expect(error?.problem.hasPrefix("folder '/proc': ") == true, "\(String(describing: error))")
-        #expect(throws: AtomicFile.WriteError.self) { try OutputDestination.checkFolder("/proc/reports/figures") }
+        #expect(throws: FileError.self) { try OutputDestination.checkFolder("/proc/reports/figures") }
         if geteuid() != 0 {
             let folder = try temporaryFolder()
             defer {
@@ -96,7 +96,7 @@ struct OutputDestinationTests {
                 try? FileManager.default.removeItem(atPath: folder)
             }
             #expect(chmod(folder, 0o500) == 0)
-            let denied = #expect(throws: AtomicFile.WriteError.self) { try OutputDestination.check(folder + "/a.json") }
+            let denied = #expect(throws: FileError.self) { try OutputDestination.check(folder + "/a.json") }
             #expect(denied?.problem.contains("Permission denied") == true)
         }
     }
@@ -106,6 +106,6 @@ struct OutputDestinationTests {
         let descriptor = open("/dev/null", O_RDONLY)
         try #require(descriptor >= 0)
         defer { close(descriptor) }
-        #expect(throws: AtomicFile.WriteError.self) { try OutputDestination.check("/dev/fd/\(descriptor)") }
+        #expect(throws: FileError.self) { try OutputDestination.check("/dev/fd/\(descriptor)") }
     }
 }

@@ -6,13 +6,13 @@ import Testing
 struct SVGPlotTests {
     @Test("a line plot with several series, NaN, infinity and awkward text is well-formed XML")
     func linePlotParses() {
-        var plot = SVGPlot(title: "Loss <train> & \"validation\" 'quotes'", x: PlotAxis("epoch"),
-                           y: PlotAxis("loss", scale: .log10))
+        var plot = SVGPlot(title: "Loss <train> & \"validation\" 'quotes'", xAxis: PlotAxis("epoch"),
+                           yAxis: PlotAxis("loss", scale: .log10))
         plot.series = [
             PlotSeries("fp32 & co", x: [1, 2, 3, 4], y: [2.3, 0.8, 0.6, 0.5], markers: true),
             PlotSeries("fp16 <diverges>", x: [1, 2, 3, 4], y: [2.3, .infinity, .nan, 0.7], dashed: true),
             PlotSeries("zeros on a log axis", x: [1, 2], y: [0, -1]),
-            PlotSeries("empty", points: []),
+            PlotSeries(name: "empty", points: []),
         ]
         plot.referenceLines = [PlotReferenceLine(y: 0.7, label: "a < b"), PlotReferenceLine(x: 2, label: "peak")]
         plot.caption = "A caption long enough to wrap onto a second line of text, with <angle> brackets & ampersands "
@@ -32,7 +32,7 @@ struct SVGPlotTests {
 
     @Test("a plot with no drawable point still renders and says so")
     func emptyPlot() {
-        let plot = SVGPlot(title: "nothing", x: PlotAxis("x"), y: PlotAxis("y"),
+        let plot = SVGPlot(title: "nothing", xAxis: PlotAxis("x"), yAxis: PlotAxis("y"),
                            series: [PlotSeries("all NaN", x: [1, 2], y: [.nan, .nan])])
         let parsed = XMLCheck.parse(plot.render())
         #expect(parsed.error == nil)
