@@ -125,6 +125,17 @@ struct NumberFormatTests {
         }
     }
 
+    @Test("a format of a kind not accepted is named as such, with what is accepted")
+    func kindNotAcceptedMessage() {
+        let lns = FormatNameError(name: "lns8", accepted: .binary).description
+        #expect(lns.hasPrefix("format 'lns8' is a logarithmic 8-bit format, not accepted here (expected fp64, "))
+        let fp16 = FormatNameError(name: "FP16", accepted: .eightBit).description
+        #expect(fp16.hasPrefix("format 'FP16' is a binary floating-point format, not accepted here (expected lns8"))
+        let int8 = FormatNameError(name: "int8s-s4", accepted: .logarithmic).description
+        #expect(int8.hasPrefix("format 'int8s-s4' is a linear 8-bit integer format"))
+        #expect(FormatNameError(name: "fp12", accepted: .binary).description.hasPrefix("unknown format 'fp12' (expected"))
+    }
+
     @Test("the one error lists what the caller accepts")
     func errorMessages() {
         #expect(FormatNameError(name: "bogus", accepted: .binary).description
@@ -136,7 +147,7 @@ struct NumberFormatTests {
         #expect(FormatNameError(name: "INT8-x", accepted: .all).description
                 == "unknown format 'INT8-x' (expected \(Self.eightBitNames))")
         #expect(FormatNameError(name: "lns8", accepted: .binary).description
-                == "unknown format 'lns8' (expected \(Self.binaryNames))")
+                == "format 'lns8' is a logarithmic 8-bit format, not accepted here (expected \(Self.binaryNames))")
         #expect(NumberFormat.names(of: .logarithmic) == "lns8, lns8-fN (N = 0...6)")
         for bad in ["fp12", "e12m3", "e5m1fn", "e8m0", "lns8-f7", "lns8-g2", "int8-x", "int8-s31", "int9", ""] {
             #expect(throws: FormatNameError(name: bad, accepted: .all)) { try NumberFormat(name: bad) }

@@ -40,6 +40,20 @@ public enum NumberFormat: Hashable, Sendable {
         public static let all: Kinds = [.binary, .logarithmic, .linear]
         /// Each kind alone, in the order of the table.
         public static let members: [Kinds] = [.binary, .logarithmic, .linear]
+
+        /// What a format of this single kind is called in messages: `binary floating-point`,
+        /// `logarithmic 8-bit`, `linear 8-bit integer`.
+        public var noun: String {
+            switch self {
+            case .binary: return "binary floating-point"
+            case .logarithmic: return "logarithmic 8-bit"
+            case .linear: return "linear 8-bit integer"
+            default: return Self.members.filter(contains).map(\.noun).joined(separator: " or ")
+            }
+        }
+
+        /// `a` or `an`, as `noun` needs.
+        var article: String { noun.first.map { "aeiou".contains($0) } == true ? "an" : "a" }
     }
 
     /// The kind of this format.
@@ -122,7 +136,9 @@ extension NumberFormat: CustomStringConvertible {
 ///     // unknown format 'fp12' (expected fp64, fp32, ..., or eXmY with 2 <= X <= 11 and 1 <= Y <= 52)
 ///
 /// Edge cases: a name that starts like an 8-bit one (`lns8-f9`, `int8-x`) is answered with
-/// the 8-bit names alone when those are accepted.
+/// the 8-bit names alone when those are accepted; the name of a format of a kind not
+/// accepted says which kind it is (`format 'lns8' is a logarithmic format, not accepted
+/// here (expected ...)`).
 ///
 /// - Parameters:
 ///   - name: the name as given.
@@ -144,6 +160,10 @@ public struct FormatNameError: Error, CustomStringConvertible, Equatable {
         let eightBit = accepted.intersection(.eightBit)
         let listed = startsLikeEightBit && !eightBit.isEmpty ? eightBit : accepted
         let groups = [listed.intersection(.binary), listed.intersection(.eightBit)].filter { !$0.isEmpty }
-        return "unknown format '\(name)' (expected \(groups.map(NumberFormat.names(of:)).joined(separator: ", or ")))"
+        let expected = "(expected \(groups.map(NumberFormat.names(of:)).joined(separator: ", or ")))"
+        if let known = try? NumberFormat(name: name) {
+            return "format '\(name)' is \(known.kind.article) \(known.kind.noun) format, not accepted here \(expected)"
+        }
+        return "unknown format '\(name)' \(expected)"
     }
 }
