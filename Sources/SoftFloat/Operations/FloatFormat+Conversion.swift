@@ -8,6 +8,20 @@ extension FloatFormat {
     /// largest finite value when saturating) in a format without infinities.
     @inlinable
     public func convert(_ x: UInt64, from source: FloatFormat, _ env: inout FloatEnvironment) -> UInt64 {
+        convert(x, from: source, scaledBy: 0, &env)
+    }
+
+    /// Converts `x × 2^power` from format `source` to this format, rounded once: how a
+    /// block's power-of-two scale is divided out without an intermediate rounding.
+    ///
+    ///     FloatFormat.fp8E4M3.convert(0x43C0_0000, from: .fp32, scaledBy: -2, &env)  // 384 / 4 = 96
+    ///
+    /// Edge cases: zeros, infinities and NaNs convert as `convert(_:from:_:)` converts
+    /// them; the scaled value may lie far outside both formats' ranges, and overflows
+    /// or underflows in this format as any result does.
+    @inlinable
+    public func convert(_ x: UInt64, from source: FloatFormat, scaledBy power: Int,
+                        _ env: inout FloatEnvironment) -> UInt64 {
         let negative = source.isNegative(x)
         if source.isNaN(x) {
             if source.isSignalingNaN(x) { env.flags.insert(.invalid) }
@@ -23,7 +37,7 @@ extension FloatFormat {
         let x = source.operand(x, env)
         if source.isZero(x) { return negative ? signMask : 0 }
         let u = source.unpack(x)
-        return roundPack(negative: u.negative, exponent: u.exponent, significand: u.significand, &env)
+        return roundPack(negative: u.negative, exponent: u.exponent &+ power, significand: u.significand, &env)
     }
 
     /// The value of `x` as a `Double`: exact, since every format here fits in binary64.
