@@ -1,0 +1,168 @@
+/// Per-tensor scaling, as INT8 and FP8 quantisation recipes do it: one FP32 scale s for a
+/// whole tensor, chosen from its largest magnitude amax so that amax maps to the element
+/// format's largest value, and elements `round(v / s)`.
+///
+///     let int8 = TensorScaledFormat(element: .int8)              // s = amax / 127
+///     let e4m3 = TensorScaledFormat(element: .float(.fp8E4M3))   // s = amax / 448
+///     var env = FloatEnvironment()
+///     var events = ScalingEvents()
+///     let tensor = e4m3.encode(values, from: .fp32, amax: nil, &env, events: &events)
+///
+/// The quotients are FP32 operations, rounded to nearest-even, as the frameworks compute
+/// them (`s = amax / max`, then `v / s`); only the last rounding, into the element format,
+/// follows the environment's mode, and it clamps to the largest element. With
+/// `powerOfTwo` the scale is the least power of two with amax / s ≤ max, and `v / s` is
+/// exact. `current` scaling takes amax from the tensor itself; `delayed` scaling (the
+/// amax history of Transformer Engine's recipes) passes the amax of earlier steps, and
+/// what it fails to cover clips.
+///
+/// Edge cases: an all-zero tensor (or amax 0) gets the scale 1; a NaN or infinite amax,
+/// or a scale that overflows FP32, gives the NaN scale (every element decodes as NaN).
+public struct TensorScaledFormat: Hashable, Sendable {
+    public enum Element: Hashable, Sendable {
+        /// A binary element format: FP8 E4M3 or E5M2, ...
+        case float(FloatFormat)
+        /// Symmetric INT8: the integers −127…127.
+        case int8
+    }
+
+    public let element: Element
+    /// Scales restricted to powers of two.
+    public let powerOfTwo: Bool
+
+    public init(element: Element, powerOfTwo: Bool = false) {
+        self.element = element
+        self.powerOfTwo = powerOfTwo
+    }
+
+    /// The largest element magnitude: 127, or the format's largest finite value.
+    public var largestElement: Double {
+        switch element {
+        case let .float(format): return format.toDouble(format.maxFiniteMagnitude)
+        case .int8: return 127
+        }
+    }
+
+    /// A tensor's scale (FP32 bits) and element codes.
+    public struct Tensor: Equatable, Sendable {
+        public var scale: UInt32
+        public var elements: [UInt64]
+        public init(scale: UInt32, elements: [UInt64]) {
+            self.scale = scale
+            self.elements = elements
+        }
+        public var scaleValue: Double { Double(Float(bitPattern: scale)) }
+    }
+
+    /// The largest magnitude of `values`, as a `Double`; NaN if any value is a NaN.
+    public static func amax(_ values: [UInt64], in source: FloatFormat) -> Double {
+        var amax = 0.0
+        for v in values {
+            if source.isNaN(v) { return .nan }
+            amax = max(amax, abs(source.toDouble(v)))
+        }
+        return amax
+    }
+
+    /// The FP32 scale for a largest magnitude `amax`, as FP32 bits.
+    public func scale(amax: Double) -> UInt32 {
+        let fp32 = FloatFormat.fp32
+        guard amax.isFinite else { return UInt32(fp32.defaultNaN) }
+        guard amax > 0 else { return Float(1).bitPattern }
+        var env = FloatEnvironment()
+        let amax32 = fp32.fromDouble(amax, &env)    // amax of an fp32 tensor is exact
+        if powerOfTwo {
+            let e = Int(amax.exponent) - Int(largestElement.exponent)
+            let exponent = amax <= largestElement * pow2(e) ? e : e + 1
+            guard (-149...127).contains(exponent) else {
+                return exponent > 127 ? UInt32(fp32.defaultNaN) : 1
+            }
+            return UInt32(fp32.fromDouble(pow2(exponent), &env))
+        }
+        let scale = fp32.divide(amax32, fp32.fromDouble(largestElement, &env), &env)
+        if fp32.isInfinite(scale) { return UInt32(fp32.defaultNaN) }
+        return UInt32(fp32.isZero(scale) ? fp32.leastNonzeroMagnitude : scale)
+    }
+
+    /// Encodes a tensor. `amax` is the largest magnitude to scale for: nil for current
+    /// scaling (the tensor's own), or a delayed amax from earlier steps.
+    public func encode(_ values: [UInt64], from source: FloatFormat, amax: Double? = nil,
+                       _ env: inout FloatEnvironment, events: inout ScalingEvents) -> Tensor {
+        events.blocks += 1
+        events.elements += values.count
+        let own = Self.amax(values, in: source)
+        let hasInfinity = values.contains { source.isInfinite($0) }
+        let scaleBits = hasInfinity ? UInt32(FloatFormat.fp32.defaultNaN) : scale(amax: amax ?? own)
+        let fp32 = FloatFormat.fp32
+        if own == 0 { events.zeroBlocks += 1 }
+        guard !fp32.isNaN(UInt64(scaleBits)) else {
+            events.scaleOverflows += 1
+            return Tensor(scale: scaleBits, elements: Array(repeating: 0, count: values.count))
+        }
+        let scale = UInt64(scaleBits)
+        let limit = largestElement
+        var clamping = env
+        clamping.saturates = true
+        defer {
+            env.flags.formUnion(clamping.flags)
+            env.random = clamping.random
+        }
+        let elements = values.map { v -> UInt64 in
+            // v / s in FP32, nearest-even, as the frameworks compute it.
+            var quotientEnv = FloatEnvironment()
+            let v32 = fp32.convert(v, from: source, &quotientEnv)
+            let q = fp32.divide(v32, scale, &quotientEnv)
+            if abs(fp32.toDouble(q)) > limit { events.clipped += 1 }
+            let code: UInt64
+            switch element {
+            case let .float(format):
+                code = format.convert(q, from: fp32, &clamping)
+            case .int8:
+                let integral = fp32.toDouble(fp32.roundToIntegral(q, &clamping))
+                code = UInt64(UInt8(bitPattern: Int8(max(-127, min(127, integral)))))
+            }
+            if !source.isZero(v) && decodeElement(code) == 0 { events.flushedToZero += 1 }
+            return code
+        }
+        return Tensor(scale: scaleBits, elements: elements)
+    }
+
+    /// The value of an element code, before the scale.
+    public func decodeElement(_ code: UInt64) -> Double {
+        switch element {
+        case let .float(format): return format.toDouble(code)
+        case .int8: return Double(Int8(bitPattern: UInt8(truncatingIfNeeded: code)))
+        }
+    }
+
+    /// The values a tensor holds: each element times the scale, exactly.
+    public func decode(_ tensor: Tensor) -> [Double] {
+        let s = tensor.scaleValue
+        return tensor.elements.map { decodeElement($0) * s }
+    }
+}
+
+/// The amax history of delayed scaling: the largest magnitudes of the last `length`
+/// tensors, whose maximum scales the next one.
+///
+///     var history = AmaxHistory(length: 16)
+///     let tensor = format.encode(values, from: .fp32, amax: history.amax, &env, events: &events)
+///     history.record(TensorScaledFormat.amax(values, in: .fp32))
+///
+/// Edge cases: an empty history has no amax (nil: scale the first tensor by its own).
+public struct AmaxHistory: Equatable, Sendable {
+    public let length: Int
+    public private(set) var recent: [Double] = []
+
+    public init(length: Int) {
+        precondition(length >= 1, "the history holds at least one amax")
+        self.length = length
+    }
+
+    public var amax: Double? { recent.max() }
+
+    public mutating func record(_ amax: Double) {
+        recent.append(amax)
+        if recent.count > length { recent.removeFirst(recent.count - length) }
+    }
+}
