@@ -215,7 +215,8 @@ public struct CalcCommand: Command {
             return String(repeating: "0", count: width - text.count) + text
         }
         let w = format.exponentBitCount, f = format.fractionBitCount
-        return "\(x >> UInt64(w + f) & 1) \(binary(x >> UInt64(f) & format.exponentFieldMask, w)) \(binary(x & format.fractionMask, f))"
+        let fields = "\(x >> UInt64(w + f) & 1) \(binary(x >> UInt64(f) & format.exponentFieldMask, w))"
+        return f == 0 ? fields : fields + " " + binary(x & format.fractionMask, f)  // binary8p1: no fraction
     }
 
     static func describe(_ c: FloatingPointClassification) -> String {
