@@ -80,8 +80,6 @@ public struct FloatFormat: Hashable, Sendable {
         self.fractionBitCount = fractionBitCount
         self.encoding = encoding
         self.bias = bias ?? (1 &<< (exponentBitCount &- 1)) &- 1
-        precondition(minExponent - fractionBitCount >= -1074 && maxExponent <= 1023,
-                     "the exponent range must lie within binary64's")
     }
 
     /// An IEEE 754 format (`hasInfinity`) or an OCP E4M3-style finite one, IEEE's bias.
