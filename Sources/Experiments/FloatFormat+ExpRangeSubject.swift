@@ -7,7 +7,8 @@ import TrainingArithmetic
 ///     // overflow above ln(max + ulp/2) = 88.72283908187067677362, ...
 ///
 /// The thresholds, for the largest finite value max = M × 2^(emax − f) (M = 2^p − 1, or
-/// 2^p − 2 without infinities), the least normal 2^emin and the least subnormal 2^(emin − f):
+/// 2^p − 2 where the all-ones pattern is NaN or ∞), the least normal 2^emin and the least
+/// subnormal 2^(emin − f):
 ///
 /// | event | nearest (even, away) | up | toward zero, down | stochastic (possible) |
 /// |---|---|---|---|---|
@@ -51,7 +52,7 @@ extension FloatFormat: ExpRangeSubject {
     public func threshold(_ event: ExpRangeEvent, _ env: FloatEnvironment) -> ExpRangeThreshold? {
         let p = precision, f = fractionBitCount
         let emin = minExponent, emax = maxExponent
-        let maxSignificand: UInt64 = hasInfinity ? (1 << UInt64(p)) - 1 : (1 << UInt64(p)) - 2
+        let maxSignificand: UInt64 = (1 << UInt64(f)) | maxFiniteFraction
         switch event {
         case .overflow:
             switch env.rounding {

@@ -35,7 +35,10 @@ public struct CalcCommand: Command {
     public static let options: [CommandOption<CalcCommand>] = [
         .value("--format", "F", help: """
             fp64, fp32 (default), tf32, bf16, fp16, fp8-e5m2, fp8-e4m3,
-            or eXmY (X exponent bits 2...11, Y fraction bits 1...52)
+            or eXmY (X exponent bits 2...11, Y fraction bits 1...52);
+            ml_dtypes' types by name (float8_e4m3fnuz, float6_e2m3fn,
+            float4_e2m1fn, ...) or short name (fp8-e4m3fnuz, fp6-e2m3,
+            fp4-e2m1, ...), and IEEE P3109's binary8p1 ... binary8p7
             """, OptionValue("a format") { name in
                 do { return try FloatFormat(name: name) } catch { throw UsageError("\(error)") }
             }) { $0.format = $1 },
@@ -215,7 +218,8 @@ public struct CalcCommand: Command {
             return String(repeating: "0", count: width - text.count) + text
         }
         let w = format.exponentBitCount, f = format.fractionBitCount
-        return "\(x >> UInt64(w + f) & 1) \(binary(x >> UInt64(f) & format.exponentFieldMask, w)) \(binary(x & format.fractionMask, f))"
+        let fields = "\(x >> UInt64(w + f) & 1) \(binary(x >> UInt64(f) & format.exponentFieldMask, w))"
+        return f == 0 ? fields : fields + " " + binary(x & format.fractionMask, f)  // binary8p1: no fraction
     }
 
     static func describe(_ c: FloatingPointClassification) -> String {

@@ -30,6 +30,8 @@ public struct TrainCommand: Command {
 
     static let format = CommandOption<TrainCommand>.value("--format", "F", help: """
         fp64, fp32, tf32, bf16, fp16, fp8-e5m2, fp8-e4m3 or eXmY (default fp32);
+        ml_dtypes' types (float8_e4m3fnuz, float4_e2m1fn, ... or fp8-e4m3fnuz,
+        fp4-e2m1, ...) and P3109's binary8p1 ... binary8p7 (the soft path);
         lns8, lns8-fN (8-bit logarithmic), int8, int8s, int8-sN (linear INT8)
         """, OptionValue("a format") { name in
             do { return (try NumberFormat(name: name), name) } catch { throw UsageError("\(error)") }

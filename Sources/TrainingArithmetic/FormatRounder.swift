@@ -29,7 +29,8 @@ import SoftFloat
 /// ranges are the same (`bf16` in `Float`) the integer step alone is exact everywhere.
 ///
 /// Edge cases: `nil` when the hardware type cannot hold every value of the format (more
-/// fraction bits, or a wider exponent range). For the hardware's own format, rounding is
+/// fraction bits, or a wider exponent range), and for encodings other than IEEE's and OCP
+/// E4M3's (`FloatEncoding.finite`) or a bias other than IEEE's. For the hardware's own format, rounding is
 /// the identity. The scalar `round` is the vector routine applied to one lane.
 ///
 /// - Parameters:
@@ -57,7 +58,10 @@ public struct FormatRounder<Wide: HardwareFloat>: Sendable, Equatable {
 
     public init?(format: FloatFormat) {
         let wide = Wide.format
-        guard format.fractionBitCount <= wide.fractionBitCount,
+        // IEEE and OCP E4M3-style encodings only; the others are rounded by the soft path.
+        guard format.encoding == .ieee || format.encoding == .finite,
+              format.bias == format.ieeeBias,
+              format.fractionBitCount <= wide.fractionBitCount,
               format.minExponent >= wide.minExponent,
               format.maxExponent <= wide.maxExponent
         else { return nil }

@@ -38,9 +38,10 @@ struct Fixed110: Comparable {
 
     static func < (a: Fixed110, b: Fixed110) -> Bool { a.units < b.units }
 
-    /// ln(2^k (1 − j / 2^b)) = k ln 2 − Σ tⁿ/n with t = j / 2^b ≤ 1/8.
+    /// ln(2^k (1 − j / 2^b)) = k ln 2 − Σ tⁿ/n with t = j / 2^b ≤ 1/2 (up to 1/2 for the
+    /// formats of precision 1 and 2; each term's truncation costs one unit of 2^-110).
     static func logarithm(k: Int, j: Int128, b: Int) -> Fixed110 {
-        precondition(j >= 0 && j << 3 <= Int128(1) << Int128(b), "t must be at most 1/8")
+        precondition(j >= 0 && j << 1 <= Int128(1) << Int128(b), "t must be at most 1/2")
         var sum = ln2.units * Int128(k)
         if j != 0 {
             let t = UInt128(j) << UInt128(shift - b)

@@ -178,6 +178,8 @@ struct CommandHelpTests {
 
         options:
           --format F             fp64, fp32, tf32, bf16, fp16, fp8-e5m2, fp8-e4m3 or eXmY (default fp32);
+                                 ml_dtypes' types (float8_e4m3fnuz, float4_e2m1fn, ... or fp8-e4m3fnuz,
+                                 fp4-e2m1, ...) and P3109's binary8p1 ... binary8p7 (the soft path);
                                  lns8, lns8-fN (8-bit logarithmic), int8, int8s, int8-sN (linear INT8)
           --epochs N             epochs (default 10)
           --lr X                 learning rate (default 0.1)

@@ -169,8 +169,9 @@ struct ExpRangeCommandTests {
           precision-lab exp-range --no-subnormals --format markdown
 
         options:
-          --formats LIST    comma-separated formats, by default
-                            fp64,fp32,tf32,bf16,fp16,fp8-e5m2,fp8-e4m3,int8,lns8;
+          --formats LIST    comma-separated formats, by default every named binary
+                            format (fp64 ... fp8-e4m3, ml_dtypes' fnuz, FP6 and FP4
+                            types, binary8p1 ... binary8p7), int8, lns8;
                             any eXmY works too (X exponent bits 2...11, Y fraction
                             bits 1...52, suffix fn for no infinities), and lns8-fN
                             (N = 0...6), int8s, int8-sN (scale 2^-N)

@@ -358,8 +358,11 @@ enum ReferenceRounding {
         let nUnbounded = roundAt(qUnbounded)
         let tiny = ey < emin && !(nUnbounded >> UInt64(p) == 1 && qUnbounded + p == emin)
         let signBit: UInt64 = negative ? format.signMask : 0
-        // Overflow: the unbounded result above the largest finite value.
-        let maxSignificand = format.hasInfinity ? (1 << UInt64(p)) - 1 : (1 << UInt64(p)) - 2
+        let zeroBits: UInt64 = negative && format.encoding.hasNegativeZero ? format.signMask : 0
+        // Overflow: the unbounded result above the largest finite value, whose significand is
+        // all ones unless the all-ones pattern is NaN (OCP E4M3) or ∞ (P3109).
+        let topIsSpecial = format.encoding == .finite || format.encoding == .extended
+        let maxSignificand: UInt64 = topIsSpecial ? (1 << UInt64(p)) - 2 : (1 << UInt64(p)) - 1
         let unboundedTop = nUnbounded >> UInt64(p) == 1 ? (ey + 1) : ey
         let normalizedN = nUnbounded >> UInt64(p) == 1 ? nUnbounded >> 1 : nUnbounded
         if unboundedTop > format.maxExponent
@@ -375,11 +378,11 @@ enum ReferenceRounding {
             let bits = toInfinity && !saturates ? format.infinity(negative: negative) : format.maxFinite(negative: negative)
             return Outcome(bits: bits, overflow: true, tiny: false)
         }
-        if tiny && !subnormals { return Outcome(bits: signBit, overflow: false, tiny: true) }
+        if tiny && !subnormals { return Outcome(bits: zeroBits, overflow: false, tiny: true) }
         let q = max(ey, emin) - (p - 1)
         let n = roundAt(q)
         // n × 2^q with n < 2^(p+1)
-        if n == 0 { return Outcome(bits: signBit, overflow: false, tiny: tiny) }
+        if n == 0 { return Outcome(bits: zeroBits, overflow: false, tiny: tiny) }
         let nLead = 63 - n.leadingZeroBitCount
         let valueExponent = q + nLead
         if valueExponent < emin {  // subnormal

@@ -5,7 +5,9 @@ import SoftFloat
 /// must agree with it (the format constants, the static formats, TestFloat's prefixes).
 @Suite("NumberFormat registry")
 struct NumberFormatTests {
-    static let binaryNames = "fp64, fp32, tf32, bf16, fp16, fp8-e5m2, fp8-e4m3, or eXmY with 2 <= X <= 11 and 1 <= Y <= 52"
+    static let binaryNames = "fp64, fp32, tf32, bf16, fp16, fp8-e5m2, fp8-e4m3, float8_e4m3, fp8-e3m4, fp8-e4m3fnuz, "
+        + "fp8-e5m2fnuz, fp8-e4m3b11fnuz, fp6-e2m3, fp6-e3m2, fp4-e2m1, binary8p1, binary8p2, binary8p3, binary8p4, "
+        + "binary8p5, binary8p6, binary8p7, or eXmY with 2 <= X <= 11 and 1 <= Y <= 52"
     static let eightBitNames = "lns8, lns8-fN (N = 0...6), int8, int8s, int8-sN, int8s-sN (scale 2^-N)"
 
     @Test("every named format and alias parses to its row, in any case, and is named by its row")
@@ -38,9 +40,18 @@ struct NumberFormatTests {
     func constantsAndStaticFormatsAgreeWithTheTable() throws {
         let constants: [String: FloatFormat] = ["fp64": .fp64, "fp32": .fp32, "tf32": .tf32, "bf16": .bf16,
                                                 "fp16": .fp16, "fp8-e5m2": .fp8E5M2, "fp8-e4m3": .fp8E4M3]
+        var encoded: [String: FloatFormat] = ["float8_e4m3": .float8E4M3, "fp8-e3m4": .float8E3M4,
+                                              "fp8-e4m3fnuz": .fp8E4M3FNUZ, "fp8-e5m2fnuz": .fp8E5M2FNUZ,
+                                              "fp8-e4m3b11fnuz": .fp8E4M3B11FNUZ, "fp6-e2m3": .fp6E2M3,
+                                              "fp6-e3m2": .fp6E3M2, "fp4-e2m1": .fp4E2M1]
+        for p in 1...7 { encoded["binary8p\(p)"] = .binary8(precision: p) }
         let binaryRows = NumberFormat.namedFormats.filter { $0.format.kind == .binary }
-        #expect(Set(binaryRows.map(\.name)) == Set(constants.keys))
-        for row in binaryRows { #expect(row.format == .binary(constants[row.name]!), "\(row.name)") }
+        #expect(Set(binaryRows.map(\.name)) == Set(constants.keys).union(encoded.keys))
+        for row in binaryRows where encoded[row.name] != nil {
+            #expect(row.format == .binary(encoded[row.name]!), "\(row.name)")
+        }
+        let constantRows = binaryRows.filter { constants[$0.name] != nil }
+        for row in constantRows { #expect(row.format == .binary(constants[row.name]!), "\(row.name)") }
         #expect(FloatFormat.named == binaryRows.map { $0.format.floatFormat! })
         let statics: [(name: String, format: FloatFormat, storage: Int)] = [
             ("bf16", BF16Format.format, BF16Format.BitPattern.bitWidth),
@@ -86,9 +97,8 @@ struct NumberFormatTests {
                 }
             }
         }
-        // `e4m3` is fp8-e4m3 (finite), and a finite encoding needs two fraction bits.
-        let expected = [FloatFormat(exponentBitCount: 4, fractionBitCount: 3)]
-            + (2...11).map { FloatFormat(exponentBitCount: $0, fractionBitCount: 1, hasInfinity: false) }
+        // A finite encoding needs two fraction bits (the IEEE-like (4, 3) is float8_e4m3).
+        let expected = (2...11).map { FloatFormat(exponentBitCount: $0, fractionBitCount: 1, hasInfinity: false) }
         #expect(Set(unreachable) == Set(expected))
     }
 

@@ -36,22 +36,26 @@ extension OracleRounding {
     func operand(_ bits: UInt64, _ env: FloatEnvironment) -> OracleOperand {
         if isNaN(bits) { return .nan(signaling: isSignalingNaN(bits)) }
         if isInfinite(bits) { return .infinity(negative: bits & signBit != 0) }
-        if !env.subnormals && isSubnormal(bits) { return .finite(bits & signBit != 0 ? -0.0 : 0.0) }
+        if !env.subnormals && isSubnormal(bits) { return .finite(bits & signBit != 0 && hasNegativeZero ? -0.0 : 0.0) }
         return .finite(value(bits))
     }
 
+    /// A NaN result; without NaNs (FP6, FP4) an invalid operation gives +0.
     private func nan(_ flags: ExceptionFlags) -> OracleOutcome {
-        OracleOutcome(OracleResult(bits: signBit | infinityBits | 1, flags: flags, isNaN: true))
+        hasNaN ? OracleOutcome(OracleResult(bits: signBit | infinityBits | 1, flags: flags, isNaN: true))
+            : OracleOutcome(OracleResult(bits: 0, flags: flags))
     }
     private func invalid() -> OracleOutcome { nan(.invalid) }
     private func exactly(_ bits: UInt64) -> OracleOutcome { OracleOutcome(OracleResult(bits: bits, flags: [])) }
+    /// An infinite result: ±∞, else the NaN, else (no NaN either) the largest finite value.
     private func infinity(negative: Bool, _ flags: ExceptionFlags = []) -> OracleOutcome {
-        let sign = negative ? signBit : 0
-        return format.hasInfinity
-            ? OracleOutcome(OracleResult(bits: sign | infinityBits, flags: flags))
-            : OracleOutcome(OracleResult(bits: sign | (signBit - 1), flags: flags, isNaN: true))
+        if let infinity = infinityPattern {
+            return OracleOutcome(OracleResult(bits: signed(infinity, negative: negative), flags: flags))
+        }
+        if hasNaN { return OracleOutcome(OracleResult(bits: signBit | (signBit - 1), flags: flags, isNaN: true)) }
+        return OracleOutcome(OracleResult(bits: signed(UInt64(largestFiniteIndex), negative: negative), flags: flags))
     }
-    private func zero(negative: Bool) -> OracleOutcome { exactly(negative ? signBit : 0) }
+    private func zero(negative: Bool) -> OracleOutcome { exactly(signed(0, negative: negative)) }
     /// An exact zero from operands of opposite signs: +0, or −0 when rounding down.
     private func cancellation(_ env: FloatEnvironment) -> OracleOutcome { zero(negative: env.rounding == .down) }
 

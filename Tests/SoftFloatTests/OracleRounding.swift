@@ -48,10 +48,17 @@ struct OracleOutcome {
 ///     let bf16 = OracleRounding(.bf16)
 ///     let r = bf16.round(.exact(1.0 / 3.0), FloatEnvironment(rounding: .up))
 ///
+/// The encodings' rules are written here again from their definitions (IEEE 754; OCP FP8
+/// E4M3; OCP MX FP6/FP4, which have no NaN and saturate, with ml_dtypes' NaN conversion;
+/// fnuz; IEEE P3109 extended), taking only the encoding's name, the widths and the bias
+/// from the format.
+///
 /// Edge cases: beyond the largest finite value sits one more entry, the value the next
 /// bit pattern would have with an unbounded exponent, so overflow is decided like any
 /// other rounding; tininess after rounding looks at the precision-p neighbours of the
 /// least normal value; stochastic rounding counts tiny before rounding, as the core does.
+/// A tie goes to the neighbour that is an even multiple of their distance (the even
+/// significand; with one bit of precision, the larger power of two, except next to zero).
 /// Formats up to 24 bits of precision (every format of 16 bits or less, and tf32).
 struct OracleRounding: Sendable {
     let format: FloatFormat
@@ -63,6 +70,10 @@ struct OracleRounding: Sendable {
     let leastNormal: Double
     /// The largest precision-p value below the least normal one, and the midpoint of the two.
     let belowLeastNormal: Double, belowLeastNormalMidpoint: Double
+    /// The encoding's rules.
+    let hasInfinity: Bool, hasNaN: Bool, hasNegativeZero: Bool, ieeeNaNs: Bool
+    /// The infinity pattern (positive), or nil.
+    let infinityPattern: UInt64?
     /// The flags, copied once: the module's own constants are lazily initialised globals.
     let inexact = ExceptionFlags.inexact, inexactOverflow: ExceptionFlags = [.overflow, .inexact]
     let inexactUnderflow: ExceptionFlags = [.underflow, .inexact]
@@ -72,10 +83,31 @@ struct OracleRounding: Sendable {
         self.format = format
         w = format.exponentBitCount
         f = format.fractionBitCount
-        let bias = (1 << (w - 1)) - 1
+        let bias = format.bias
         let patterns = 1 << (w + f)  // positive patterns
-        // Infinity and NaN patterns: the top exponent, or only the all-ones pattern.
-        largestFiniteIndex = format.hasInfinity ? ((1 << w) - 1) << f - 1 : patterns - 2
+        let allOnes = UInt64(patterns - 1)
+        switch format.encoding {
+        case .ieee:  // ±∞ at the top exponent, NaNs above
+            hasInfinity = true; hasNaN = true; hasNegativeZero = true; ieeeNaNs = true
+            infinityPattern = UInt64((1 << w) - 1) << UInt64(f)
+            largestFiniteIndex = ((1 << w) - 1) << f - 1
+        case .finite:  // OCP E4M3: NaN at S.1…1 only
+            hasInfinity = false; hasNaN = true; hasNegativeZero = true; ieeeNaNs = false
+            infinityPattern = nil
+            largestFiniteIndex = patterns - 2
+        case .finiteNoNaN:  // OCP MX FP6/FP4: every pattern a number
+            hasInfinity = false; hasNaN = false; hasNegativeZero = true; ieeeNaNs = false
+            infinityPattern = nil
+            largestFiniteIndex = patterns - 1
+        case .unsignedZero:  // fnuz: 0x80 the NaN, no −0, no ∞
+            hasInfinity = false; hasNaN = true; hasNegativeZero = false; ieeeNaNs = false
+            infinityPattern = nil
+            largestFiniteIndex = patterns - 1
+        case .extended:  // P3109: ±∞ at S.1…1, 0x80 the NaN
+            hasInfinity = true; hasNaN = true; hasNegativeZero = false; ieeeNaNs = false
+            infinityPattern = allOnes
+            largestFiniteIndex = patterns - 2
+        }
         var values = [Double](repeating: 0, count: largestFiniteIndex + 2)
         for k in 0...largestFiniteIndex {
             let exponentField = k >> f, fraction = k & ((1 << f) - 1)
@@ -83,8 +115,9 @@ struct OracleRounding: Sendable {
                 ? Double(fraction) * Self.power(1 - bias - f)
                 : Double((1 << f) + fraction) * Self.power(exponentField - bias - f)
         }
-        let top = values[largestFiniteIndex], spacing = top - values[largestFiniteIndex - 1]
-        values[largestFiniteIndex + 1] = top + spacing
+        // The next pattern with an unbounded exponent: one ulp of the top binade above.
+        let topField = largestFiniteIndex >> f
+        values[largestFiniteIndex + 1] = values[largestFiniteIndex] + Self.power(topField - bias - f)
         for k in 1..<values.count { precondition(values[k - 1] < values[k]) }
         self.values = values
         leastNormal = Self.power(1 - bias)
@@ -95,21 +128,27 @@ struct OracleRounding: Sendable {
     static func power(_ e: Int) -> Double { Double(sign: .plus, exponent: e, significand: 1) }
 
     var signBit: UInt64 { 1 << UInt64(w + f) }
-    var infinityBits: UInt64 { UInt64((1 << w) - 1) << UInt64(f) }
+    /// The infinity pattern, or a pattern no value has (for samplers' special values).
+    var infinityBits: UInt64 { infinityPattern ?? UInt64((1 << w) - 1) << UInt64(f) }
 
-    /// NaN by the encoding's own rule: top exponent and nonzero fraction, or (without
-    /// infinities) the all-ones pattern.
+    /// NaN by the encoding's own rule.
     func isNaN(_ bits: UInt64) -> Bool {
         let magnitude = bits & (signBit - 1)
-        return format.hasInfinity ? magnitude > infinityBits : magnitude == signBit - 1
+        if !hasNaN { return false }
+        if !hasNegativeZero && bits == signBit { return true }
+        return magnitude > UInt64(largestFiniteIndex) && magnitude != infinityPattern
     }
-    func isInfinite(_ bits: UInt64) -> Bool { format.hasInfinity && bits & (signBit - 1) == infinityBits }
+    func isInfinite(_ bits: UInt64) -> Bool { infinityPattern.map { bits & (signBit - 1) == $0 } ?? false }
     func isSignalingNaN(_ bits: UInt64) -> Bool {
-        format.hasInfinity && isNaN(bits) && bits & (1 << UInt64(f - 1)) == 0
+        ieeeNaNs && isNaN(bits) && bits & (1 << UInt64(f - 1)) == 0
     }
     func isSubnormal(_ bits: UInt64) -> Bool {
         let magnitude = bits & (signBit - 1)
         return magnitude != 0 && magnitude < 1 << UInt64(f)
+    }
+    /// A result's bits with a sign: zero stays +0 without −0.
+    func signed(_ magnitude: UInt64, negative: Bool) -> UInt64 {
+        negative && (magnitude != 0 || hasNegativeZero) ? signBit | magnitude : magnitude
     }
     /// The value of a finite pattern (signed zeros included).
     func value(_ bits: UInt64) -> Double {
@@ -144,18 +183,18 @@ struct OracleRounding: Sendable {
     /// The result for the magnitude index `index` (possibly the overflow neighbour).
     private func result(index: Int, negative: Bool, inexact: Bool, tiny: Bool,
                         _ env: FloatEnvironment) -> OracleResult {
-        let sign = negative ? signBit : 0
         if index > largestFiniteIndex {
             if !env.saturates && Self.overflowsAway(env.rounding, negative: negative) {
-                return format.hasInfinity
-                    ? OracleResult(bits: sign | infinityBits, flags: inexactOverflow)
-                    : OracleResult(bits: sign | (signBit - 1), flags: inexactOverflow, isNaN: true)
+                if let infinity = infinityPattern {
+                    return OracleResult(bits: signed(infinity, negative: negative), flags: inexactOverflow)
+                }
+                if hasNaN { return OracleResult(bits: signBit | (signBit - 1), flags: inexactOverflow, isNaN: true) }
             }
-            return OracleResult(bits: sign | UInt64(largestFiniteIndex), flags: inexactOverflow)
+            return OracleResult(bits: signed(UInt64(largestFiniteIndex), negative: negative), flags: inexactOverflow)
         }
-        if tiny && !env.subnormals { return OracleResult(bits: sign, flags: inexactUnderflow) }
+        if tiny && !env.subnormals { return OracleResult(bits: signed(0, negative: negative), flags: inexactUnderflow) }
         let flags = !inexact ? ExceptionFlags() : tiny ? inexactUnderflow : self.inexact
-        return OracleResult(bits: sign | UInt64(index), flags: flags)
+        return OracleResult(bits: signed(UInt64(index), negative: negative), flags: flags)
     }
 
     /// Whether the magnitude `m` (below the least normal value) is tiny by the environment's rule.
@@ -238,7 +277,10 @@ struct OracleRounding: Sendable {
         let midpoint = m.compare((lower + upper) / 2)
         let chosen: Int
         switch env.rounding {
-        case .nearestEven: chosen = midpoint > 0 || (midpoint == 0 && (i + 1) % 2 == 0) ? i + 1 : i
+        case .nearestEven:
+            // A tie goes to the neighbour that is an even multiple of the distance between them.
+            let lowerEven = (lower / (upper - lower)).truncatingRemainder(dividingBy: 2) == 0
+            chosen = midpoint > 0 || (midpoint == 0 && !lowerEven) ? i + 1 : i
         case .nearestAway: chosen = midpoint >= 0 ? i + 1 : i
         case .towardZero: chosen = i
         case .up: chosen = negative ? i : i + 1

@@ -12,7 +12,7 @@ struct FormatRounderTests {
         .map { try! FloatFormat(name: $0) }
 
     /// Formats whose values a `Double` holds.
-    static let doubleFormats: [FloatFormat] = FloatFormat.named
+    static let doubleFormats: [FloatFormat] = FloatFormat.named.filter { FormatRounder<Double>(format: $0) != nil }
         + ["e11m20", "e11m40", "e10m30", "e9m25", "e8m30", "e2m1", "e11m51", "e10m5fn"]
         .map { try! FloatFormat(name: $0) }
 
@@ -71,6 +71,18 @@ struct FormatRounderTests {
     @Test(arguments: doubleFormats)
     func roundsDoublesLikeConvert(format: FloatFormat) {
         #expect(Self.check(Double.self, format, count: 300_000) == 0)
+    }
+
+    @Test("encodings other than IEEE's and OCP E4M3's, and other biases, are left to the soft path")
+    func refusesOtherEncodings() {
+        let refused: [FloatFormat] = [.fp8E4M3FNUZ, .fp8E5M2FNUZ, .fp8E4M3B11FNUZ, .fp6E2M3, .fp6E3M2, .fp4E2M1,
+                                      .binary8(precision: 3),
+                                      FloatFormat(exponentBitCount: 5, fractionBitCount: 2, encoding: .ieee, bias: 16)]
+        for format in refused {
+            #expect(FormatRounder<Float>(format: format) == nil && FormatRounder<Double>(format: format) == nil)
+            #expect(!FastArithmetic<Float>.isExact(for: format) && !FastArithmetic<Double>.isExact(for: format))
+        }
+        #expect(FormatRounder<Float>(format: .float8E4M3) != nil && FormatRounder<Float>(format: .float8E3M4) != nil)
     }
 
     @Test func refusesFormatsTheHardwareTypeCannotHold() {

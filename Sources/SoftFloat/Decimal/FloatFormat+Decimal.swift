@@ -26,20 +26,29 @@ extension FloatFormat {
             if !hasInfinity && env.saturates { return maxFinite(negative: negative) }
             return infinity(negative: negative)
         case let .nan(negative, signaling, payload):
+            if !encoding.hasNaN { env.flags.insert(.invalid) }
             return nan(negative: negative, signaling: signaling, payload: payload)
         case let .finite(negative, significand, exponent, binary):
-            if significand.isZero { return negative ? signMask : 0 }
+            if significand.isZero { return zero(negative: negative) }
             return binary
                 ? roundBinary(negative: negative, significand: significand, exponent: exponent, &env)
                 : roundDecimal(negative: negative, significand: significand, exponent: exponent, &env)
         }
     }
 
-    /// A NaN with the given sign and as much of `payload` as fits below the quiet bit.
+    /// A NaN with the given sign and as much of `payload` as fits below the quiet bit, as
+    /// the encoding has it: the NaN of that sign (`finite`), the one NaN (`unsignedZero`,
+    /// `extended`), or without NaNs the zero of the opposite sign, as ml_dtypes converts
+    /// a NaN (the caller raises invalid).
     @inlinable
     func nan(negative: Bool, signaling: Bool, payload: UInt64) -> UInt64 {
         let signBits: UInt64 = negative ? signMask : 0
-        guard hasInfinity else { return signBits | magnitudeMask }
+        switch encoding {
+        case .ieee: break
+        case .finite: return signBits | magnitudeMask
+        case .unsignedZero, .extended: return signMask
+        case .finiteNoNaN: return zero(negative: !negative)
+        }
         let payloadBits = payload & (quietBit - 1)
         if signaling && quietBit > 1 {
             return signBits | infinityMagnitude | (payloadBits == 0 ? quietBit >> 1 : payloadBits)

@@ -39,13 +39,13 @@ extension EmulatedFloat: BinaryFloatingPoint {
     /// A positive quiet NaN.
     @inlinable
     public static var nan: Self {
-        Self(bits: format.hasInfinity ? format.infinityMagnitude | format.quietBit : format.magnitudeMask)
+        Self(bits: format.nan(negative: false, signaling: false, payload: 0))
     }
 
     /// A positive signaling NaN; the quiet NaN in formats that have no signaling one.
     @inlinable
     public static var signalingNaN: Self {
-        guard format.hasInfinity && format.fractionBitCount >= 2 else { return nan }
+        guard format.encoding.hasIEEENaNs && format.fractionBitCount >= 2 else { return nan }
         return Self(bits: format.infinityMagnitude | format.quietBit >> 1)
     }
 

@@ -108,14 +108,14 @@ extension EmulatedFloat {
         }
         let negative = value.sign == .minus
         if value.isNaN {
-            if value.isSignalingNaN { env.flags.insert(.invalid) }
+            if value.isSignalingNaN || !format.encoding.hasNaN { env.flags.insert(.invalid) }
             return format.nan(negative: negative, signaling: false, payload: 0)
         }
         if value.isInfinite {
             if !format.hasInfinity && env.saturates { return format.maxFinite(negative: negative) }
             return format.infinity(negative: negative)
         }
-        if value.isZero { return negative ? format.signMask : 0 }
+        if value.isZero { return format.zero(negative: negative) }
         // value = 1.fraction × 2^exponent, the fraction from the normalised significand;
         // fractions wider than 62 bits (Float80's 63) keep 62 bits and a sticky bit.
         let width = Source.significandBitCount

@@ -15,7 +15,7 @@ extension EmulatedFloat: CustomStringConvertible, CustomDebugStringConvertible, 
         guard format.isNaN(bits) else { return description }
         let sign = format.isNegative(bits) ? "-" : ""
         let signaling = format.isSignalingNaN(bits) ? "s" : ""
-        let payloadMask: UInt64 = format.hasInfinity && format.fractionBitCount > 2
+        let payloadMask: UInt64 = format.encoding.hasIEEENaNs && format.fractionBitCount > 2
             ? (1 << UInt64(format.fractionBitCount - 2)) - 1 : 0
         let payload = bits & payloadMask
         return sign + signaling + "nan" + (payload == 0 ? "" : "(0x" + String(payload, radix: 16) + ")")

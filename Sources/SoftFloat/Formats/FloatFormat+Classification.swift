@@ -1,17 +1,22 @@
 extension FloatFormat {
     @inlinable @inline(__always) public func isNegative(_ x: UInt64) -> Bool { x & signMask != 0 }
     @inlinable @inline(__always) public func magnitude(_ x: UInt64) -> UInt64 { x & magnitudeMask }
-    @inlinable @inline(__always) public func negate(_ x: UInt64) -> UInt64 { x ^ signMask }
+    /// `−x`; a zero (and the NaN at −0's pattern) stays itself where the format has no −0.
+    @inlinable @inline(__always) public func negate(_ x: UInt64) -> UInt64 {
+        encoding.hasNegativeZero || x & magnitudeMask != 0 ? x ^ signMask : x
+    }
     @inlinable @inline(__always) public func isNaN(_ x: UInt64) -> Bool {
         let m = x & magnitudeMask
-        return m > maxFiniteMagnitude && m != infinityMagnitude
+        return (m > maxFiniteMagnitude && m != infinityMagnitude) || x == negativeZeroNaN
     }
     @inlinable @inline(__always) public func isSignalingNaN(_ x: UInt64) -> Bool {
-        hasInfinity && isNaN(x) && x & quietBit == 0
+        encoding.hasIEEENaNs && isNaN(x) && x & quietBit == 0
     }
     @inlinable @inline(__always) public func isInfinite(_ x: UInt64) -> Bool { x & magnitudeMask == infinityMagnitude }
-    @inlinable @inline(__always) public func isFinite(_ x: UInt64) -> Bool { x & magnitudeMask <= maxFiniteMagnitude }
-    @inlinable @inline(__always) public func isZero(_ x: UInt64) -> Bool { x & magnitudeMask == 0 }
+    @inlinable @inline(__always) public func isFinite(_ x: UInt64) -> Bool {
+        x & magnitudeMask <= maxFiniteMagnitude && x != negativeZeroNaN
+    }
+    @inlinable @inline(__always) public func isZero(_ x: UInt64) -> Bool { x & magnitudeMask == 0 && x != negativeZeroNaN }
     @inlinable @inline(__always) public func isSubnormal(_ x: UInt64) -> Bool {
         let m = x & magnitudeMask
         return m != 0 && m < leastNormalMagnitude
@@ -88,13 +93,13 @@ extension FloatFormat {
     /// has them off.
     @inlinable @inline(__always)
     func operand(_ x: UInt64, _ env: FloatEnvironment) -> UInt64 {
-        if !env.subnormals && isSubnormal(x) { return x & signMask }
+        if !env.subnormals && isSubnormal(x) { return zero(negative: isNegative(x)) }
         return x
     }
 
     /// A quiet NaN carrying `x`'s payload (x is a NaN).
     @inlinable @inline(__always)
-    func quiet(_ x: UInt64) -> UInt64 { hasInfinity ? x | quietBit : x }
+    func quiet(_ x: UInt64) -> UInt64 { encoding.hasIEEENaNs ? x | quietBit : x }
 
     /// The NaN result of an operation with NaN operands, as x86 SSE gives it: the first
     /// NaN operand, quieted; invalid is raised when either is signaling.

@@ -1,36 +1,97 @@
-/// A binary floating-point format: `w` exponent bits and `f` stored fraction bits.
+/// How a binary format spends its special bit patterns: infinities, NaNs and the sign of
+/// zero. Every operation reads these rules through `FloatFormat`'s properties
+/// (`infinity`, `defaultNaN`, `zero(negative:)`, `isNaN`, ...), never by its own test.
+///
+///     FloatEncoding.ieee          // fp32, bf16, fp8-e5m2, float8_e4m3, float8_e3m4
+///     FloatEncoding.finite        // fp8-e4m3 (OCP E4M3, ml_dtypes' float8_e4m3fn)
+///     FloatEncoding.finiteNoNaN   // fp6-e2m3, fp6-e3m2, fp4-e2m1 (OCP MX elements)
+///     FloatEncoding.unsignedZero  // fp8-e4m3fnuz, fp8-e5m2fnuz, fp8-e4m3b11fnuz
+///     FloatEncoding.extended      // binary8p1 ... binary8p7 (IEEE P3109)
+///
+/// Edge cases, the rules of each encoding:
+/// - `ieee`: ±∞ at the top exponent with a zero fraction, NaNs (quiet and signaling, with
+///   payloads) above it, ±0; overflow gives ±∞.
+/// - `finite`: no infinities; the all-ones exponent holds numbers except S.1…1, one NaN per
+///   sign; ±0; overflow gives NaN (the largest finite value when saturating).
+/// - `finiteNoNaN`: every pattern is a number; ±0; overflow, ±∞ and divide-by-zero give the
+///   largest finite value of the sign; an invalid operation gives +0 (with invalid), and a
+///   NaN converted in gives the zero of the opposite sign (with invalid) — ml_dtypes'
+///   conversion of a NaN, which makes x86's default NaN (sign set) +0.
+/// - `unsignedZero` ("fnuz"): no infinities and no −0; the pattern of −0 (1 0…0) is the one
+///   NaN; a result that would be −0 is +0; overflow gives that NaN (or the largest finite).
+/// - `extended` (P3109): ±∞ at S.1…1, the one NaN at 1 0…0, no −0.
+public enum FloatEncoding: Hashable, Sendable, CaseIterable {
+    case ieee
+    case finite
+    case finiteNoNaN
+    case unsignedZero
+    case extended
+
+    /// Whether ±∞ are values of the format.
+    @inlinable public var hasInfinity: Bool { self == .ieee || self == .extended }
+    /// Whether the format has a NaN at all.
+    @inlinable public var hasNaN: Bool { self != .finiteNoNaN }
+    /// Whether NaNs are IEEE's: many patterns, quiet or signaling, carrying payloads.
+    @inlinable public var hasIEEENaNs: Bool { self == .ieee }
+    /// Whether −0 is a value (else its pattern is the NaN, or would be: it never arises).
+    @inlinable public var hasNegativeZero: Bool { self == .ieee || self == .finite || self == .finiteNoNaN }
+    /// Whether the one NaN sits at the pattern of −0 (1 0…0).
+    @inlinable public var nanAtNegativeZero: Bool { self == .unsignedZero || self == .extended }
+}
+
+/// A binary floating-point format: `w` exponent bits, `f` stored fraction bits, an
+/// exponent bias and an encoding of its special values.
 ///
 /// Every operation of the module is written once, against this description, and
-/// works for every format from 2 to 11 exponent bits and 1 to 52 fraction bits.
-/// Values are carried as right-aligned bit patterns in a `UInt64`: the sign at
-/// bit `w + f`, then the biased exponent, then the fraction.
+/// works for every format from 2 to 11 exponent bits and 1 to 52 fraction bits (down to
+/// 1 exponent bit and 0 fraction bits for encodings without IEEE NaNs, as P3109's
+/// binary8p7 and binary8p1). Values are carried as
+/// right-aligned bit patterns in a `UInt64`: the sign at bit `w + f`, then the biased
+/// exponent, then the fraction; a biased exponent of 0 is subnormal (or zero).
 ///
 ///     let bf16 = FloatFormat.bf16
 ///     var env = FloatEnvironment()
 ///     let third = bf16.divide(bf16.one, bf16.fromDouble(3), &env)
+///     let fnuz = FloatFormat(exponentBitCount: 4, fractionBitCount: 3,
+///                            encoding: .unsignedZero, bias: 8)   // float8_e4m3fnuz
 ///
-/// Edge cases: a format with `hasInfinity == false` follows OCP FP8 E4M3: the
-/// all-ones exponent holds normal numbers, only sign·1111·111 is NaN, and results
-/// that overflow become NaN (or the largest finite value when the environment
-/// saturates).
+/// Edge cases: a format with `hasInfinity == false` built by
+/// `init(exponentBitCount:fractionBitCount:hasInfinity:)` follows OCP FP8 E4M3
+/// (`FloatEncoding.finite`); `FloatEncoding` lists the others.
 ///
 /// - Parameters:
-///   - exponentBitCount: `w`, from 2 to 11.
-///   - fractionBitCount: `f`, from 1 to 52; the precision is `f + 1`.
-///   - hasInfinity: IEEE 754 infinities and NaNs (true), or E4M3-style (false).
+///   - exponentBitCount: `w`, from 2 to 11 (1 allowed without IEEE NaNs).
+///   - fractionBitCount: `f`, from 1 to 52 (0 allowed without IEEE NaNs); the precision is `f + 1`.
+///   - encoding: how infinities, NaNs and zeros are encoded.
+///   - bias: the exponent bias; IEEE's `2^(w-1) - 1` unless given.
 public struct FloatFormat: Hashable, Sendable {
     public let exponentBitCount: Int
     public let fractionBitCount: Int
-    public let hasInfinity: Bool
+    public let encoding: FloatEncoding
+    public let bias: Int
 
     @inlinable
-    public init(exponentBitCount: Int, fractionBitCount: Int, hasInfinity: Bool = true) {
-        precondition((2...11).contains(exponentBitCount), "exponent bits must be 2...11")
-        precondition((1...52).contains(fractionBitCount), "fraction bits must be 1...52")
+    public init(exponentBitCount: Int, fractionBitCount: Int, encoding: FloatEncoding, bias: Int? = nil) {
+        precondition((1...11).contains(exponentBitCount), "exponent bits must be 2...11")
+        precondition((0...52).contains(fractionBitCount), "fraction bits must be 1...52")
+        precondition((fractionBitCount >= 1 && exponentBitCount >= 2) || !encoding.hasIEEENaNs,
+                     "IEEE encodings need 2 exponent bits and a fraction bit")
         self.exponentBitCount = exponentBitCount
         self.fractionBitCount = fractionBitCount
-        self.hasInfinity = hasInfinity
+        self.encoding = encoding
+        self.bias = bias ?? (1 &<< (exponentBitCount &- 1)) &- 1
     }
+
+    /// An IEEE 754 format (`hasInfinity`) or an OCP E4M3-style finite one, IEEE's bias.
+    @inlinable
+    public init(exponentBitCount: Int, fractionBitCount: Int, hasInfinity: Bool = true) {
+        precondition((1...52).contains(fractionBitCount), "fraction bits must be 1...52")
+        self.init(exponentBitCount: exponentBitCount, fractionBitCount: fractionBitCount,
+                  encoding: hasInfinity ? .ieee : .finite)
+    }
+
+    /// Whether ±∞ are values of the format (IEEE and P3109 extended encodings).
+    @inlinable public var hasInfinity: Bool { encoding.hasInfinity }
 
     // The named formats' widths, written once: the registry's rows (NumberFormat+Table.swift)
     // and the static formats (`BF16Format`, ...) are these constants, which fold in inlined code.
@@ -45,6 +106,42 @@ public struct FloatFormat: Hashable, Sendable {
     @inlinable public static var fp8E4M3: FloatFormat {
         FloatFormat(exponentBitCount: 4, fractionBitCount: 3, hasInfinity: false)
     }
+    /// ml_dtypes' float8_e4m3: IEEE-like E4M3 with infinities, largest finite 240.
+    @inlinable public static var float8E4M3: FloatFormat { FloatFormat(exponentBitCount: 4, fractionBitCount: 3) }
+    /// ml_dtypes' float8_e3m4: IEEE-like, largest finite 15.5.
+    @inlinable public static var float8E3M4: FloatFormat { FloatFormat(exponentBitCount: 3, fractionBitCount: 4) }
+    /// float8_e4m3fnuz (AMD, Graphcore): no infinities, no −0, the one NaN 0x80, bias 8.
+    @inlinable public static var fp8E4M3FNUZ: FloatFormat {
+        FloatFormat(exponentBitCount: 4, fractionBitCount: 3, encoding: .unsignedZero, bias: 8)
+    }
+    /// float8_e5m2fnuz: no infinities, no −0, the one NaN 0x80, bias 16.
+    @inlinable public static var fp8E5M2FNUZ: FloatFormat {
+        FloatFormat(exponentBitCount: 5, fractionBitCount: 2, encoding: .unsignedZero, bias: 16)
+    }
+    /// float8_e4m3b11fnuz: E4M3 fnuz with bias 11, largest finite 30.
+    @inlinable public static var fp8E4M3B11FNUZ: FloatFormat {
+        FloatFormat(exponentBitCount: 4, fractionBitCount: 3, encoding: .unsignedZero, bias: 11)
+    }
+    /// OCP MX FP6 E2M3 (float6_e2m3fn): no infinities, no NaN, largest finite 7.5.
+    @inlinable public static var fp6E2M3: FloatFormat {
+        FloatFormat(exponentBitCount: 2, fractionBitCount: 3, encoding: .finiteNoNaN)
+    }
+    /// OCP MX FP6 E3M2 (float6_e3m2fn): no infinities, no NaN, largest finite 28.
+    @inlinable public static var fp6E3M2: FloatFormat {
+        FloatFormat(exponentBitCount: 3, fractionBitCount: 2, encoding: .finiteNoNaN)
+    }
+    /// OCP MX FP4 E2M1 (float4_e2m1fn): no infinities, no NaN, values 0, 0.5, 1, 1.5, 2, 3, 4, 6.
+    @inlinable public static var fp4E2M1: FloatFormat {
+        FloatFormat(exponentBitCount: 2, fractionBitCount: 1, encoding: .finiteNoNaN)
+    }
+    /// IEEE P3109 binary8pP (P = 1...7): 8 − P exponent bits, P − 1 fraction bits, bias
+    /// 2^(7−P), ±∞ at 0x7F and 0xFF, the one NaN at 0x80, no −0 (the interim report's
+    /// signed extended formats).
+    @inlinable public static func binary8(precision p: Int) -> FloatFormat {
+        precondition((1...7).contains(p), "binary8 precision must be 1...7")
+        return FloatFormat(exponentBitCount: 8 - p, fractionBitCount: p - 1, encoding: .extended,
+                           bias: 1 << (7 - p))
+    }
 
     /// The formats that have names of their own, in the order tables list them: the binary
     /// rows of `NumberFormat.namedFormats`.
@@ -56,40 +153,70 @@ public struct FloatFormat: Hashable, Sendable {
 extension FloatFormat {
     @inlinable public var precision: Int { fractionBitCount &+ 1 }
     @inlinable public var bitWidth: Int { 1 + exponentBitCount + fractionBitCount }
-    @inlinable public var bias: Int { (1 &<< (exponentBitCount &- 1)) &- 1 }
+    /// IEEE 754's bias for `w` exponent bits, `2^(w-1) - 1`.
+    @inlinable public var ieeeBias: Int { (1 &<< (exponentBitCount &- 1)) &- 1 }
     /// The exponent of the least normal number.
     @inlinable public var minExponent: Int { 1 &- bias }
     /// The exponent of the largest finite number.
     @inlinable public var maxExponent: Int { maxBiasedExponent &- bias }
     @inlinable public var maxBiasedExponent: Int {
-        (1 &<< exponentBitCount) &- (hasInfinity ? 2 : 1)
+        Int(truncatingIfNeeded: maxFiniteMagnitude &>> UInt64(fractionBitCount))
     }
     /// The stored fraction of the largest finite number.
-    @inlinable public var maxFiniteFraction: UInt64 {
-        hasInfinity ? fractionMask : fractionMask &- 1
-    }
+    @inlinable public var maxFiniteFraction: UInt64 { maxFiniteMagnitude & fractionMask }
     @inlinable public var signMask: UInt64 { 1 &<< UInt64(exponentBitCount &+ fractionBitCount) }
     @inlinable public var fractionMask: UInt64 { (1 &<< UInt64(fractionBitCount)) &- 1 }
     @inlinable public var exponentFieldMask: UInt64 { (1 &<< UInt64(exponentBitCount)) &- 1 }
     @inlinable public var magnitudeMask: UInt64 { signMask &- 1 }
+    /// IEEE's quiet bit, the top fraction bit (meaningful where NaNs are IEEE's).
     @inlinable public var quietBit: UInt64 { 1 &<< UInt64(fractionBitCount &- 1) }
+    /// The magnitude of the largest finite number: below the top exponent in IEEE formats,
+    /// below the all-ones pattern where that is NaN or ∞, the all-ones pattern otherwise.
     @inlinable public var maxFiniteMagnitude: UInt64 {
-        UInt64(truncatingIfNeeded: maxBiasedExponent) &<< UInt64(fractionBitCount) | maxFiniteFraction
+        switch encoding {
+        case .ieee: return (exponentFieldMask &<< UInt64(fractionBitCount)) &- 1
+        case .finite, .extended: return magnitudeMask &- 1
+        case .finiteNoNaN, .unsignedZero: return magnitudeMask
+        }
     }
     /// The magnitude bits of infinity; `UInt64.max` (no value has it) where the format has none.
     @inlinable public var infinityMagnitude: UInt64 {
-        hasInfinity ? exponentFieldMask &<< UInt64(fractionBitCount) : .max
+        switch encoding {
+        case .ieee: return exponentFieldMask &<< UInt64(fractionBitCount)
+        case .extended: return magnitudeMask
+        case .finite, .finiteNoNaN, .unsignedZero: return .max
+        }
     }
+    /// The pattern of the one NaN at −0 (`unsignedZero`, `extended`); `UInt64.max` otherwise.
+    @inlinable public var negativeZeroNaN: UInt64 { encoding.nanAtNegativeZero ? signMask : .max }
 
     @inlinable public var zero: UInt64 { 0 }
+    /// The zero of the given sign: +0 where the format has no −0.
+    @inlinable @inline(__always) public func zero(negative: Bool) -> UInt64 {
+        negative && encoding.hasNegativeZero ? signMask : 0
+    }
     @inlinable public var one: UInt64 { UInt64(truncatingIfNeeded: bias) &<< UInt64(fractionBitCount) }
     @inlinable public var leastNonzeroMagnitude: UInt64 { 1 }
     @inlinable public var leastNormalMagnitude: UInt64 { 1 &<< UInt64(fractionBitCount) }
-    /// Positive infinity, or the NaN pattern in a format without infinities.
-    @inlinable public var infinity: UInt64 { hasInfinity ? infinityMagnitude : magnitudeMask }
-    /// The default NaN: sign set, quiet bit set, as x86 SSE produces.
+    /// What an infinite result becomes: positive infinity, or where the format has none,
+    /// its NaN (the largest finite value where it has no NaN either).
+    @inlinable public var infinity: UInt64 {
+        switch encoding {
+        case .ieee, .extended: return infinityMagnitude
+        case .finite: return magnitudeMask
+        case .unsignedZero: return signMask
+        case .finiteNoNaN: return maxFiniteMagnitude
+        }
+    }
+    /// The default NaN, what an invalid operation gives: sign set, quiet bit set, as x86
+    /// SSE produces, in IEEE formats; the format's NaN in the others; +0 without NaNs.
     @inlinable public var defaultNaN: UInt64 {
-        hasInfinity ? signMask | infinityMagnitude | quietBit : signMask | magnitudeMask
+        switch encoding {
+        case .ieee: return signMask | infinityMagnitude | quietBit
+        case .finite: return signMask | magnitudeMask
+        case .unsignedZero, .extended: return signMask
+        case .finiteNoNaN: return 0
+        }
     }
 
     /// The format's name: `fp32`, `bf16`, `fp8-e4m3`, ... or `eXmY` (`eXmYfn` without

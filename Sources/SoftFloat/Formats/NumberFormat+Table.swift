@@ -63,10 +63,40 @@ extension NumberFormat {
                     "bfloat16: fp32's exponent range with 8 bits of precision"),
         NamedFormat("fp16", aliases: ["f16", "binary16", "half"], .binary(.fp16), testFloat: "f16",
                     "IEEE 754 binary16"),
-        NamedFormat("fp8-e5m2", aliases: ["e5m2", "fp8e5m2"], .binary(.fp8E5M2),
+        NamedFormat("fp8-e5m2", aliases: ["e5m2", "fp8e5m2", "float8_e5m2"], .binary(.fp8E5M2),
                     "OCP FP8 E5M2: IEEE-like, with infinities and NaNs"),
-        NamedFormat("fp8-e4m3", aliases: ["e4m3", "fp8e4m3", "e4m3fn"], .binary(.fp8E4M3),
+        NamedFormat("fp8-e4m3", aliases: ["e4m3", "fp8e4m3", "e4m3fn", "float8_e4m3fn"], .binary(.fp8E4M3),
                     "OCP FP8 E4M3: no infinities, one NaN per sign (S.1111.111), largest finite 448"),
+        NamedFormat("float8_e4m3", .binary(.float8E4M3),
+                    "E4M3 with IEEE semantics (infinities, NaNs), largest finite 240 (ml_dtypes)"),
+        NamedFormat("fp8-e3m4", aliases: ["float8_e3m4"], .binary(.float8E3M4),
+                    "E3M4 with IEEE semantics, largest finite 15.5 (ml_dtypes)"),
+        NamedFormat("fp8-e4m3fnuz", aliases: ["float8_e4m3fnuz", "e4m3fnuz"], .binary(.fp8E4M3FNUZ),
+                    "E4M3 fnuz (AMD, Graphcore): no infinities, no -0, one NaN 0x80, bias 8, largest finite 240"),
+        NamedFormat("fp8-e5m2fnuz", aliases: ["float8_e5m2fnuz", "e5m2fnuz"], .binary(.fp8E5M2FNUZ),
+                    "E5M2 fnuz: no infinities, no -0, one NaN 0x80, bias 16, largest finite 57344"),
+        NamedFormat("fp8-e4m3b11fnuz", aliases: ["float8_e4m3b11fnuz", "e4m3b11fnuz"], .binary(.fp8E4M3B11FNUZ),
+                    "E4M3 fnuz with bias 11 (Graphcore): largest finite 30"),
+        NamedFormat("fp6-e2m3", aliases: ["float6_e2m3fn"], .binary(.fp6E2M3),
+                    "OCP MX FP6 E2M3: no infinities, no NaN, largest finite 7.5 (conversions saturate)"),
+        NamedFormat("fp6-e3m2", aliases: ["float6_e3m2fn"], .binary(.fp6E3M2),
+                    "OCP MX FP6 E3M2: no infinities, no NaN, largest finite 28 (conversions saturate)"),
+        NamedFormat("fp4-e2m1", aliases: ["float4_e2m1fn"], .binary(.fp4E2M1),
+                    "OCP MX FP4 E2M1: no infinities, no NaN, values 0 to 6 (conversions saturate)"),
+        NamedFormat("binary8p1", .binary(.binary8(precision: 1)),
+                    "IEEE P3109 binary8p1: 7 exponent bits, precision 1, bias 64, +-inf at 0x7F/0xFF, NaN 0x80, no -0"),
+        NamedFormat("binary8p2", .binary(.binary8(precision: 2)),
+                    "IEEE P3109 binary8p2: 6 exponent bits, precision 2, bias 32, +-inf at 0x7F/0xFF, NaN 0x80, no -0"),
+        NamedFormat("binary8p3", .binary(.binary8(precision: 3)),
+                    "IEEE P3109 binary8p3: 5 exponent bits, precision 3, bias 16, +-inf at 0x7F/0xFF, NaN 0x80, no -0"),
+        NamedFormat("binary8p4", .binary(.binary8(precision: 4)),
+                    "IEEE P3109 binary8p4: 4 exponent bits, precision 4, bias 8, +-inf at 0x7F/0xFF, NaN 0x80, no -0"),
+        NamedFormat("binary8p5", .binary(.binary8(precision: 5)),
+                    "IEEE P3109 binary8p5: 3 exponent bits, precision 5, bias 4, +-inf at 0x7F/0xFF, NaN 0x80, no -0"),
+        NamedFormat("binary8p6", .binary(.binary8(precision: 6)),
+                    "IEEE P3109 binary8p6: 2 exponent bits, precision 6, bias 2, +-inf at 0x7F/0xFF, NaN 0x80, no -0"),
+        NamedFormat("binary8p7", .binary(.binary8(precision: 7)),
+                    "IEEE P3109 binary8p7: 1 exponent bits, precision 7, bias 1, +-inf at 0x7F/0xFF, NaN 0x80, no -0"),
         NamedFormat("lns8", .logarithmic(.lns8),
                     "8-bit logarithmic: a sign and log2|x| in steps of 1/4, range 2^±15.75"),
         NamedFormat("int8", .linear(.int8), "linear INT8 of the exercise: 0…255 in steps of 1"),
@@ -97,9 +127,21 @@ extension NumberFormat {
         return .binary(FloatFormat(exponentBitCount: w, fractionBitCount: f, hasInfinity: !finite))
     }
 
+    /// `eXmY` (IEEE), `eXmYfn` (E4M3-style finite); other encodings and biases, which no
+    /// family parses, are spelled out: `e2m2fn-nonan`, `e4m3fnuz`, `e3m3-p3109`, `-bN` for a
+    /// bias other than the encoding's usual one.
     static func widthsName(_ format: NumberFormat) -> String? {
         guard case let .binary(f) = format else { return nil }
-        return "e\(f.exponentBitCount)m\(f.fractionBitCount)" + (f.hasInfinity ? "" : "fn")
+        let suffix: String, usualBias: Int
+        switch f.encoding {
+        case .ieee: suffix = ""; usualBias = f.ieeeBias
+        case .finite: suffix = "fn"; usualBias = f.ieeeBias
+        case .finiteNoNaN: suffix = "fn-nonan"; usualBias = f.ieeeBias
+        case .unsignedZero: suffix = "fnuz"; usualBias = f.ieeeBias + 1
+        case .extended: suffix = "-p3109"; usualBias = f.ieeeBias + 1
+        }
+        return "e\(f.exponentBitCount)m\(f.fractionBitCount)" + suffix
+            + (f.bias == usualBias ? "" : "-b\(f.bias)")
     }
 
     /// `lns8`, `lns8-f3`, `lns8-mitchell`, `lns8-f3-mitchell`.

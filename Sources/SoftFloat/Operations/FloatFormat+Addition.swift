@@ -24,7 +24,7 @@ extension FloatFormat {
                        _ env: inout FloatEnvironment) -> UInt64 {
         if isNaN(a) || isNaN(b) { return propagateNaN(a, b, &env) }
         let a = operand(a, env)
-        let b = operand(b, env) ^ (negateB ? signMask : 0)
+        let b = negateB ? negate(operand(b, env)) : operand(b, env)
         if isInfinite(a) {
             if isInfinite(b) && isNegative(a) != isNegative(b) { return invalidResult(&env) }
             return a
@@ -32,7 +32,7 @@ extension FloatFormat {
         if isInfinite(b) { return b }
         if isZero(a) {
             if isZero(b) && isNegative(a) != isNegative(b) {
-                return env.rounding == .down ? signMask : 0
+                return zero(negative: env.rounding == .down)
             }
             return isZero(b) ? a : b
         }
@@ -57,7 +57,7 @@ extension FloatFormat {
         }
         var difference = big.significand &- aligned
         var negative = big.negative
-        if difference == 0 { return env.rounding == .down ? signMask : 0 }
+        if difference == 0 { return zero(negative: env.rounding == .down) }
         if difference &>> 63 != 0 {  // only when the exponents are equal
             difference = 0 &- difference
             negative.toggle()

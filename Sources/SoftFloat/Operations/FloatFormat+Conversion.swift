@@ -25,17 +25,16 @@ extension FloatFormat {
         let negative = source.isNegative(x)
         if source.isNaN(x) {
             if source.isSignalingNaN(x) { env.flags.insert(.invalid) }
-            let signBits: UInt64 = negative ? signMask : 0
-            guard hasInfinity else { return signBits | magnitudeMask }
             let payload = (x & source.fractionMask) << UInt64(64 - source.fractionBitCount)
-            return signBits | infinityMagnitude | quietBit | (payload >> UInt64(64 - fractionBitCount))
+            if !encoding.hasNaN { env.flags.insert(.invalid) }
+            return nan(negative: negative, signaling: false, payload: payload >> UInt64(64 - fractionBitCount))
         }
         if source.isInfinite(x) {
             if !hasInfinity && env.saturates { return maxFinite(negative: negative) }
             return infinity(negative: negative)
         }
         let x = source.operand(x, env)
-        if source.isZero(x) { return negative ? signMask : 0 }
+        if source.isZero(x) { return zero(negative: negative) }
         let u = source.unpack(x)
         return roundPack(negative: u.negative, exponent: u.exponent &+ power, significand: u.significand, &env)
     }

@@ -19,13 +19,13 @@ extension FloatFormat {
             if isInfinite(b) { return invalidResult(&env) }
             return signBits | infinity
         }
-        if isInfinite(b) { return signBits }
+        if isInfinite(b) { return zero(negative: signBits != 0) }
         if isZero(b) {
             if isZero(a) { return invalidResult(&env) }
             env.flags.insert(.divideByZero)
             return signBits | infinity
         }
-        if isZero(a) { return signBits }
+        if isZero(a) { return zero(negative: signBits != 0) }
         return divideFinite(unpack(a), unpack(b), &env)
     }
 

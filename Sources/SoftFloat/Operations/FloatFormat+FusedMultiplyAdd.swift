@@ -36,7 +36,7 @@ extension FloatFormat {
         if isInfinite(c) { return c }
         if isZero(a) || isZero(b) {
             if isZero(c) && isNegative(c) != productNegative {
-                return env.rounding == .down ? signMask : 0
+                return zero(negative: env.rounding == .down)
             }
             return c
         }
@@ -71,7 +71,7 @@ extension FloatFormat {
             return roundPackWide(negative: z.negative, exponent: exponent,
                                  significand: product &+ addend, &env)
         }
-        if product == addend { return env.rounding == .down ? signMask : 0 }
+        if product == addend { return zero(negative: env.rounding == .down) }
         let productLarger = product > addend
         return roundPackWide(negative: productLarger ? productNegative : z.negative,
                              exponent: exponent,

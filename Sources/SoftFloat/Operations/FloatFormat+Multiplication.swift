@@ -19,7 +19,7 @@ extension FloatFormat {
             if isZero(a) || isZero(b) { return invalidResult(&env) }
             return signBits | infinity
         }
-        if isZero(a) || isZero(b) { return signBits }
+        if isZero(a) || isZero(b) { return zero(negative: signBits != 0) }
         return multiplyFinite(unpack(a), unpack(b), &env)
     }
 

@@ -9,8 +9,8 @@ extension FloatFormat {
         if isNaN(x) { return propagateNaN(x, x, &env) }
         if x == infinity(negative: false) { return x }
         if isZero(x) { return 1 }
-        if isNegative(x) { return x - 1 == signMask ? signMask : x - 1 }
-        return x + 1
+        if isNegative(x) { return x - 1 == signMask ? zero(negative: true) : x - 1 }
+        return x == maxFiniteMagnitude ? infinity : x + 1
     }
 
     /// The greatest value less than `x` (IEEE 754 `nextDown`).

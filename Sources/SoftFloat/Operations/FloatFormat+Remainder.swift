@@ -37,7 +37,7 @@ extension FloatFormat {
             r = complement
             negative.toggle()
         }
-        if r == 0 { return x.negative ? signMask : 0 }
+        if r == 0 { return zero(negative: x.negative) }
         return normalizeRoundPack(negative: negative, exponent: k + 62, significand: r, &env)
     }
 }

@@ -94,7 +94,7 @@ extension FloatFormat {
             }
             if tiny && !env.subnormals {
                 env.flags.formUnion([.underflow, .inexact])
-                return signBits
+                return zero(negative: negative)
             }
             sig = shiftRightJam(sig, 1 - biased)
             biased = 1
@@ -110,7 +110,8 @@ extension FloatFormat {
             }
         }
         if kept < (1 << UInt64(f)) {
-            return signBits | kept  // subnormal or zero: the exponent field is 0
+            // Subnormal or zero: the exponent field is 0.
+            return kept == 0 ? zero(negative: negative) : signBits | kept
         }
         if biased > maxBiasedExponent
             || (biased == maxBiasedExponent && kept & fractionMask > maxFiniteFraction) {

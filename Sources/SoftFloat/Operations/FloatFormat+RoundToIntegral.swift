@@ -13,7 +13,7 @@ extension FloatFormat {
         if x.exponent >= fractionBitCount { return a }
         guard let (magnitude, inexact) = Self.roundToInteger(x, &env) else { return a }
         if inexact && exact { env.flags.insert(.inexact) }
-        if magnitude == 0 { return a & signMask }
+        if magnitude == 0 { return zero(negative: isNegative(a)) }
         var quiet = env
         let result = normalizeRoundPack(negative: x.negative, exponent: 62, significand: magnitude, &quiet)
         env.random = quiet.random
