@@ -226,7 +226,8 @@ struct CalcCommandTests {
           --format F        fp64, fp32 (default), tf32, bf16, fp16, fp8-e5m2, fp8-e4m3,
                             or eXmY (X exponent bits 2...11, Y fraction bits 1...52)
           --rounding MODE   nearestEven (default), nearestAway, towardZero, up, down,
-                            stochastic; TestFloat's near_even, minMag, ... work too
+                            odd (truncate, then set the last bit if inexact), stochastic;
+                            TestFloat's near_even, minMag, ... work too
           --seed N          the seed of stochastic rounding (default 0)
           --tininess WHEN   underflow detected 'after' rounding (default) or 'before'
           --flush           flush subnormal operands and results to zero
