@@ -65,6 +65,14 @@ extension FloatFormat: ExpRangeSubject {
             case .towardZero, .down:
                 return ExpRangeThreshold(ExactLogarithm(mantissa: maxSignificand + 1, exponent: emax - f),
                                          definition: "ln(max + ulp)")
+            case .odd:
+                // Truncation, then the last digit set: past max + ulp when max is odd, past
+                // max itself when it is even (no infinity, the all-ones pattern is NaN).
+                return maxSignificand & 1 != 0
+                    ? ExpRangeThreshold(ExactLogarithm(mantissa: maxSignificand + 1, exponent: emax - f),
+                                        definition: "ln(max + ulp)")
+                    : ExpRangeThreshold(ExactLogarithm(mantissa: maxSignificand, exponent: emax - f),
+                                        definition: "ln(max)")
             }
         case .normal:
             return ExpRangeThreshold(ExactLogarithm(mantissa: 1, exponent: emin), definition: "ln(2^\(emin))")
@@ -77,7 +85,7 @@ extension FloatFormat: ExpRangeSubject {
                 case .towardZero, .down, .stochastic:
                     return ExpRangeThreshold(ExactLogarithm(mantissa: 1, exponent: emin - f),
                                              definition: "ln(2^\(emin - f))")
-                case .up:
+                case .up, .odd:
                     return nil
                 }
             }
@@ -91,7 +99,7 @@ extension FloatFormat: ExpRangeSubject {
             case .up:
                 return ExpRangeThreshold(ExactLogarithm(mantissa: (1 << UInt64(p)) - 1, exponent: emin - p),
                                          definition: "ln(2^\(emin) (1 - 2^-\(p)))")
-            case .towardZero, .down, .stochastic:
+            case .towardZero, .down, .stochastic, .odd:
                 return ExpRangeThreshold(ExactLogarithm(mantissa: 1, exponent: emin), definition: "ln(2^\(emin))")
             }
         }

@@ -51,7 +51,7 @@ extension LinearInt8Format: ExpRangeSubject {
                 return ln(2 * top + 1, halves: true, "ln(\(maxCode).5\(unit))")
             case .up, .stochastic:
                 return ln(top, halves: false, "ln(\(maxCode)\(unit))")
-            case .towardZero, .down:
+            case .towardZero, .down, .odd:  // maxCode is odd: truncation stays at it
                 return ln(top + 1, halves: false, "ln(\(maxCode + 1)\(unit))")
             }
         case .normal:
@@ -62,7 +62,7 @@ extension LinearInt8Format: ExpRangeSubject {
                 return ln(1, halves: true, scale == 1 ? "ln(0.5)" : "ln(scale / 2)")
             case .towardZero, .down, .stochastic:
                 return ln(1, halves: false, scale == 1 ? "ln(1)" : "ln(scale)")
-            case .up:
+            case .up, .odd:
                 return nil
             }
         }

@@ -51,7 +51,7 @@ extension LogFormat: ExpRangeSubject {
                 return ln2Power(halfSteps: maxHalf + 1, "ln(max · 2^(1/\(2 * steps)))")
             case .up, .stochastic:
                 return ln2Power(halfSteps: maxHalf, "ln(max) = ln 2^(\(Self.maxLog)/\(steps))")
-            case .towardZero, .down:
+            case .towardZero, .down, .odd:  // max's code is odd: truncation stays at it
                 return ln2Power(halfSteps: maxHalf + 2, "ln(max · 2^(1/\(steps)))")
             }
         case .normal:
@@ -62,7 +62,7 @@ extension LogFormat: ExpRangeSubject {
                 return ln2Power(halfSteps: leastHalf - 2 * steps, "ln(least / 2)")
             case .towardZero, .down, .stochastic:
                 return ln2Power(halfSteps: leastHalf, "ln(least)")
-            case .up:
+            case .up, .odd:
                 return nil
             }
         }

@@ -44,7 +44,8 @@ public struct CalcCommand: Command {
             }) { $0.format = $1 },
         .value("--rounding", "MODE", help: """
             nearestEven (default), nearestAway, towardZero, up, down,
-            stochastic; TestFloat's near_even, minMag, ... work too
+            odd (truncate, then set the last bit if inexact), stochastic;
+            TestFloat's near_even, minMag, ... work too
             """, .roundingMode) { $0.environment.rounding = $1 },
         .value("--seed", "N", help: "the seed of stochastic rounding", default: "0",
                OptionValue("a non-negative integer") { UInt64($0) }) {

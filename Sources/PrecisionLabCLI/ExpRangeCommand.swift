@@ -46,7 +46,7 @@ public struct ExpRangeCommand: Command {
                 return names.contains(where: \.isEmpty) ? nil : names
             }) { $0.formatNames = $1 },
         .value("--rounding", "MODE", help: """
-            nearestEven (default), nearestAway, towardZero, up, down,
+            nearestEven (default), nearestAway, towardZero, up, down, odd,
             stochastic; TestFloat's near_even, minMag, ... work too
             """, .roundingMode) { $0.options.rounding = $1 },
         .flag("--no-subnormals", help: "flush subnormal results (and arguments) to zero") { $0.options.subnormals = false },

@@ -58,7 +58,7 @@ extension OptionValue where Value == UInt64 {
 extension OptionValue where Value == RoundingMode {
     /// A rounding mode by any of its names (`nearestEven`, TestFloat's `near_even`, ...).
     public static var roundingMode: Self {
-        OptionValue("a rounding mode (nearestEven, nearestAway, towardZero, up, down, stochastic)",
+        OptionValue("a rounding mode (nearestEven, nearestAway, towardZero, up, down, odd, stochastic)",
                     RoundingMode.init(name:))
     }
 }

@@ -86,8 +86,9 @@ public struct TrainCommand: Command {
         },
         .value("--rounding", "MODE", help: """
             rounding of every operation: nearest-even (default), nearest-away,
-            toward-zero, up, down, stochastic
-            """, OptionValue("nearest-even, nearest-away, toward-zero, up, down or stochastic") {
+            toward-zero, up, down, odd (truncate, then set the last bit if
+            inexact), stochastic
+            """, OptionValue("nearest-even, nearest-away, toward-zero, up, down, odd or stochastic") {
                 RoundingMode(name: $0) ?? RoundingMode(name: $0.replacingOccurrences(of: "-", with: ""))
             }) { $0.policy.rounding = $1 },
         .flag("--stochastic-update", help: "round the weight update stochastically (the rest as --rounding)") {

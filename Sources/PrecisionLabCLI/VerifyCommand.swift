@@ -41,22 +41,21 @@ public struct VerifyCommand: Command {
     /// The options, and TestFloat's own spellings of them (hidden).
     public static let options: [CommandOption<VerifyCommand>] = [
         .value("--rounding", "MODE", help: """
-            near_even (default), near_maxMag, minMag, min or max
+            near_even (default), near_maxMag, minMag, min, max or odd
             (or nearestEven, nearestAway, towardZero, down, up);
-            TestFloat's -rnear_even -rnear_maxMag -rminMag -rmin -rmax
+            TestFloat's -rnear_even -rnear_maxMag -rminMag -rmin -rmax -rodd
             """, OptionValue("a rounding mode") { text in
                 guard let mode = RoundingMode(name: text) else {
-                    throw UsageError("unknown rounding mode '\(text)' (near_even, near_maxMag, minMag, min, max)")
+                    throw UsageError("unknown rounding mode '\(text)' (near_even, near_maxMag, minMag, min, max, odd)")
                 }
                 guard mode != .stochastic else {
-                    throw UsageError("stochastic rounding has no TestFloat reference; choose near_even, near_maxMag, minMag, min or max")
+                    throw UsageError("stochastic rounding has no TestFloat reference; choose near_even, near_maxMag, minMag, min, max or odd")
                 }
                 return mode
             }) { $0.rounding = $1 },
-    ] + ["near_even", "near_maxMag", "minMag", "min", "max"].map { mode in
+    ] + ["near_even", "near_maxMag", "minMag", "min", "max", "odd"].map { mode in
         .flag("-r" + mode, help: nil) { $0.rounding = RoundingMode(name: mode)! }
     } + [
-        .flag("-rodd", help: nil) { _ in throw UsageError("rounding to odd (-rodd) is not supported") },
         .value("--tininess", "WHEN", help: """
             underflow tininess detected 'after' rounding (default) or
             'before'; TestFloat's -tininessafter -tininessbefore

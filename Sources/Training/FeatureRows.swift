@@ -37,8 +37,10 @@ public final class FeatureRows<Scalar>: @unchecked Sendable {
         self.values = values
     }
 
-    /// The data set's features, rounded to `arithmetic`'s format.
+    /// The data set's features, rounded to `arithmetic`'s format; `parallel` spreads the
+    /// work over threads in fixed blocks of examples (the rows do not depend on it).
     public convenience init<A: ScalarArithmetic>(_ dataset: Dataset, in arithmetic: A,
+                                                parallel: ParallelChunks = ParallelChunks(threads: 1),
                                                 events: inout NumericalEvents) where A.Scalar == Scalar {
         var env = FloatEnvironment()
         let zero = arithmetic.zero
@@ -52,34 +54,52 @@ public final class FeatureRows<Scalar>: @unchecked Sendable {
         let d = dataset.dimension
         switch dataset.features {
         case let .bytes(bytes, divisor):
-            let table = (0...255).map { arithmetic.fromDouble(Double($0) / divisor, &env) }
-            let keep = table.map { !isPositiveZero($0) }
+            let table = WorkBuffer((0...255).map { arithmetic.fromDouble(Double($0) / divisor, &env) })
+            let keep = WorkBuffer((0...255).map { !isPositiveZero(table[$0]) })
+            let n = dataset.count
+            // Fixed blocks of examples. First pass: each block counts its kept features per
+            // example (into rowStarts[i + 1]) and its bytes by value; the counts then become
+            // offsets, in order; second pass: each block writes its own rows there.
+            let blockSize = 1024, blocks = (n + blockSize - 1) / blockSize
+            let rowStarts = WorkBuffer(repeating: 0, count: n + 1)
+            let histograms = WorkBuffer(repeating: 0, count: max(blocks, 1) * 256)
+            bytes.withUnsafeBufferPointer { pixels in
+                parallel.run(blocks) { block in
+                    let histogram = histograms.pointer + block * 256
+                    for i in block * blockSize..<min((block + 1) * blockSize, n) {
+                        var kept = 0
+                        let row = pixels.baseAddress! + i &* d
+                        for k in 0..<d {
+                            let byte = Int(row[k])
+                            histogram[byte] &+= 1
+                            if keep[byte] { kept &+= 1 }
+                        }
+                        rowStarts[i + 1] = kept
+                    }
+                }
+            }
+            for i in 0..<n { rowStarts[i + 1] += rowStarts[i] }
             var histogram = [Int](repeating: 0, count: 256)
-            for byte in bytes { histogram[Int(byte)] += 1 }
+            for block in 0..<blocks { for b in 0..<256 { histogram[b] += histograms[block * 256 + b] } }
             for b in 1...255 where arithmetic.isZero(table[b]) { events.underflowsToZero += histogram[b] }
-            let nonzero = (0...255).reduce(0) { $0 + (keep[$1] ? histogram[$1] : 0) }
+            let nonzero = rowStarts[n]
             // Written in place into buffers of the exact size: this runs over every pixel
             // of the data set once per run.
-            let n = dataset.count
-            let rowStarts = WorkBuffer(repeating: 0, count: n + 1)
             var valueBuffer: WorkBuffer<Scalar>?
             let indexBuffer = WorkBuffer<Int32>(count: nonzero) { indexPointer in
                 valueBuffer = WorkBuffer<Scalar>(count: nonzero) { valuePointer in
                     bytes.withUnsafeBufferPointer { pixels in
-                        keep.withUnsafeBufferPointer { keep in
-                            table.withUnsafeBufferPointer { table in
-                                var written = 0
-                                for i in 0..<n {
-                                    let row = i &* d
-                                    for k in 0..<d {
-                                        let byte = Int(pixels[row &+ k])
-                                        if keep[byte] {
-                                            (indexPointer + written).initialize(to: Int32(k))
-                                            (valuePointer + written).initialize(to: table[byte])
-                                            written &+= 1
-                                        }
+                        parallel.run(blocks) { block in
+                            for i in block * blockSize..<min((block + 1) * blockSize, n) {
+                                var written = rowStarts[i]
+                                let row = pixels.baseAddress! + i &* d
+                                for k in 0..<d {
+                                    let byte = Int(row[k])
+                                    if keep[byte] {
+                                        (indexPointer + written).initialize(to: Int32(k))
+                                        (valuePointer + written).initialize(to: table[byte])
+                                        written &+= 1
                                     }
-                                    rowStarts[i + 1] = written
                                 }
                             }
                         }
@@ -135,17 +155,20 @@ public final class FeatureRows<Scalar>: @unchecked Sendable {
     ///
     /// Edge cases: call it before the rows are shared between threads; bounds outside
     /// `0...dimension` are ignored.
-    public func indexBounds(_ bounds: [Int]) {
+    public func indexBounds(_ bounds: [Int], parallel: ParallelChunks = ParallelChunks(threads: 1)) {
         let kept = Array(Set(bounds.filter { $0 >= 0 && $0 <= dimension })).sorted()
         let slots = WorkBuffer(repeating: -1, count: dimension + 1)
         for (slot, k) in kept.enumerated() { slots[k] = slot }
         let positions = WorkBuffer(repeating: 0, count: count * kept.count)
-        for i in 0..<count {
-            var n = starts[i]
-            let end = starts[i + 1]
-            for (slot, k) in kept.enumerated() {
-                while n < end && Int(indices[n]) < k { n += 1 }
-                positions[i * kept.count + slot] = n
+        let blockSize = 4096, count = self.count
+        parallel.run((count + blockSize - 1) / blockSize) { block in
+            for i in block * blockSize..<min((block + 1) * blockSize, count) {
+                var n = self.starts[i]
+                let end = self.starts[i + 1]
+                for (slot, k) in kept.enumerated() {
+                    while n < end && Int(self.indices[n]) < k { n += 1 }
+                    positions[i * kept.count + slot] = n
+                }
             }
         }
         boundCount = kept.count

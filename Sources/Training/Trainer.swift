@@ -125,9 +125,9 @@ public final class Trainer<Work: ScalarArithmetic, Accumulation: ArithmeticBridg
             let d = data.train.dimension, c = data.train.classes
             model = SoftmaxRegression(inputs: d, classes: c)
             var events = NumericalEvents()
-            let rows = FeatureRows(data.train, in: work, events: &events)
+            let rows = FeatureRows(data.train, in: work, parallel: parallel, events: &events)
             // The weight gradient starts each example's features at the chunks' first rows.
-            rows.indexBounds((0...Trainer.rowChunks).map { $0 * d / Trainer.rowChunks })
+            rows.indexBounds((0...Trainer.rowChunks).map { $0 * d / Trainer.rowChunks }, parallel: parallel)
             trainRows = FeatureRows(rows, widenedBy: accumulation)
 
             // Initial parameters: N(0, σ²) weights, zero bias.
@@ -168,7 +168,8 @@ public final class Trainer<Work: ScalarArithmetic, Accumulation: ArithmeticBridg
 
         /// A data set rounded to the training format, in the accumulation format.
         func rows(_ dataset: Dataset, events: inout NumericalEvents) -> FeatureRows<AccumulationScalar> {
-            FeatureRows(FeatureRows(dataset, in: trainer.work, events: &events), widenedBy: trainer.accumulation)
+            FeatureRows(FeatureRows(dataset, in: trainer.work, parallel: parallel, events: &events),
+                        widenedBy: trainer.accumulation)
         }
 
         mutating func train(observer: TrainingObserver) -> TrainingResult {

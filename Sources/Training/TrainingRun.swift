@@ -63,7 +63,7 @@ public enum TrainingRun {
         if path == .fast {
             throw TrainingSetupError("no fast path for \(format.name): use --arithmetic soft or automatic")
         }
-        return try train(work: EightBitArithmetic(format: format), workPath: "8-bit arithmetic on \(format.name) codes",
+        return try train(work: EightBitArithmetic(format: format, threads: configuration.threads), workPath: "8-bit arithmetic on \(format.name) codes",
                          path: path, configuration: configuration, policy: policy, data: data, observer: observer)
     }
 

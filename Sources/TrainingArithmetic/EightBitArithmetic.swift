@@ -36,12 +36,14 @@ public struct EightBitArithmetic<Format: EightBitFormat>: ScalarArithmetic {
     /// The format's results under each deterministic rounding mode.
     public let tables: EightBitOperationTables
 
-    public init(format: Format) {
+    /// - Parameters:
+    ///   - threads: how many threads fill the tables (the tables do not depend on it).
+    public init(format: Format, threads: Int = 1) {
         self.format = format
         zero = format.zeroCode
         var env = FloatEnvironment()
         one = format.fromDouble(1, &env)
-        tables = EightBitOperationTables(format: format)
+        tables = EightBitOperationTables(format: format, threads: threads)
     }
 
     public var name: String { format.name }

@@ -28,7 +28,7 @@ public final class EightBitOperationTables: @unchecked Sendable {
     public static let operations: [ArithmeticOperation] = [.add, .subtract, .multiply, .divide, .exp, .log]
 
     /// The rounding modes with tables: every mode but `.stochastic`.
-    public static let roundingModes: [RoundingMode] = [.nearestEven, .nearestAway, .towardZero, .up, .down]
+    public static let roundingModes: [RoundingMode] = [.nearestEven, .nearestAway, .towardZero, .up, .down, .odd]
 
     @inlinable static var pairCount: Int { 1 << 16 }
     @inlinable static var unaryOffset: Int { 4 * pairCount }
@@ -43,18 +43,23 @@ public final class EightBitOperationTables: @unchecked Sendable {
     private let stochasticBuild = Mutex<Void>(())
     private let makeStochasticOutcomes: @Sendable () -> UnsafeMutablePointer<StochasticOutcome>
 
-    public init<Format: EightBitFormat>(format: Format) {
+    ///   - threads: how many threads fill the tables (the entries do not depend on it).
+    public init<Format: EightBitFormat>(format: Format, threads: Int = 1) {
         makeStochasticOutcomes = { Self.stochasticOutcomes(of: format) }
         let modes = Self.roundingModes
         storage = .allocate(capacity: modes.count * Self.modeStride)
         values = .allocate(capacity: 256)
         for code in 0..<256 { values[code] = format.toDouble(UInt8(code)) }
-        for (m, rounding) in modes.enumerated() {
-            var env = FloatEnvironment(rounding: rounding)
-            let base = storage + m * Self.modeStride
+        // One chunk per mode and block of rows; each writes only its own entries.
+        let rowBlocks = 16, rowsPerBlock = 256 / rowBlocks
+        let shared = UncheckedSendable(storage)
+        ParallelChunks(threads: threads).run(modes.count * rowBlocks) { chunk in
+            let m = chunk / rowBlocks, firstRow = chunk % rowBlocks * rowsPerBlock
+            var env = FloatEnvironment(rounding: modes[m])
+            let base = shared.value + m * Self.modeStride
             let sums = base + Self.offset(.add), differences = base + Self.offset(.subtract)
             let products = base + Self.offset(.multiply), quotients = base + Self.offset(.divide)
-            for a in 0..<256 {
+            for a in firstRow..<firstRow + rowsPerBlock {
                 let x = UInt8(a)
                 let row = a << 8
                 for b in 0..<256 {
@@ -119,6 +124,7 @@ public final class EightBitOperationTables: @unchecked Sendable {
         case .towardZero: m = 2
         case .up: m = 3
         case .down: m = 4
+        case .odd: m = 5
         case .stochastic: return nil
         }
         return UnsafePointer(storage + m * Self.modeStride)

@@ -25,7 +25,7 @@ struct EightBitExpRangeTests {
         case (.overflow, _): return largest + step
         case (.normal, _): return least
         case (.zero, .nearestEven), (.zero, .nearestAway): return least - (2 << f)  // least / 2: one log2 unit
-        case (.zero, .up): return nil
+        case (.zero, .up), (.zero, .odd): return nil  // odd never rounds a nonzero value to zero
         case (.zero, _): return least
         }
     }
@@ -41,7 +41,7 @@ struct EightBitExpRangeTests {
         case (.overflow, _): return (m - n, 0, 0)  // (M + 1) s
         case (.normal, _): return nil
         case (.zero, .nearestEven), (.zero, .nearestAway): return (-n - 1, 0, 0)  // s / 2
-        case (.zero, .up): return nil
+        case (.zero, .up), (.zero, .odd): return nil  // odd never rounds a nonzero value to zero
         case (.zero, _): return (-n, 0, 0)  // s
         }
     }

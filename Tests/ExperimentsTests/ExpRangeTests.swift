@@ -110,6 +110,9 @@ private func expectedThreshold(_ format: FloatFormat, _ event: ExpRangeEvent,
         case .nearestEven, .nearestAway: return (k, gap - 1, p + 1)  // max + ulp/2
         case .up, .stochastic: return (k, gap, p + 1)  // max
         case .towardZero, .down: return (k, gap - 2, p + 1)  // max + ulp
+        // The odd neighbour: beyond max + ulp when max is odd (IEEE), beyond max when it is
+        // even (no infinities: the all-ones pattern is NaN).
+        case .odd: return format.hasInfinity ? (k, gap - 2, p + 1) : (k, gap, p + 1)
         }
     case .normal:
         return (emin, 0, 0)
@@ -119,13 +122,13 @@ private func expectedThreshold(_ format: FloatFormat, _ event: ExpRangeEvent,
             switch rounding {
             case .nearestEven, .nearestAway: return (emin - f - 1, 0, 0)
             case .towardZero, .down, .stochastic: return (emin - f, 0, 0)
-            case .up: return nil
+            case .up, .odd: return nil
             }
         }
         switch rounding {
         case .nearestEven, .nearestAway: return (emin, 1, p + 1)
         case .up: return (emin, 1, p)
-        case .towardZero, .down, .stochastic: return (emin, 0, 0)
+        case .towardZero, .down, .stochastic, .odd: return (emin, 0, 0)
         }
     }
 }

@@ -229,7 +229,8 @@ struct CalcCommandTests {
                             float4_e2m1fn, ...) or short name (fp8-e4m3fnuz, fp6-e2m3,
                             fp4-e2m1, ...), and IEEE P3109's binary8p1 ... binary8p7
           --rounding MODE   nearestEven (default), nearestAway, towardZero, up, down,
-                            stochastic; TestFloat's near_even, minMag, ... work too
+                            odd (truncate, then set the last bit if inexact), stochastic;
+                            TestFloat's near_even, minMag, ... work too
           --seed N          the seed of stochastic rounding (default 0)
           --tininess WHEN   underflow detected 'after' rounding (default) or 'before'
           --flush           flush subnormal operands and results to zero

@@ -198,7 +198,8 @@ struct CommandHelpTests {
           --accumulate F         accumulate dot products in format F (e.g. fp32, like tensor cores)
           --master-weights F     keep the weights in format F and update them there
           --rounding MODE        rounding of every operation: nearest-even (default), nearest-away,
-                                 toward-zero, up, down, stochastic
+                                 toward-zero, up, down, odd (truncate, then set the last bit if
+                                 inexact), stochastic
           --stochastic-update    round the weight update stochastically (the rest as --rounding)
           --loss-scale S         multiply the loss by S before the backward pass, divide the gradients
                                  by S before the update (fp16)

@@ -175,7 +175,7 @@ struct ExpRangeCommandTests {
                             any eXmY works too (X exponent bits 2...11, Y fraction
                             bits 1...52, suffix fn for no infinities), and lns8-fN
                             (N = 0...6), int8s, int8-sN (scale 2^-N)
-          --rounding MODE   nearestEven (default), nearestAway, towardZero, up, down,
+          --rounding MODE   nearestEven (default), nearestAway, towardZero, up, down, odd,
                             stochastic; TestFloat's near_even, minMag, ... work too
           --no-subnormals   flush subnormal results (and arguments) to zero
           --saturate        overflow to the largest finite value instead of infinity

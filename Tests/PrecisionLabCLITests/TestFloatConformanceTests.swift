@@ -39,14 +39,14 @@ struct TestFloatConformanceTests {
             return
         }
         print("TestFloat vectors: \(Self.files.count) files in \(Self.folder)")
-        // Every function comes in all five rounding modes.
+        // Every function comes in all five IEEE rounding modes, and perhaps to odd.
         var modesByFunction: [String: Set<String>] = [:]
         for file in Self.files {
             let (function, mode) = try #require(Self.parse(file), "unexpected file name \(file)")
             modesByFunction[function, default: []].insert(mode)
         }
         for (function, modes) in modesByFunction {
-            #expect(modes == ["near_even", "near_maxMag", "minMag", "min", "max"], "\(function)")
+            #expect(modes.subtracting(["odd"]) == ["near_even", "near_maxMag", "minMag", "min", "max"], "\(function)")
         }
     }
 

@@ -120,6 +120,25 @@ struct VerifyCommandTests {
         #expect(outcome.status == .success, "\(options): \(outcome.out)")
     }
 
+    /// Round to odd, worked by hand: 1 + 2^-24 is a tie that nearest-even takes to 1 and odd
+    /// to 1 + 2^-23; 2 × max does not reach infinity; 2^-127 + 2^-150 is a subnormal whose
+    /// truncation, 2^22 units of 2^-149, is even.
+    static let roundedToOdd = (function: "f32_add", cases: ["3F800000 33800000 3F800001 01",
+                                                            "7F7FFFFF 7F7FFFFF 7F7FFFFF 05"])
+    static let subnormalToOdd = "00800000 3F000001 00400001 03"
+
+    @Test(arguments: [["-rodd"], ["--rounding", "odd"], ["--rounding=rodd"]])
+    func roundToOdd(_ options: [String]) {
+        let sums = Self.run(["verify", Self.roundedToOdd.function] + options, input: Self.roundedToOdd.cases)
+        #expect(sums.status == .success, "\(options): \(sums.out)")
+        #expect(sums.outLines.last == "2 passed, 0 failed")
+        let product = Self.run(["verify", "f32_mul"] + options, input: [Self.subnormalToOdd])
+        #expect(product.status == .success, "\(options): \(product.out)")
+        // The same cases fail to nearest-even, so the option did change the mode.
+        #expect(Self.run(["verify", Self.roundedToOdd.function, "-rnear_even"],
+                         input: Self.roundedToOdd.cases).outLines.last == "0 passed, 2 failed")
+    }
+
     @Test func theDefaultRoundingIsNearestEven() {
         #expect(Self.run(["verify", "f32_div"], input: [Self.thirdTowardZero]).status == .failure)
         #expect(Self.run(["verify", "f32_div"], input: ["3F800000 40400000 3EAAAAAB 01"]).status == .success)
@@ -255,9 +274,9 @@ struct VerifyCommandTests {
           precision-lab verify f16_sqrt --rounding max --input f16_sqrt.rmax.tv.gz
 
         options:
-          --rounding MODE   near_even (default), near_maxMag, minMag, min or max
+          --rounding MODE   near_even (default), near_maxMag, minMag, min, max or odd
                             (or nearestEven, nearestAway, towardZero, down, up);
-                            TestFloat's -rnear_even -rnear_maxMag -rminMag -rmin -rmax
+                            TestFloat's -rnear_even -rnear_maxMag -rminMag -rmin -rmax -rodd
           --tininess WHEN   underflow tininess detected 'after' rounding (default) or
                             'before'; TestFloat's -tininessafter -tininessbefore
           --exact           rounding to an integer raises inexact (TestFloat's -exact);

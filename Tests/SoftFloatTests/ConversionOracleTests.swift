@@ -8,7 +8,7 @@ import SoftFloat
 /// PRECISION_LAB_EXHAUSTIVE=1.
 @Suite("Conversion oracle")
 struct ConversionOracleTests {
-    static let deterministicModes: [RoundingMode] = [.nearestEven, .nearestAway, .towardZero, .up, .down]
+    static let deterministicModes: [RoundingMode] = [.nearestEven, .nearestAway, .towardZero, .up, .down, .odd]
     static let exhaustive = ProcessInfo.processInfo.environment["PRECISION_LAB_EXHAUSTIVE"] == "1"
     static let sweepCount = 100_000_000
     static let narrowFormats: [FloatFormat] = [.bf16, .fp16, .tf32]

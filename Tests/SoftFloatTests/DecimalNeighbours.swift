@@ -43,6 +43,7 @@ struct DecimalNeighbours {
             if aboveMidpoint { return (high, true) }
             return (low & 1 == 0 ? low : high, true)
         case .nearestAway: return (belowMidpoint ? low : high, true)
+        case .odd: return (low & 1 != 0 ? low : high, true)
         case .stochastic: return nil
         }
     }

@@ -350,6 +350,7 @@ enum ReferenceRounding {
             case .towardZero: return n
             case .up: return n + (negative ? 0 : 1)
             case .down: return n + (negative ? 1 : 0)
+            case .odd: return n | 1
             case .stochastic: fatalError("deterministic modes only")
             }
         }
@@ -370,7 +371,7 @@ enum ReferenceRounding {
             let toInfinity: Bool
             switch mode {
             case .nearestEven, .nearestAway: toInfinity = true
-            case .towardZero: toInfinity = false
+            case .towardZero, .odd: toInfinity = false
             case .up: toInfinity = !negative
             case .down: toInfinity = negative
             case .stochastic: toInfinity = true

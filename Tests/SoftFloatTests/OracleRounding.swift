@@ -174,7 +174,7 @@ struct OracleRounding: Sendable {
     static func overflowsAway(_ mode: RoundingMode, negative: Bool) -> Bool {
         switch mode {
         case .nearestEven, .nearestAway, .stochastic: return true
-        case .towardZero: return false
+        case .towardZero, .odd: return false
         case .up: return !negative
         case .down: return negative
         }
@@ -206,7 +206,7 @@ struct OracleRounding: Sendable {
         let reachesLeastNormal: Bool
         switch env.rounding {
         case .nearestEven, .nearestAway: reachesLeastNormal = m.compare(belowLeastNormalMidpoint) >= 0
-        case .towardZero: reachesLeastNormal = false
+        case .towardZero, .odd: reachesLeastNormal = false
         case .up: reachesLeastNormal = !negative
         case .down: reachesLeastNormal = negative
         case .stochastic: reachesLeastNormal = false
@@ -285,6 +285,8 @@ struct OracleRounding: Sendable {
         case .towardZero: chosen = i
         case .up: chosen = negative ? i : i + 1
         case .down: chosen = negative ? i + 1 : i
+        // The neighbour whose bit pattern is odd (one of two adjacent patterns is).
+        case .odd: chosen = i % 2 == 1 ? i : i + 1
         case .stochastic:
             let down = result(index: i, negative: negative, inexact: true, tiny: tiny, env)
             let up = result(index: i + 1, negative: negative, inexact: true, tiny: tiny, env)

@@ -62,6 +62,22 @@ struct OracleSelfTests {
         #expect(Self.round(Self.fp16, -0x1p-26) == OracleResult(bits: 0x8000, flags: [.underflow, .inexact]))
     }
 
+    @Test func roundToOdd() {
+        // Inexact results take the neighbour with the odd last bit; exact ones stay.
+        #expect(Self.round(Self.fp16, 1 + 0x1p-12, .odd) == OracleResult(bits: 0x3C01, flags: .inexact))
+        #expect(Self.round(Self.fp16, 1 + 3 * 0x1p-11, .odd) == OracleResult(bits: 0x3C01, flags: .inexact))
+        #expect(Self.round(Self.fp16, -(1 + 5 * 0x1p-12), .odd) == OracleResult(bits: 0xBC01, flags: .inexact))
+        #expect(Self.round(Self.fp16, 1 + 0x1p-9, .odd) == OracleResult(bits: 0x3C02, flags: []))
+        #expect(Self.round(Self.fp16, 2 - 0x1p-20, .odd) == OracleResult(bits: 0x3FFF, flags: .inexact))
+        // Overflow only from 2^16 on, to the largest finite value; e4m3's largest is even.
+        #expect(Self.round(Self.fp16, 65535, .odd) == OracleResult(bits: 0x7BFF, flags: .inexact))
+        #expect(Self.round(Self.fp16, 70000, .odd) == OracleResult(bits: 0x7BFF, flags: [.overflow, .inexact]))
+        #expect(Self.round(Self.e4m3, 449, .odd) == OracleResult(bits: 0x7E, flags: [.overflow, .inexact]))
+        // Nothing nonzero rounds to zero; just below 2^-14 is tiny (truncation stays below).
+        #expect(Self.round(Self.fp16, 0x1p-30, .odd) == OracleResult(bits: 1, flags: [.underflow, .inexact]))
+        #expect(Self.round(Self.fp16, 0x1p-14 - 0x1p-30, .odd) == OracleResult(bits: 0x03FF, flags: [.underflow, .inexact]))
+    }
+
     @Test func stochasticNeighbours() {
         let outcome = Self.fp16.round(.exact(1 + 0x1p-12), FloatEnvironment(rounding: .stochastic))
         #expect(outcome.down.bits == 0x3C00 && outcome.up?.bits == 0x3C01)

@@ -24,6 +24,10 @@ private func roundedUnits(_ u: Float80, _ rounding: RoundingMode) -> Float80? {
         return tooClose(u, b) ? nil : u.rounded()
     case .up:
         return tooClose(u, u.rounded()) ? nil : u.rounded(.up)
+    case .odd:  // the odd one of the two neighbouring integers
+        if tooClose(u, u.rounded()) { return nil }
+        let lower = u.rounded(.down)
+        return lower.truncatingRemainder(dividingBy: 2) != 0 ? lower : lower + 1
     default:
         return tooClose(u, u.rounded()) ? nil : u.rounded(.down)
     }
@@ -47,7 +51,7 @@ private func referenceExp(_ format: LogFormat, _ x: UInt8, _ rounding: RoundingM
         let toLeast: Bool
         switch rounding {
         case .nearestEven, .nearestAway: toLeast = half > 0
-        case .up: toLeast = true
+        case .up, .odd: toLeast = true  // to odd: the least code is odd, zero's even
         default: toLeast = false
         }
         return (toLeast ? format.code(negative: false, log: -63) : LogFormat.zero, false)
@@ -138,6 +142,10 @@ struct EightBitFunctionTests {
                 case .nearestEven, .nearestAway: expected = Float(exact)
                 case .up: expected = Float80(Float(exact)) >= exact ? Float(exact) : Float(exact).nextUp
                 case .down: expected = Float80(Float(exact)) <= exact ? Float(exact) : Float(exact).nextDown
+                case .odd:
+                    let n = Float(exact)
+                    let t = Float80(n).magnitude <= exact.magnitude ? n : (exact > 0 ? n.nextDown : n.nextUp)
+                    expected = Float80(t) == exact || t.bitPattern & 1 == 1 ? t : (exact > 0 ? t.nextUp : t.nextDown)
                 default:
                     let n = Float(exact)
                     expected = Float80(n).magnitude <= exact.magnitude ? n : (exact > 0 ? n.nextDown : n.nextUp)

@@ -122,6 +122,7 @@ extension LogFormat {
             case .towardZero: awayFromZero = false
             case .up: awayFromZero = !negative
             case .down: awayFromZero = negative
+            case .odd: awayFromZero = Int(lower) & 1 == 0  // the code whose last bit is set
             case .stochastic: awayFromZero = Double(env.random.next() >> 11) * 0x1p-53 < fraction
             }
             log = Int(lower) + (awayFromZero ? 1 : 0)
@@ -148,6 +149,7 @@ extension LogFormat {
         case .towardZero: toLeast = false
         case .up: toLeast = !negative
         case .down: toLeast = negative
+        case .odd: toLeast = true  // zero's code is even, the least magnitude's odd
         case .stochastic: toLeast = Double(env.random.next() >> 11) * 0x1p-53 < ratio
         }
         return toLeast ? least : Self.zero

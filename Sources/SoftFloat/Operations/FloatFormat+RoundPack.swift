@@ -15,6 +15,7 @@ extension FloatFormat {
         case .towardZero: return false
         case .up: return !negative
         case .down: return negative
+        case .odd: return !odd  // the odd neighbour: truncate, then set the last digit
         case .stochastic:
             let draw = env.random.next()
             return (width == 64 ? draw : draw >> UInt64(64 - width)) < roundBits
@@ -26,7 +27,7 @@ extension FloatFormat {
     static func overflowsToInfinity(negative: Bool, _ env: FloatEnvironment) -> Bool {
         switch env.rounding {
         case .nearestEven, .nearestAway, .stochastic: return true
-        case .towardZero: return false
+        case .towardZero, .odd: return false
         case .up: return !negative
         case .down: return negative
         }
@@ -56,7 +57,7 @@ extension FloatFormat {
         let increment: UInt64
         switch env.rounding {
         case .nearestEven, .nearestAway: increment = half
-        case .towardZero: increment = 0
+        case .towardZero, .odd: increment = 0
         case .up: increment = negative ? 0 : roundMask
         case .down: increment = negative ? roundMask : 0
         case .stochastic:
@@ -65,7 +66,11 @@ extension FloatFormat {
         }
         var kept = (significand &+ increment) &>> shift  // in [2^f, 2^(f+1)]
         if roundBits == half && env.rounding == .nearestEven { kept &= ~1 }
-        if roundBits != 0 { env.flags.insert(.inexact) }
+        if roundBits != 0 {
+            env.flags.insert(.inexact)
+            // Round to odd: the truncation with its last digit set (no carry can follow).
+            if env.rounding == .odd { kept |= 1 }
+        }
         // A carry out of the significand moves into the exponent field, where it belongs;
         // the exponent stays below the overflow threshold.
         return (negative ? signMask : 0) | ((UInt64(truncatingIfNeeded: biased &- 1) &<< f) &+ kept)

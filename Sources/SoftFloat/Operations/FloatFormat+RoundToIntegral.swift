@@ -26,10 +26,11 @@ extension FloatFormat {
         if x.exponent >= 64 { return nil }
         if x.exponent >= 62 { return (x.significand << UInt64(x.exponent - 62), false) }
         if x.exponent < -1 {
-            // 0 < |x| < 1/2: rounds to 0 or 1 only by a directed or stochastic mode.
+            // 0 < |x| < 1/2: rounds to 0 or 1 only by a directed, odd or stochastic mode.
             let up: Bool
             switch env.rounding {
             case .nearestEven, .nearestAway, .towardZero: up = false
+            case .odd: up = true
             case .up: up = !x.negative
             case .down: up = x.negative
             case .stochastic:
