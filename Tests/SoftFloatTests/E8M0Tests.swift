@@ -15,7 +15,7 @@ struct E8M0Tests {
         if !exact {
             switch mode {
             case .nearestEven, .nearestAway: e = Double(v) >= 1.5 * low ? k + 1 : k  // a tie: the even significand, 2^(k+1)
-            case .towardZero, .down: e = k
+            case .towardZero, .down, .odd: e = k  // odd: the one significand bit is already odd
             case .up: e = k + 1
             case .stochastic: fatalError("checked separately")
             }
