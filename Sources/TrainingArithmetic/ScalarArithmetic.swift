@@ -21,9 +21,14 @@ import SoftFloat
 /// `multiplyAccumulate` has a default built from them, which a type may replace by a
 /// faster one that gives the same bits.
 ///
+/// Random bits: every scalar operation (`fromDouble`, + − × ÷, `exp`, `log`, `convert`)
+/// rounds with the bits of `env.random.counter` and then advances the counter by one,
+/// whether it was exact or not, so the bits of an operation depend only on its place in
+/// the sequence, never on the values before it; the kernels below lay their operations
+/// out on the counter as `multiplyAccumulate` says.
+///
 /// Edge cases: the soft path raises exception flags in the environment; a fast path need
-/// not (the trainer counts numerical events from values, never from flags). Stochastic
-/// rounding draws from `env.random`, so the same environment seed gives the same bits.
+/// not (the trainer counts numerical events from values, never from flags).
 public protocol ScalarArithmetic: RoundedArithmetic {
     var zero: Scalar { get }
     var one: Scalar { get }
@@ -39,8 +44,11 @@ public protocol ScalarArithmetic: RoundedArithmetic {
     /// The forward pass (a sample's logits) and the backward pass (a weight-gradient row)
     /// are both chains of this kernel, so a conforming type that replaces the default
     /// speeds up all of training. A replacement must give the same bits and the same
-    /// count as the default, including its order of random draws under stochastic rounding
-    /// (lane by lane: product, then sum).
+    /// count as the default, including the random bits of each rounding under stochastic
+    /// rounding. Those are laid out on the counter: with `base` the counter moved up to a
+    /// multiple of 4 and `n4` the count moved up to a multiple of 4, product `i` rounds with
+    /// index `base + i`, sum `i` with `base + n4 + i`, and the counter ends at
+    /// `base + 2·n4` (so four lanes share one word of `StochasticBits`).
     ///
     /// - Parameters:
     ///   - s: the scalar factor.
@@ -115,11 +123,17 @@ extension ScalarArithmetic {
                                          _ env: inout FloatEnvironment) -> Int {
         var underflows = 0
         let sIsZero = isZero(s)
+        env.random.alignToWord()
+        let base = env.random.counter
+        let n4 = UInt64((count &+ 3) & ~3)
         for i in 0..<count {
+            env.random.counter = base &+ UInt64(i)
             let product = multiply(s, x[i], &env)
             if isZero(product) && !sIsZero && !isZero(x[i]) { underflows += 1 }
+            env.random.counter = base &+ n4 &+ UInt64(i)
             acc[i] = add(acc[i], product, &env)
         }
+        env.random.counter = base &+ 2 &* n4
         return underflows
     }
 

@@ -71,7 +71,7 @@ public struct LinearInt8Format: Hashable, Sendable {
             case .towardZero: up = value < 0
             case .up: up = true
             case .down: up = false
-            case .stochastic: up = Double(env.random.next() >> 11) * 0x1p-53 < fraction
+            case .stochastic: up = Double(env.random.draw) * 0x1p-13 < fraction
             }
             q = lower + (up ? 1 : 0)
         }

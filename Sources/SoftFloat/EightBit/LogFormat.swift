@@ -122,7 +122,7 @@ extension LogFormat {
             case .towardZero: awayFromZero = false
             case .up: awayFromZero = !negative
             case .down: awayFromZero = negative
-            case .stochastic: awayFromZero = Double(env.random.next() >> 11) * 0x1p-53 < fraction
+            case .stochastic: awayFromZero = Double(env.random.draw) * 0x1p-13 < fraction
             }
             log = Int(lower) + (awayFromZero ? 1 : 0)
         }
@@ -148,7 +148,7 @@ extension LogFormat {
         case .towardZero: toLeast = false
         case .up: toLeast = !negative
         case .down: toLeast = negative
-        case .stochastic: toLeast = Double(env.random.next() >> 11) * 0x1p-53 < ratio
+        case .stochastic: toLeast = Double(env.random.draw) * 0x1p-13 < ratio
         }
         return toLeast ? least : Self.zero
     }
