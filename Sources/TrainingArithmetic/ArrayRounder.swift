@@ -10,8 +10,8 @@ import SoftFloat
 /// Every mode runs four lanes at a time with integer bit operations (`FormatRounder`),
 /// compiled once per case so that the loop holds no decision. Stochastic rounding takes
 /// the bits of element `i` from `env.random` at index `base + i`, `base` being the counter
-/// moved up to a multiple of 4 (`StochasticBits.alignToWord`); the counter ends at `base`
-/// plus the count moved up to a multiple of 4. Every four elements share one 64-bit word,
+/// moved up to a multiple of 4 (`StochasticBits.alignToWord`); in every mode the counter
+/// ends at `base` plus the count moved up to a multiple of 4. Every four elements share one 64-bit word,
 /// one mix, so the elements are independent of each other and of the order they are
 /// rounded in.
 ///
@@ -43,6 +43,9 @@ public struct ArrayRounder<Wide: HardwareFloat>: Sendable {
                       _ env: inout FloatEnvironment) {
         guard let from = source.baseAddress, let to = target.baseAddress else { return }
         let n = min(source.count, target.count)
+        // Every element takes one index of the random bits, in every mode.
+        env.random.alignToWord()
+        defer { env.random.advance(by: UInt64((n &+ 3) & ~3)) }
         if rounder.isIdentity {
             // The hardware's own format: every mode leaves every value as it is.
             if UnsafePointer(to) != from { to.update(from: from, count: n) }
@@ -60,7 +63,6 @@ public struct ArrayRounder<Wide: HardwareFloat>: Sendable {
         case (.nearestAway, true): directed(from, to, n, .nearestAway, true)
         case (.nearestAway, false): directed(from, to, n, .nearestAway, false)
         case (.stochastic, let checking):
-            env.random.alignToWord()
             let random = env.random
             let base = random.counter &>> 2
             if checking {
@@ -76,7 +78,6 @@ public struct ArrayRounder<Wide: HardwareFloat>: Sendable {
                                        checkingRange: false)
                 }
             }
-            env.random.advance(by: UInt64((n &+ 3) & ~3))
         }
     }
 

@@ -112,6 +112,9 @@ public struct EightBitArithmetic<Format: EightBitFormat>: ScalarArithmetic {
         guard let base = tables.base(env.rounding) else {
             return stochasticMultiplyAccumulate(s, x, into: acc, count: count, &env)
         }
+        // The random bits are not read, but the counter moves as the default's does.
+        env.random.alignToWord()
+        env.random.advance(by: 2 &* UInt64((count &+ 3) & ~3))
         let products = base + EightBitOperationTables.offset(.multiply) + Int(s) &<< 8
         let sums = base + EightBitOperationTables.offset(.add)
         var underflows = 0

@@ -178,8 +178,11 @@ extension FastArithmetic {
         let factor = Lanes(repeating: s)
         var underflows = BitLanes()
         var i = 0
-        while i &+ 4 <= count {
-            let xs = UnsafeRawPointer(x + i).loadUnaligned(as: Lanes.self)
+        while i < count {
+            // The last group may be partial: its missing lanes hold ones and are not stored.
+            let m = min(4, count &- i)
+            let xs = m == 4 ? UnsafeRawPointer(x + i).loadUnaligned(as: Lanes.self) : Self.lanes(at: x + i, count: m)
+            let a = m == 4 ? UnsafeRawPointer(acc + i).loadUnaligned(as: Lanes.self) : Self.lanes(at: UnsafePointer(acc + i), count: m)
             let index = base &+ UInt64(i)
             let productDraws = mode == .stochastic ? FormatRounder<Wide>.draws(random.word(block: index &>> 2)) : BitLanes()
             let sumDraws = mode == .stochastic ? FormatRounder<Wide>.draws(random.word(block: (index &+ n4) &>> 2))
@@ -187,30 +190,25 @@ extension FastArithmetic {
             var products = directedProducts(factor, xs, mode, productDraws, checkingRange)
             let tiny = tinyProductMask(factor, xs, factor * xs)
             if tiny[0] | tiny[1] | tiny[2] | tiny[3] != 0 {
-                for j in 0..<4 where tiny[j] != 0 {
+                for j in 0..<m where tiny[j] != 0 {
                     env.random.counter = index &+ UInt64(j)
                     products[j] = soft(s, xs[j], &env, FloatFormat.multiply)
                 }
             }
             underflows &-= rounder.zeroMask(products) & ~rounder.zeroMask(xs)
-            let a = UnsafeRawPointer(acc + i).loadUnaligned(as: Lanes.self)
             var sums = a + products
             let e = sumResidual(a, products, &sums, mode)
             let rounded = checkingRange
                 ? rounder.roundLanes(sums, residual: e, mode: mode, draws: sumDraws, checkingRange: true)
                 : rounder.roundLanes(sums, residual: e, mode: mode, draws: sumDraws, checkingRange: false)
-            UnsafeMutableRawPointer(acc + i).storeBytes(of: rounded, as: Lanes.self)
+            if m == 4 {
+                UnsafeMutableRawPointer(acc + i).storeBytes(of: rounded, as: Lanes.self)
+            } else {
+                for j in 0..<m { acc[i &+ j] = rounded[j] }
+            }
             i &+= 4
         }
-        var total = Int(underflows.wrappedSum())
-        while i < count {
-            env.random.counter = base &+ UInt64(i)
-            let product = directedMultiply(s, x[i], &env)
-            if product == 0 && x[i] != 0 { total &+= 1 }
-            env.random.counter = base &+ n4 &+ UInt64(i)
-            acc[i] = directedAdd(acc[i], product, &env)
-            i &+= 1
-        }
+        let total = Int(underflows.wrappedSum())
         env.random.counter = base &+ 2 &* n4
         return s == 0 || s.isNaN ? 0 : total
     }

@@ -15,8 +15,8 @@ extension FastArithmetic {
             return scalarMultiplyAccumulateRows(a, b, weights: weights, stride: stride, count: count,
                                                 into: accA, accB, &envA, &envB)
         }
-        Self.advance(&envA, count: count, calls: a.count)
-        Self.advance(&envB, count: count, calls: b.count)
+        envA.random.alignToWord()
+        envB.random.alignToWord()
         return withLaneRounding(.rows(a, b, weights, stride, count, accA, accB))
     }
 

@@ -249,10 +249,9 @@ public struct FastArithmetic<Wide: HardwareFloat>: ScalarArithmetic {
     /// Moves the environment's random bits past one `multiplyAccumulate` of `count` lanes,
     /// as the layout of `ScalarArithmetic.multiplyAccumulate` does.
     @inlinable @inline(__always)
-    static func advance(_ env: inout FloatEnvironment, count: Int, calls: Int = 1) {
-        guard calls > 0 else { return }
+    static func advance(_ env: inout FloatEnvironment, count: Int) {
         env.random.alignToWord()
-        env.random.advance(by: 2 &* UInt64((count &+ 3) & ~3) &* UInt64(calls))
+        env.random.advance(by: 2 &* UInt64((count &+ 3) & ~3))
     }
 
     /// One operation through the soft-float path, with the bits of the environment's

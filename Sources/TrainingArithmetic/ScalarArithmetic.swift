@@ -67,8 +67,12 @@ public protocol ScalarArithmetic: RoundedArithmetic {
     ///                                               into: za, zb, &envA, &envB)
     ///
     /// The default is a chain of `multiplyAccumulate` calls, alternating between the two
-    /// runs while both last. A replacement must give the same bits, the same count and the
-    /// same order of random draws within each environment.
+    /// runs while both last; feature `n` of `a` rounds with `envA`'s counter set to
+    /// `baseA + a.indices[n] × 2·n4` (`baseA`: the counter at entry moved up to a multiple
+    /// of 4; `n4`: `count` moved up to a multiple of 4), and likewise for `b`, so that a
+    /// feature's random bits depend on its index, not on how many features came before it;
+    /// each counter is left at its base (the caller moves it on). A replacement must give
+    /// the same bits, the same count and the same counters.
     ///
     /// - Parameters:
     ///   - a: the first run of features (nonzero values and their ascending indices).
@@ -88,8 +92,8 @@ public protocol ScalarArithmetic: RoundedArithmetic {
     ///                                                   count: 10, envs: envs)
     ///
     /// The weight gradient of a batch is this kernel once per example. The default is a
-    /// chain of `multiplyAccumulate` calls; a replacement must give the same bits, the same
-    /// count and the same order of random draws within each environment.
+    /// chain of `multiplyAccumulate` calls, row `k`'s with `envs[k]` as it is; a
+    /// replacement must give the same bits, the same count and the same counters.
     ///
     /// - Parameters:
     ///   - run: the features (nonzero values and their ascending indices).
@@ -155,24 +159,36 @@ extension ScalarArithmetic {
                                              _ envA: inout FloatEnvironment, _ envB: inout FloatEnvironment) -> Int {
         var underflows = 0
         var n = 0, m = 0
+        envA.random.alignToWord()
+        envB.random.alignToWord()
+        let baseA = envA.random.counter, baseB = envB.random.counter
+        let perFeature = 2 &* UInt64((count &+ 3) & ~3)
+        @inline(__always) func featureA(_ n: Int) -> Int {
+            envA.random.counter = baseA &+ UInt64(a.indices[n]) &* perFeature
+            return multiplyAccumulate(a.values[n], weights + Int(a.indices[n]) &* stride, into: accA,
+                                      count: count, &envA)
+        }
+        @inline(__always) func featureB(_ m: Int) -> Int {
+            envB.random.counter = baseB &+ UInt64(b.indices[m]) &* perFeature
+            return multiplyAccumulate(b.values[m], weights + Int(b.indices[m]) &* stride, into: accB,
+                                      count: count, &envB)
+        }
         while n < a.count && m < b.count {
-            underflows &+= multiplyAccumulate(a.values[n], weights + Int(a.indices[n]) &* stride, into: accA,
-                                              count: count, &envA)
-            underflows &+= multiplyAccumulate(b.values[m], weights + Int(b.indices[m]) &* stride, into: accB,
-                                              count: count, &envB)
+            underflows &+= featureA(n)
+            underflows &+= featureB(m)
             n &+= 1
             m &+= 1
         }
         while n < a.count {
-            underflows &+= multiplyAccumulate(a.values[n], weights + Int(a.indices[n]) &* stride, into: accA,
-                                              count: count, &envA)
+            underflows &+= featureA(n)
             n &+= 1
         }
         while m < b.count {
-            underflows &+= multiplyAccumulate(b.values[m], weights + Int(b.indices[m]) &* stride, into: accB,
-                                              count: count, &envB)
+            underflows &+= featureB(m)
             m &+= 1
         }
+        envA.random.counter = baseA
+        envB.random.counter = baseB
         return underflows
     }
 
