@@ -49,7 +49,7 @@ public struct CalcCommand: Command {
             """, .roundingMode) { $0.environment.rounding = $1 },
         .value("--seed", "N", help: "the seed of stochastic rounding", default: "0",
                OptionValue("a non-negative integer") { UInt64($0) }) {
-            $0.environment.random = SplitMix64(seed: $1)
+            $0.environment.random = StochasticBits(seed: $1)
             $0.seed = $1
         },
         .value("--tininess", "WHEN", help: "underflow detected 'after' rounding (default) or 'before'", .tininess) {

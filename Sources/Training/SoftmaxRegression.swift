@@ -52,8 +52,13 @@ public struct SoftmaxRegression: Sendable, Equatable {
         var underflows = 0
         let start = rows.starts[i], end = rows.starts[i + 1]
         let indices = rows.indices.pointer, values = rows.values.pointer
+        // Feature k's products and sums take the random bits at `base + k × perFeature`,
+        // whether the zero features are skipped or not.
+        env.random.alignToWord()
+        let base = env.random.counter, perFeature = Self.randomBitsPerFeature(classes: c)
         if skippingZeros {
             for n in start..<end {
+                env.random.counter = base &+ UInt64(indices[n]) &* perFeature
                 underflows &+= a.multiplyAccumulate(values[n], weights + Int(indices[n]) &* c,
                                                     into: z, count: c, &env)
             }
@@ -65,9 +70,11 @@ public struct SoftmaxRegression: Sendable, Equatable {
                     x = values[n]
                     n += 1
                 }
+                env.random.counter = base &+ UInt64(k) &* perFeature
                 underflows &+= a.multiplyAccumulate(x, weights + k &* c, into: z, count: c, &env)
             }
         }
+        env.random.counter = base &+ UInt64(inputs) &* perFeature
         for j in 0..<c { z[j] = a.add(z[j], bias[j], &env) }
         return underflows
     }
@@ -95,8 +102,14 @@ public struct SoftmaxRegression: Sendable, Equatable {
         let first = SparseRun(values: values + start, indices: indices + start, count: rows.starts[i + 1] - start)
         let second = SparseRun(values: values + start2, indices: indices + start2,
                                count: rows.starts[j + 1] - start2)
+        env.random.alignToWord()
+        env2.random.alignToWord()
+        let base = env.random.counter, base2 = env2.random.counter
         let underflows = a.multiplyAccumulateRows(first, second, weights: weights, stride: c, count: c,
                                                   into: z, y, &env, &env2)
+        let perFeature = Self.randomBitsPerFeature(classes: c)
+        env.random.counter = base &+ UInt64(inputs) &* perFeature
+        env2.random.counter = base2 &+ UInt64(inputs) &* perFeature
         for k in 0..<c {
             z[k] = a.add(z[k], bias[k], &env)
             y[k] = a.add(y[k], bias[k], &env2)
@@ -126,13 +139,26 @@ public struct SoftmaxRegression: Sendable, Equatable {
         (g + range.lowerBound &* c).update(repeating: a.zero, count: range.count &* c)
         let indices = rows.indices.pointer, values = rows.values.pointer
         var underflows = 0
+        // Example b's products and sums into row k take the random bits of envs[k] at
+        // `base_k + b × perFeature`, whether the zero features are skipped or not.
+        let perFeature = Self.randomBitsPerFeature(classes: c)
+        let bases = range.map { k -> UInt64 in
+            envs[k].random.alignToWord()
+            return envs[k].random.counter
+        }
+        let lower = range.lowerBound
         for b in 0..<count {
             let i = batch[b]
             let end = rows.starts[i + 1]
             var n = rows.lowerBound(range.lowerBound, example: i)
             let d = dz + b &* c
+            let offset = UInt64(b) &* perFeature
             if skippingZeros && dzIsFinite[b] {
                 let last = rows.lowerBound(range.upperBound, example: i)
+                for m in n..<last {
+                    let k = Int(indices[m])
+                    envs[k].random.counter = bases[k &- lower] &+ offset
+                }
                 let run = SparseRun(values: values + n, indices: indices + n, count: last - n)
                 underflows &+= a.multiplyAccumulateIntoRows(run, d, into: g, stride: c, count: c, envs: envs)
             } else {
@@ -142,11 +168,20 @@ public struct SoftmaxRegression: Sendable, Equatable {
                         x = values[n]
                         n += 1
                     }
+                    envs[k].random.counter = bases[k &- lower] &+ offset
                     underflows &+= a.multiplyAccumulate(x, d, into: g + k &* c, count: c, &envs[k])
                 }
             }
         }
+        for k in range { envs[k].random.counter = bases[k &- lower] &+ UInt64(count) &* perFeature }
         return underflows
+    }
+
+    /// The random-bit indices one `multiplyAccumulate` of `classes` lanes takes
+    /// (`ScalarArithmetic`'s layout): products and sums, each moved up to a multiple of 4.
+    @inlinable
+    static func randomBitsPerFeature(classes: Int) -> UInt64 {
+        2 &* UInt64((classes &+ 3) & ~3)
     }
 
     /// The bias gradient over a batch: `g_j = Σ_b dz_bj`, in batch order from `+0`.

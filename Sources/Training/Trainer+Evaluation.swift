@@ -7,7 +7,7 @@ extension Trainer.Run {
     /// The environment of example `i` of an evaluation pass.
     func evaluationEnvironment(pass: UInt64, example i: Int) -> FloatEnvironment {
         var env = FloatEnvironment(rounding: trainer.policy.rounding)
-        env.random = SplitMix64.stream(seed: trainer.configuration.seed, purpose: TrainingStream.evaluation,
+        env.random = StochasticBits(seed: trainer.configuration.seed, site: TrainingStream.evaluation,
                                        step: pass, element: UInt64(i))
         return env
     }

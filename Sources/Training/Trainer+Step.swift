@@ -105,7 +105,7 @@ extension Trainer.Run {
     /// rounding, and the generator of (step, example).
     func forwardEnvironment(step: Int, example b: Int) -> FloatEnvironment {
         var env = FloatEnvironment(rounding: trainer.policy.rounding)
-        env.random = SplitMix64.stream(seed: trainer.configuration.seed, purpose: TrainingStream.forward,
+        env.random = StochasticBits(seed: trainer.configuration.seed, site: TrainingStream.forward,
                                        step: UInt64(step), element: UInt64(b))
         return env
     }
@@ -144,7 +144,7 @@ extension Trainer.Run {
             let rows = chunk == rowChunks ? d..<(d + 1) : (chunk * d / rowChunks)..<((chunk + 1) * d / rowChunks)
             for k in rows {
                 envs[k] = FloatEnvironment(rounding: policy.rounding)
-                envs[k].random = SplitMix64.stream(seed: configuration.seed, purpose: TrainingStream.backward,
+                envs[k].random = StochasticBits(seed: configuration.seed, site: TrainingStream.backward,
                                                    step: UInt64(step), element: UInt64(k))
             }
             // The gradient rows, summed in the accumulation format, rounded to the training format.

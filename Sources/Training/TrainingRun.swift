@@ -143,8 +143,12 @@ public enum TrainingRun {
     }
 
     static func kind(of format: FloatFormat, path: ArithmeticPath, policy: TrainingPolicy) throws -> Kind {
-        let fast: Kind? = FastArithmetic<Float>.isExact(for: format) ? .float
-            : FastArithmetic<Double>.isExact(for: format) ? .double : nil
+        // Other modes than nearest-even need bits to drop: not the hardware's own format.
+        let nearestEven = policy.rounding == .nearestEven && policy.updateRounding == .nearestEven
+        func serves<Wide: HardwareFloat>(_: Wide.Type) -> Bool {
+            FastArithmetic<Wide>.isExact(for: format) && (nearestEven || format != Wide.format)
+        }
+        let fast: Kind? = serves(Float.self) ? .float : serves(Double.self) ? .double : nil
         switch path {
         case .soft:
             return .soft
@@ -155,8 +159,7 @@ public enum TrainingRun {
             }
             return fast
         case .automatic:
-            // Other rounding modes would make every fast operation fall back to the soft path.
-            return policy.rounding == .nearestEven ? fast ?? .soft : .soft
+            return fast ?? .soft
         }
     }
 

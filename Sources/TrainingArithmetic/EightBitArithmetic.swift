@@ -20,8 +20,9 @@ import SoftFloat
 /// filled once with its own results (`EightBitOperationTables`, built when the arithmetic
 /// is created and shared by its copies), so the bits are the format's; the lookups raise
 /// no flags. Under stochastic rounding +, − and × look up each pair's outcome (learnt from
-/// the format on first use) and draw from `env.random` exactly when the format would;
-/// ÷, `exp`, `log` and conversions call the format.
+/// the format on first use) and compare it with the bits of `env.random`'s current
+/// rounding, as the format would; ÷, `exp`, `log` and conversions call the format. Every
+/// operation advances `env.random` by one (`ScalarArithmetic`).
 ///
 /// Edge cases: nothing is infinite; values at the largest magnitude count as saturations
 /// (`isSaturated`). `one` is 1 rounded to nearest (0 or 2 for an INT8 scale of 2).
@@ -49,42 +50,51 @@ public struct EightBitArithmetic<Format: EightBitFormat>: ScalarArithmetic {
     public var name: String { format.name }
 
     @inlinable
-    public func fromDouble(_ x: Double, _ env: inout FloatEnvironment) -> UInt8 { format.fromDouble(x, &env) }
+    public func fromDouble(_ x: Double, _ env: inout FloatEnvironment) -> UInt8 {
+        defer { env.random.advance() }
+        return format.fromDouble(x, &env)
+    }
     @inlinable public func toDouble(_ x: UInt8) -> Double { tables.value(x) }
 
     @inlinable
     public func add(_ a: UInt8, _ b: UInt8, _ env: inout FloatEnvironment) -> UInt8 {
+        defer { env.random.advance() }
         guard let table = tables.results(.add, rounding: env.rounding) else {
-            return tables.stochastic()[Int(a) &<< 8 | Int(b)].result(&env)
+            return tables.stochastic()[Int(a) &<< 8 | Int(b)].result(env)
         }
         return table[Int(a) &<< 8 | Int(b)]
     }
     @inlinable
     public func subtract(_ a: UInt8, _ b: UInt8, _ env: inout FloatEnvironment) -> UInt8 {
+        defer { env.random.advance() }
         guard let table = tables.results(.subtract, rounding: env.rounding) else {
-            return tables.stochastic()[1 &<< 16 | Int(a) &<< 8 | Int(b)].result(&env)
+            return tables.stochastic()[1 &<< 16 | Int(a) &<< 8 | Int(b)].result(env)
         }
         return table[Int(a) &<< 8 | Int(b)]
     }
     @inlinable
     public func multiply(_ a: UInt8, _ b: UInt8, _ env: inout FloatEnvironment) -> UInt8 {
+        defer { env.random.advance() }
         guard let table = tables.results(.multiply, rounding: env.rounding) else {
-            return tables.stochastic()[2 &<< 16 | Int(a) &<< 8 | Int(b)].result(&env)
+            return tables.stochastic()[2 &<< 16 | Int(a) &<< 8 | Int(b)].result(env)
         }
         return table[Int(a) &<< 8 | Int(b)]
     }
     @inlinable
     public func divide(_ a: UInt8, _ b: UInt8, _ env: inout FloatEnvironment) -> UInt8 {
+        defer { env.random.advance() }
         guard let table = tables.results(.divide, rounding: env.rounding) else { return format.divide(a, b, &env) }
         return table[Int(a) &<< 8 | Int(b)]
     }
     @inlinable
     public func exp(_ x: UInt8, _ env: inout FloatEnvironment) -> UInt8 {
+        defer { env.random.advance() }
         guard let table = tables.results(.exp, rounding: env.rounding) else { return format.exp(x, &env) }
         return table[Int(x)]
     }
     @inlinable
     public func log(_ x: UInt8, _ env: inout FloatEnvironment) -> UInt8 {
+        defer { env.random.advance() }
         guard let table = tables.results(.log, rounding: env.rounding) else { return format.log(x, &env) }
         return table[Int(x)]
     }
@@ -104,6 +114,9 @@ public struct EightBitArithmetic<Format: EightBitFormat>: ScalarArithmetic {
         guard let base = tables.base(env.rounding) else {
             return stochasticMultiplyAccumulate(s, x, into: acc, count: count, &env)
         }
+        // The random bits are not read, but the counter moves as the default's does.
+        env.random.alignToWord()
+        env.random.advance(by: 2 &* UInt64((count &+ 3) & ~3))
         let products = base + EightBitOperationTables.offset(.multiply) + Int(s) &<< 8
         let sums = base + EightBitOperationTables.offset(.add)
         var underflows = 0
@@ -117,8 +130,8 @@ public struct EightBitArithmetic<Format: EightBitFormat>: ScalarArithmetic {
         return underflows
     }
 
-    /// The bulk kernel under stochastic rounding: each lane draws for its product, then
-    /// for its sum, exactly when the format's operations would.
+    /// The bulk kernel under stochastic rounding: each product and sum rounds with the
+    /// bits of its index in `multiplyAccumulate`'s layout.
     @inlinable
     func stochasticMultiplyAccumulate(_ s: UInt8, _ x: UnsafePointer<UInt8>,
                                       into acc: UnsafeMutablePointer<UInt8>, count: Int,
@@ -127,12 +140,16 @@ public struct EightBitArithmetic<Format: EightBitFormat>: ScalarArithmetic {
         let products = outcomes + (2 &<< 16 | Int(s) &<< 8)
         var underflows = 0
         let sIsZero = format.isZero(s)
+        env.random.alignToWord()
+        let base = env.random.counter
+        let n4 = UInt64((count &+ 3) & ~3)
         for i in 0..<count {
             let xi = x[i]
-            let product = products[Int(xi)].result(&env)
+            let product = products[Int(xi)].result(draw: env.random.draw(at: base &+ UInt64(i)))
             if format.isZero(product) && !sIsZero && !format.isZero(xi) { underflows &+= 1 }
-            acc[i] = outcomes[Int(acc[i]) &<< 8 | Int(product)].result(&env)
+            acc[i] = outcomes[Int(acc[i]) &<< 8 | Int(product)].result(draw: env.random.draw(at: base &+ n4 &+ UInt64(i)))
         }
+        env.random.counter = base &+ 2 &* n4
         return underflows
     }
 

@@ -14,7 +14,7 @@ import Synchronization
 /// read them. Flags are not recorded: a table lookup raises nothing.
 ///
 /// Under stochastic rounding a result depends on a draw: `stochastic()` gives, for +, −
-/// and ×, each pair's `StochasticOutcome` (its two candidate codes, whether it draws, and
+/// and ×, each pair's `StochasticOutcome` (its two candidate codes and
 /// the threshold of the draw), learnt from the format's operations the first time it is
 /// asked for (a fraction of a second) and kept.
 ///

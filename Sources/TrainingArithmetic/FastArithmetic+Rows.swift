@@ -15,6 +15,8 @@ extension FastArithmetic {
             return scalarMultiplyAccumulateRows(a, b, weights: weights, stride: stride, count: count,
                                                 into: accA, accB, &envA, &envB)
         }
+        envA.random.alignToWord()
+        envB.random.alignToWord()
         return withLaneRounding(.rows(a, b, weights, stride, count, accA, accB))
     }
 
@@ -91,6 +93,7 @@ extension FastArithmetic {
         for n in 1..<run.count where !roundsInHardware(envs[Int(run.indices[n])]) {
             return scalarMultiplyAccumulateIntoRows(run, x, into: acc, stride: stride, count: count, envs: envs)
         }
+        for n in 0..<run.count { Self.advance(&envs[Int(run.indices[n])], count: count) }
         return withLaneRounding(.intoRows(run, x, acc, stride, count))
     }
 

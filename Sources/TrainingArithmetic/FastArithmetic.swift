@@ -29,9 +29,14 @@ import SoftFloat
 /// products sends the rare vector that has one to `Double`. `FormatRounder` then rounds
 /// with the target's exponent range.
 ///
+/// Other rounding modes (toward zero, up, down, nearest-away, stochastic) run in the lanes
+/// too: the hardware's nearest result, its exact error from an error-free transformation,
+/// and `FormatRounder`'s directed rounding (see `FastArithmetic+Directed.swift`), bit for
+/// bit as the soft path, random bits included (`ScalarArithmetic` lays them out).
+///
 /// Edge cases: `init` returns nil when the rule above does not hold for the format. When
-/// the environment asks for anything but nearest-even with subnormals and no saturation
-/// (directed or stochastic rounding), each operation falls back to the soft-float path, so
+/// the environment flushes subnormals or saturates, or rounds other than to nearest-even
+/// in the hardware's own format, each operation falls back to the soft-float path, so
 /// results stay exact for every mode. The fast path raises no exception flags. `exp` and
 /// `log` always go through the format's own `exp`/`log`. A NaN's payload may differ from
 /// the soft path's after an operation on two NaNs (the hardware picks either operand).
@@ -102,7 +107,8 @@ public struct FastArithmetic<Wide: HardwareFloat>: ScalarArithmetic {
 
     @inlinable
     public func fromDouble(_ x: Double, _ env: inout FloatEnvironment) -> Wide {
-        guard roundsInHardware(env) else { return rounder.value(ofBits: format.fromDouble(x, &env)) }
+        defer { env.random.advance() }
+        guard roundsInHardware(env) else { return directedFromDouble(x, &env) }
         return Wide(doubleRounder.round(x))
     }
 
@@ -110,19 +116,22 @@ public struct FastArithmetic<Wide: HardwareFloat>: ScalarArithmetic {
 
     @inlinable
     public func add(_ a: Wide, _ b: Wide, _ env: inout FloatEnvironment) -> Wide {
-        guard roundsInHardware(env) else { return soft(a, b, &env, FloatFormat.add) }
+        defer { env.random.advance() }
+        guard roundsInHardware(env) else { return directedAdd(a, b, &env) }
         return rounder.round(a + b)
     }
 
     @inlinable
     public func subtract(_ a: Wide, _ b: Wide, _ env: inout FloatEnvironment) -> Wide {
-        guard roundsInHardware(env) else { return soft(a, b, &env, FloatFormat.subtract) }
+        defer { env.random.advance() }
+        guard roundsInHardware(env) else { return directedSubtract(a, b, &env) }
         return rounder.round(a - b)
     }
 
     @inlinable
     public func multiply(_ a: Wide, _ b: Wide, _ env: inout FloatEnvironment) -> Wide {
-        guard roundsInHardware(env) else { return soft(a, b, &env, FloatFormat.multiply) }
+        defer { env.random.advance() }
+        guard roundsInHardware(env) else { return directedMultiply(a, b, &env) }
         let r = a * b
         if checksTinyResults && isTiny(r) { return Wide(doubleRounder.round(Double(a) * Double(b))) }
         return rounder.round(r)
@@ -130,7 +139,8 @@ public struct FastArithmetic<Wide: HardwareFloat>: ScalarArithmetic {
 
     @inlinable
     public func divide(_ a: Wide, _ b: Wide, _ env: inout FloatEnvironment) -> Wide {
-        guard roundsInHardware(env) else { return soft(a, b, &env, FloatFormat.divide) }
+        defer { env.random.advance() }
+        guard roundsInHardware(env) else { return directedDivide(a, b, &env) }
         let r = a / b
         if checksTinyResults && isTiny(r) { return Wide(doubleRounder.round(Double(a) / Double(b))) }
         return rounder.round(r)
@@ -138,12 +148,14 @@ public struct FastArithmetic<Wide: HardwareFloat>: ScalarArithmetic {
 
     @inlinable
     public func exp(_ x: Wide, _ env: inout FloatEnvironment) -> Wide {
-        rounder.value(ofBits: format.exp(rounder.bits(of: x), &env))
+        defer { env.random.advance() }
+        return rounder.value(ofBits: format.exp(rounder.bits(of: x), &env))
     }
 
     @inlinable
     public func log(_ x: Wide, _ env: inout FloatEnvironment) -> Wide {
-        rounder.value(ofBits: format.log(rounder.bits(of: x), &env))
+        defer { env.random.advance() }
+        return rounder.value(ofBits: format.log(rounder.bits(of: x), &env))
     }
 
     @inlinable public func isLess(_ a: Wide, _ b: Wide) -> Bool { a < b }
@@ -159,8 +171,10 @@ public struct FastArithmetic<Wide: HardwareFloat>: ScalarArithmetic {
                                    into acc: UnsafeMutablePointer<Wide>, count: Int,
                                    _ env: inout FloatEnvironment) -> Int {
         guard roundsInHardware(env) else {
-            return scalarMultiplyAccumulate(s, x, into: acc, count: count, &env)
+            guard roundsInLanes(env) else { return scalarMultiplyAccumulate(s, x, into: acc, count: count, &env) }
+            return directedMultiplyAccumulate(s, x, into: acc, count: count, &env)
         }
+        Self.advance(&env, count: count)
         let underflows = withLaneRounding(.lanes(s, x, acc, count))
         return s == 0 || s.isNaN ? 0 : underflows
     }
@@ -232,8 +246,16 @@ public struct FastArithmetic<Wide: HardwareFloat>: ScalarArithmetic {
         return result
     }
 
-    /// One operation through the soft-float path, for the rounding modes the hardware
-    /// does not perform.
+    /// Moves the environment's random bits past one `multiplyAccumulate` of `count` lanes,
+    /// as the layout of `ScalarArithmetic.multiplyAccumulate` does.
+    @inlinable @inline(__always)
+    static func advance(_ env: inout FloatEnvironment, count: Int) {
+        env.random.alignToWord()
+        env.random.advance(by: 2 &* UInt64((count &+ 3) & ~3))
+    }
+
+    /// One operation through the soft-float path, with the bits of the environment's
+    /// current rounding (the counter is not moved).
     @usableFromInline @inline(never)
     func soft(_ a: Wide, _ b: Wide, _ env: inout FloatEnvironment,
               _ operation: (FloatFormat) -> (UInt64, UInt64, inout FloatEnvironment) -> UInt64) -> Wide {

@@ -21,9 +21,14 @@ import SoftFloat
 /// `multiplyAccumulate` has a default built from them, which a type may replace by a
 /// faster one that gives the same bits.
 ///
+/// Random bits: every scalar operation (`fromDouble`, + − × ÷, `exp`, `log`, `convert`)
+/// rounds with the bits of `env.random.counter` and then advances the counter by one,
+/// whether it was exact or not, so the bits of an operation depend only on its place in
+/// the sequence, never on the values before it; the kernels below lay their operations
+/// out on the counter as `multiplyAccumulate` says.
+///
 /// Edge cases: the soft path raises exception flags in the environment; a fast path need
-/// not (the trainer counts numerical events from values, never from flags). Stochastic
-/// rounding draws from `env.random`, so the same environment seed gives the same bits.
+/// not (the trainer counts numerical events from values, never from flags).
 public protocol ScalarArithmetic: RoundedArithmetic {
     var zero: Scalar { get }
     var one: Scalar { get }
@@ -39,8 +44,11 @@ public protocol ScalarArithmetic: RoundedArithmetic {
     /// The forward pass (a sample's logits) and the backward pass (a weight-gradient row)
     /// are both chains of this kernel, so a conforming type that replaces the default
     /// speeds up all of training. A replacement must give the same bits and the same
-    /// count as the default, including its order of random draws under stochastic rounding
-    /// (lane by lane: product, then sum).
+    /// count as the default, including the random bits of each rounding under stochastic
+    /// rounding. Those are laid out on the counter: with `base` the counter moved up to a
+    /// multiple of 4 and `n4` the count moved up to a multiple of 4, product `i` rounds with
+    /// index `base + i`, sum `i` with `base + n4 + i`, and the counter ends at
+    /// `base + 2·n4` (so four lanes share one word of `StochasticBits`).
     ///
     /// - Parameters:
     ///   - s: the scalar factor.
@@ -59,8 +67,12 @@ public protocol ScalarArithmetic: RoundedArithmetic {
     ///                                               into: za, zb, &envA, &envB)
     ///
     /// The default is a chain of `multiplyAccumulate` calls, alternating between the two
-    /// runs while both last. A replacement must give the same bits, the same count and the
-    /// same order of random draws within each environment.
+    /// runs while both last; feature `n` of `a` rounds with `envA`'s counter set to
+    /// `baseA + a.indices[n] × 2·n4` (`baseA`: the counter at entry moved up to a multiple
+    /// of 4; `n4`: `count` moved up to a multiple of 4), and likewise for `b`, so that a
+    /// feature's random bits depend on its index, not on how many features came before it;
+    /// each counter is left at its base (the caller moves it on). A replacement must give
+    /// the same bits, the same count and the same counters.
     ///
     /// - Parameters:
     ///   - a: the first run of features (nonzero values and their ascending indices).
@@ -80,8 +92,8 @@ public protocol ScalarArithmetic: RoundedArithmetic {
     ///                                                   count: 10, envs: envs)
     ///
     /// The weight gradient of a batch is this kernel once per example. The default is a
-    /// chain of `multiplyAccumulate` calls; a replacement must give the same bits, the same
-    /// count and the same order of random draws within each environment.
+    /// chain of `multiplyAccumulate` calls, row `k`'s with `envs[k]` as it is; a
+    /// replacement must give the same bits, the same count and the same counters.
     ///
     /// - Parameters:
     ///   - run: the features (nonzero values and their ascending indices).
@@ -115,11 +127,17 @@ extension ScalarArithmetic {
                                          _ env: inout FloatEnvironment) -> Int {
         var underflows = 0
         let sIsZero = isZero(s)
+        env.random.alignToWord()
+        let base = env.random.counter
+        let n4 = UInt64((count &+ 3) & ~3)
         for i in 0..<count {
+            env.random.counter = base &+ UInt64(i)
             let product = multiply(s, x[i], &env)
             if isZero(product) && !sIsZero && !isZero(x[i]) { underflows += 1 }
+            env.random.counter = base &+ n4 &+ UInt64(i)
             acc[i] = add(acc[i], product, &env)
         }
+        env.random.counter = base &+ 2 &* n4
         return underflows
     }
 
@@ -141,24 +159,36 @@ extension ScalarArithmetic {
                                              _ envA: inout FloatEnvironment, _ envB: inout FloatEnvironment) -> Int {
         var underflows = 0
         var n = 0, m = 0
+        envA.random.alignToWord()
+        envB.random.alignToWord()
+        let baseA = envA.random.counter, baseB = envB.random.counter
+        let perFeature = 2 &* UInt64((count &+ 3) & ~3)
+        @inline(__always) func featureA(_ n: Int) -> Int {
+            envA.random.counter = baseA &+ UInt64(a.indices[n]) &* perFeature
+            return multiplyAccumulate(a.values[n], weights + Int(a.indices[n]) &* stride, into: accA,
+                                      count: count, &envA)
+        }
+        @inline(__always) func featureB(_ m: Int) -> Int {
+            envB.random.counter = baseB &+ UInt64(b.indices[m]) &* perFeature
+            return multiplyAccumulate(b.values[m], weights + Int(b.indices[m]) &* stride, into: accB,
+                                      count: count, &envB)
+        }
         while n < a.count && m < b.count {
-            underflows &+= multiplyAccumulate(a.values[n], weights + Int(a.indices[n]) &* stride, into: accA,
-                                              count: count, &envA)
-            underflows &+= multiplyAccumulate(b.values[m], weights + Int(b.indices[m]) &* stride, into: accB,
-                                              count: count, &envB)
+            underflows &+= featureA(n)
+            underflows &+= featureB(m)
             n &+= 1
             m &+= 1
         }
         while n < a.count {
-            underflows &+= multiplyAccumulate(a.values[n], weights + Int(a.indices[n]) &* stride, into: accA,
-                                              count: count, &envA)
+            underflows &+= featureA(n)
             n &+= 1
         }
         while m < b.count {
-            underflows &+= multiplyAccumulate(b.values[m], weights + Int(b.indices[m]) &* stride, into: accB,
-                                              count: count, &envB)
+            underflows &+= featureB(m)
             m &+= 1
         }
+        envA.random.counter = baseA
+        envB.random.counter = baseB
         return underflows
     }
 

@@ -8,7 +8,8 @@ import SoftFloat
 ///     let x = fp8.add(fp8.one, fp8.fromDouble(0.01, &env), &env)   // 1 or 1.125
 ///
 /// Edge cases: works for every format, rounding mode and environment option, and raises
-/// exception flags; values are the format's bit patterns.
+/// exception flags; values are the format's bit patterns. Each operation advances
+/// `env.random` by one.
 ///
 /// - Parameters:
 ///   - format: the binary format.
@@ -24,30 +25,41 @@ public struct SoftArithmetic: ScalarArithmetic, Equatable {
 
     @inlinable
     public func fromDouble(_ x: Double, _ env: inout FloatEnvironment) -> UInt64 {
-        format.fromDouble(x, &env)
+        defer { env.random.advance() }
+        return format.fromDouble(x, &env)
     }
     @inlinable public func toDouble(_ x: UInt64) -> Double { format.toDouble(x) }
 
     @inlinable
     public func add(_ a: UInt64, _ b: UInt64, _ env: inout FloatEnvironment) -> UInt64 {
-        format.add(a, b, &env)
+        defer { env.random.advance() }
+        return format.add(a, b, &env)
     }
     @inlinable
     public func subtract(_ a: UInt64, _ b: UInt64, _ env: inout FloatEnvironment) -> UInt64 {
-        format.subtract(a, b, &env)
+        defer { env.random.advance() }
+        return format.subtract(a, b, &env)
     }
     @inlinable
     public func multiply(_ a: UInt64, _ b: UInt64, _ env: inout FloatEnvironment) -> UInt64 {
-        format.multiply(a, b, &env)
+        defer { env.random.advance() }
+        return format.multiply(a, b, &env)
     }
     @inlinable
     public func divide(_ a: UInt64, _ b: UInt64, _ env: inout FloatEnvironment) -> UInt64 {
-        format.divide(a, b, &env)
+        defer { env.random.advance() }
+        return format.divide(a, b, &env)
     }
     @inlinable
-    public func exp(_ x: UInt64, _ env: inout FloatEnvironment) -> UInt64 { format.exp(x, &env) }
+    public func exp(_ x: UInt64, _ env: inout FloatEnvironment) -> UInt64 {
+        defer { env.random.advance() }
+        return format.exp(x, &env)
+    }
     @inlinable
-    public func log(_ x: UInt64, _ env: inout FloatEnvironment) -> UInt64 { format.log(x, &env) }
+    public func log(_ x: UInt64, _ env: inout FloatEnvironment) -> UInt64 {
+        defer { env.random.advance() }
+        return format.log(x, &env)
+    }
 
     @inlinable
     public func isLess(_ a: UInt64, _ b: UInt64) -> Bool {

@@ -1,57 +1,53 @@
 import SoftFloat
 
 /// What one operation of an 8-bit format does for one pair of operands under stochastic
-/// rounding: either a fixed result without a draw, or one draw `r` from `env.random` that
-/// picks `up` when `r >> 11 < threshold` and `down` otherwise.
+/// rounding: either a fixed result, or `up` when the rounding's 13 random bits
+/// (`env.random.draw`) are below `threshold` and `down` otherwise.
 ///
 ///     let outcome = StochasticOutcome.probe { env in format.add(a, b, &env) }
-///     outcome.result(&env)     // format.add(a, b, &env), bit for bit, same draws
+///     outcome.result(env)     // format.add(a, b, &env), bit for bit, same bits
 ///
-/// `probe` learns the outcome from the operation itself, by running it with generators
-/// whose next output is chosen: the formats round stochastically by comparing
-/// `Double(r >> 11) × 2^−53` with the fraction to cover, once per operation, so the result
-/// is `up` below a threshold of `r >> 11` and `down` from it on; a binary search over the
-/// 2^53 values of `r >> 11` finds that threshold exactly.
-///
-/// Edge cases: when both neighbours are the same code (a saturating result) the draw still
-/// happens and `threshold` is 0.
+/// `probe` learns the outcome from the operation itself, by running it with chosen random
+/// bits: the formats round stochastically by comparing `draw / 2^13` with the fraction to
+/// cover, so the result is `up` below a threshold of `draw` and `down` from it on; a
+/// binary search over the 2^13 values of `draw` finds that threshold exactly.
 @usableFromInline
 struct StochasticOutcome: Sendable {
-    /// `r >> 11` below this picks `up`.
+    /// `draw` below this picks `up`.
     @usableFromInline var threshold: UInt64
     @usableFromInline var down: UInt8
     @usableFromInline var up: UInt8
-    /// Whether the operation draws from the generator.
-    @usableFromInline var draws: Bool
 
-    /// The result, drawing from `env.random` exactly when the operation would.
+    /// The result with the bits of the environment's current rounding.
     @inlinable
-    func result(_ env: inout FloatEnvironment) -> UInt8 {
-        if !draws { return down }
-        return env.random.next() >> 11 < threshold ? up : down
+    func result(_ env: FloatEnvironment) -> UInt8 {
+        result(draw: env.random.draw)
     }
 
-    /// The outcome of `operation`, run at most 55 times with chosen draws.
+    /// The result for the random bits `draw`.
+    @inlinable
+    func result(draw: UInt64) -> UInt8 {
+        draw < threshold ? up : down
+    }
+
+    /// The outcome of `operation`, run at most 15 times with chosen bits.
     static func probe(_ operation: (inout FloatEnvironment) -> UInt8) -> StochasticOutcome {
-        func run(drawing high: UInt64) -> (result: UInt8, drew: Bool) {
+        func run(drawing draw: UInt64) -> UInt8 {
             var env = FloatEnvironment(rounding: .stochastic)
-            let state = SplitMix64.state(nextOutput: high << 11)
-            env.random.state = state
-            let result = operation(&env)
-            return (result, env.random.state != state)
+            env.random = StochasticBits(key: SplitMix64.state(nextOutput: draw << 51))
+            return operation(&env)
         }
         let low = run(drawing: 0)
-        if !low.drew { return StochasticOutcome(threshold: 0, down: low.result, up: low.result, draws: false) }
-        let last: UInt64 = (1 << 53) - 1
-        let high = run(drawing: last).result
-        if high == low.result { return StochasticOutcome(threshold: 0, down: high, up: high, draws: true) }
+        let last: UInt64 = (1 << StochasticBits.width) - 1
+        let high = run(drawing: last)
+        if high == low { return StochasticOutcome(threshold: 0, down: high, up: high) }
         // run(lo) gives `up`, run(hi) gives `down`: find the first `down`.
         var lo: UInt64 = 0, hi = last
         while hi - lo > 1 {
             let mid = lo + (hi - lo) / 2
-            if run(drawing: mid).result == high { hi = mid } else { lo = mid }
+            if run(drawing: mid) == high { hi = mid } else { lo = mid }
         }
-        return StochasticOutcome(threshold: hi, down: high, up: low.result, draws: true)
+        return StochasticOutcome(threshold: hi, down: high, up: low)
     }
 }
 

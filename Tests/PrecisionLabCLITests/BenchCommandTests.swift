@@ -124,7 +124,9 @@ struct BenchCommandTests {
         var expected: [[String]] = []
         for source in ["Float", "Double"] {
             for format in ["bf16", "fp8-e4m3"] {
-                for mode in ["nearestEven", "towardZero", "stochastic"] { expected.append([source, format, mode]) }
+                for mode in ["nearestEven", "nearestAway", "towardZero", "up", "down", "stochastic"] {
+                    expected.append([source, format, mode])
+                }
             }
         }
         #expect(rows.dropFirst(4).map { Array($0.prefix(3)) } == expected)

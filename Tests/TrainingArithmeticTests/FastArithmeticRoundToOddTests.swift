@@ -2,12 +2,11 @@ import SoftFloat
 import Testing
 import TrainingArithmetic
 
-/// Round to odd through the fast arithmetic: it hands every operation to the soft path,
-/// so the bits are `roundPack`'s.
+/// Round to odd through the fast arithmetic: the directed rounder's bits are `roundPack`'s.
 @Suite("Fast arithmetic under round to odd")
 struct FastArithmeticRoundToOddTests {
     @Test(arguments: [FloatFormat.bf16, .fp16, .fp8E4M3])
-    func fallsBackToTheSoftPath(format: FloatFormat) {
+    func agreesWithTheSoftPath(format: FloatFormat) {
         let pairs = FastArithmeticTests.randomPairs(format, count: 20_000, seed: 4)
         #expect(FastArithmeticTests.mismatches(Float.self, format, pairs: pairs, rounding: .odd) == 0)
         // The mode reaches the operations: some results differ from nearest-even ones.

@@ -70,11 +70,119 @@ struct FastArithmeticTests {
         #expect(Self.mismatches(Double.self, format, pairs: Self.randomPairs(format, count: 200_000, seed: 2)) == 0)
     }
 
-    @Test func otherRoundingModesFallBackToTheSoftPath() {
-        for mode in [RoundingMode.towardZero, .up, .down, .nearestAway, .stochastic] {
-            #expect(Self.mismatches(Float.self, .bf16, pairs: Self.randomPairs(.bf16, count: 20_000, seed: 3),
-                                    rounding: mode) == 0)
+    static let otherModes: [RoundingMode] = [.towardZero, .up, .down, .nearestAway, .odd, .stochastic]
+
+    /// Pairs aimed at the cases where directed rounding is decided by the residual: sums
+    /// and differences that are ties or exact at the format's precision (b = ±a·2^−k, and
+    /// neighbours), products and quotients near the subnormal range and beyond the largest
+    /// finite value, and random patterns.
+    static func aimedPairs(_ format: FloatFormat, count: Int, seed: UInt64) -> [(UInt64, UInt64)] {
+        var random = SplitMix64(seed: seed)
+        let mask = format.signMask | format.magnitudeMask
+        let f = UInt64(format.fractionBitCount)
+        var env = FloatEnvironment()
+        let small = (format.leastNormalMagnitude << 3) - 1
+        return (0..<count).map { i in
+            let sign = random.next() & format.signMask
+            let a = random.next() & mask
+            switch i % 6 {
+            case 0, 1:
+                // b = a × 2^−k with k around the precision: the sum has a tie, an exact
+                // result or a bit just past the last kept digit; sometimes nudged by one unit.
+                let k = Int(random.next() % (f + 4)) + 1
+                let aMagnitude = a & format.magnitudeMask
+                let exponent = Int(aMagnitude >> f) - k
+                var b = exponent > 0 ? UInt64(exponent) << f | (random.next() % 3 == 0 ? aMagnitude & format.fractionMask : 0) : random.next() % small
+                if random.next() % 4 == 0 { b = b &+ (random.next() % 3) &- 1 }
+                return (a, (b & format.magnitudeMask) | sign)
+            case 2:
+                // Near the overflow threshold: the largest finite values and their neighbours.
+                let big = format.maxFiniteMagnitude &- (random.next() % 4)
+                return (big | (random.next() & format.signMask), i % 12 == 2 ? big | sign : format.fromDouble(1 + Double(random.next() % 8) / 4, &env) | sign)
+            case 3:
+                // Products and quotients around the least normal number and below.
+                let tiny = random.next() % small
+                return (tiny | sign, (random.next() & (format.one | format.fractionMask)) | (random.next() & format.signMask))
+            default:
+                return (a, random.next() & mask)
+            }
         }
+    }
+
+    /// Directed and stochastic rounding in the lanes: every pair of the 8-bit formats.
+    @Test(arguments: [FloatFormat.fp8E4M3, .fp8E5M2, try! FloatFormat(name: "e3m4")])
+    func everyModeOnEveryPairOfAnEightBitFormat(format: FloatFormat) {
+        #if DEBUG
+        let pairs = Self.allPairs(format).enumerated().filter { $0.offset % 5 == 0 }.map(\.element)
+        #else
+        let pairs = Self.allPairs(format)
+        #endif
+        for mode in Self.otherModes {
+            #expect(Self.mismatches(Float.self, format, pairs: pairs, rounding: mode) == 0, "\(mode)")
+        }
+    }
+
+    /// Directed and stochastic rounding against the soft path, in `Float` and `Double`:
+    /// millions of aimed operand pairs in an optimised build, fewer in a debug build.
+    @Test(arguments: [(FloatFormat.bf16, false), (.fp16, false), (.tf32, false), (try! FloatFormat(name: "e6m9"), false),
+                      (try! FloatFormat(name: "e8m4"), false), (.fp32, true), (.tf32, true),
+                      (try! FloatFormat(name: "e11m16"), true), (try! FloatFormat(name: "e9m24"), true)])
+    func everyModeOnAimedPairs(format: FloatFormat, double: Bool) {
+        #if DEBUG
+        let count = 4_000
+        #else
+        let count = 250_000
+        #endif
+        for (m, mode) in Self.otherModes.enumerated() {
+            let pairs = Self.aimedPairs(format, count: count, seed: 3 &+ UInt64(m))
+            let bad = double ? Self.mismatches(Double.self, format, pairs: pairs, rounding: mode)
+                : Self.mismatches(Float.self, format, pairs: pairs, rounding: mode)
+            #expect(bad == 0, "\(format.name) \(mode)")
+            let random = double ? Self.mismatches(Double.self, format, pairs: Self.randomPairs(format, count: count, seed: 5), rounding: mode)
+                : Self.mismatches(Float.self, format, pairs: Self.randomPairs(format, count: count, seed: 5), rounding: mode)
+            #expect(random == 0, "\(format.name) \(mode)")
+        }
+    }
+
+    /// The vector kernel in every mode against the soft path's kernel, with the same
+    /// random bits and the same final counter.
+    @Test(arguments: [FloatFormat.bf16, .fp16, .fp8E4M3, .tf32, try! FloatFormat(name: "e8m9")])
+    func multiplyAccumulateInEveryModeMatchesTheSoftPath(format: FloatFormat) {
+        let fast = FastArithmetic<Float>(format: format)!
+        let soft = SoftArithmetic(format: format)
+        var random = SplitMix64(seed: 19)
+        let mask = format.signMask | format.magnitudeMask
+        var mismatchCount = 0
+        for trial in 0..<3_000 {
+            let mode = Self.otherModes[trial % Self.otherModes.count]
+            let count = 1 + trial % 13
+            let sBits = trial % 5 == 0 ? format.leastNormalMagnitude : random.next() & mask
+            var xBits = (0..<count).map { _ in random.next() & mask }
+            if trial % 7 == 0 { xBits[0] = 0 }
+            var accBits = (0..<count).map { _ in trial % 3 == 0 ? random.next() & mask : (random.next() & mask) >> 2 }
+            var a = accBits.map { fast.rounder.value(ofBits: $0) }
+            let x = xBits.map { fast.rounder.value(ofBits: $0) }
+            var e1 = FloatEnvironment(rounding: mode, seed: UInt64(trial)), e2 = e1
+            e1.random.counter = UInt64(trial % 5)
+            e2.random.counter = UInt64(trial % 5)
+            let n1 = x.withUnsafeBufferPointer { xp in
+                a.withUnsafeMutableBufferPointer {
+                    fast.multiplyAccumulate(fast.rounder.value(ofBits: sBits), xp.baseAddress!, into: $0.baseAddress!,
+                                            count: count, &e1)
+                }
+            }
+            let n2 = xBits.withUnsafeBufferPointer { xp in
+                accBits.withUnsafeMutableBufferPointer {
+                    soft.scalarMultiplyAccumulate(sBits, xp.baseAddress!, into: $0.baseAddress!, count: count, &e2)
+                }
+            }
+            let same = n1 == n2 && e1.random == e2.random && zip(a, accBits).allSatisfy {
+                let got = fast.rounder.bits(of: $0)
+                return got == $1 || (format.isNaN(got) && format.isNaN($1))
+            }
+            if !same { mismatchCount += 1 }
+        }
+        #expect(mismatchCount == 0)
     }
 
     @Test func theExactnessRule() {

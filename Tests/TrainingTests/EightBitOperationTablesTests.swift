@@ -54,8 +54,9 @@ struct EightBitOperationTablesTests {
         for format in Self.linearFormats { Self.checkTables(format) }
     }
 
-    /// Under stochastic rounding +, −, × give the format's bits and draw the same numbers,
-    /// for every pair, from several seeds.
+    /// Under stochastic rounding +, −, × give the format's bits with the same random bits
+    /// (the format's operation run at the arithmetic's counter), for every pair, from
+    /// several seeds; each operation advances the counter by one.
     static func checkStochastic<F: EightBitFormat>(_ format: F, seeds: [UInt64]) {
         let arithmetic = EightBitArithmetic(format: format)
         for seed in seeds {
@@ -65,10 +66,15 @@ struct EightBitOperationTablesTests {
             for a in 0...255 {
                 for b in 0...255 {
                     let x = UInt8(a), y = UInt8(b)
-                    if arithmetic.add(x, y, &fast) != format.add(x, y, &reference) { mismatches += 1 }
-                    if arithmetic.subtract(x, y, &fast) != format.subtract(x, y, &reference) { mismatches += 1 }
-                    if arithmetic.multiply(x, y, &fast) != format.multiply(x, y, &reference) { mismatches += 1 }
-                    if fast.random != reference.random { mismatches += 1 }
+                    let operations: [((UInt8, UInt8, inout FloatEnvironment) -> UInt8, (UInt8, UInt8, inout FloatEnvironment) -> UInt8)] = [
+                        (arithmetic.add, format.add), (arithmetic.subtract, format.subtract),
+                        (arithmetic.multiply, format.multiply),
+                    ]
+                    for (tabled, own) in operations {
+                        reference.random = fast.random
+                        if tabled(x, y, &fast) != own(x, y, &reference) { mismatches += 1 }
+                        if fast.random.counter != reference.random.counter &+ 1 { mismatches += 1 }
+                    }
                 }
             }
             #expect(mismatches == 0, "\(format.name) seed \(seed)")
@@ -174,14 +180,35 @@ struct FormatArithmetic<Format: EightBitFormat>: ScalarArithmetic {
     }
 
     var name: String { format.name }
-    func fromDouble(_ x: Double, _ env: inout FloatEnvironment) -> UInt8 { format.fromDouble(x, &env) }
+    func fromDouble(_ x: Double, _ env: inout FloatEnvironment) -> UInt8 {
+        defer { env.random.advance() }
+        return format.fromDouble(x, &env)
+    }
     func toDouble(_ x: UInt8) -> Double { format.toDouble(x) }
-    func add(_ a: UInt8, _ b: UInt8, _ env: inout FloatEnvironment) -> UInt8 { format.add(a, b, &env) }
-    func subtract(_ a: UInt8, _ b: UInt8, _ env: inout FloatEnvironment) -> UInt8 { format.subtract(a, b, &env) }
-    func multiply(_ a: UInt8, _ b: UInt8, _ env: inout FloatEnvironment) -> UInt8 { format.multiply(a, b, &env) }
-    func divide(_ a: UInt8, _ b: UInt8, _ env: inout FloatEnvironment) -> UInt8 { format.divide(a, b, &env) }
-    func exp(_ x: UInt8, _ env: inout FloatEnvironment) -> UInt8 { format.exp(x, &env) }
-    func log(_ x: UInt8, _ env: inout FloatEnvironment) -> UInt8 { format.log(x, &env) }
+    func add(_ a: UInt8, _ b: UInt8, _ env: inout FloatEnvironment) -> UInt8 {
+        defer { env.random.advance() }
+        return format.add(a, b, &env)
+    }
+    func subtract(_ a: UInt8, _ b: UInt8, _ env: inout FloatEnvironment) -> UInt8 {
+        defer { env.random.advance() }
+        return format.subtract(a, b, &env)
+    }
+    func multiply(_ a: UInt8, _ b: UInt8, _ env: inout FloatEnvironment) -> UInt8 {
+        defer { env.random.advance() }
+        return format.multiply(a, b, &env)
+    }
+    func divide(_ a: UInt8, _ b: UInt8, _ env: inout FloatEnvironment) -> UInt8 {
+        defer { env.random.advance() }
+        return format.divide(a, b, &env)
+    }
+    func exp(_ x: UInt8, _ env: inout FloatEnvironment) -> UInt8 {
+        defer { env.random.advance() }
+        return format.exp(x, &env)
+    }
+    func log(_ x: UInt8, _ env: inout FloatEnvironment) -> UInt8 {
+        defer { env.random.advance() }
+        return format.log(x, &env)
+    }
     func isLess(_ a: UInt8, _ b: UInt8) -> Bool { format.isLess(a, b) }
     func isNaN(_ x: UInt8) -> Bool { format.isNaN(x) }
     func isInfinite(_ x: UInt8) -> Bool { false }

@@ -72,7 +72,7 @@ public struct LinearInt8Format: Hashable, Sendable {
             case .up: up = true
             case .down: up = false
             case .odd: up = lower.truncatingRemainder(dividingBy: 2) == 0  // the odd integer
-            case .stochastic: up = Double(env.random.next() >> 11) * 0x1p-53 < fraction
+            case .stochastic: up = Double(env.random.draw) * 0x1p-13 < fraction
             }
             q = lower + (up ? 1 : 0)
         }

@@ -123,7 +123,7 @@ extension LogFormat {
             case .up: awayFromZero = !negative
             case .down: awayFromZero = negative
             case .odd: awayFromZero = Int(lower) & 1 == 0  // the code whose last bit is set
-            case .stochastic: awayFromZero = Double(env.random.next() >> 11) * 0x1p-53 < fraction
+            case .stochastic: awayFromZero = Double(env.random.draw) * 0x1p-13 < fraction
             }
             log = Int(lower) + (awayFromZero ? 1 : 0)
         }
@@ -150,7 +150,7 @@ extension LogFormat {
         case .up: toLeast = !negative
         case .down: toLeast = negative
         case .odd: toLeast = true  // zero's code is even, the least magnitude's odd
-        case .stochastic: toLeast = Double(env.random.next() >> 11) * 0x1p-53 < ratio
+        case .stochastic: toLeast = Double(env.random.draw) * 0x1p-13 < ratio
         }
         return toLeast ? least : Self.zero
     }

@@ -7,8 +7,11 @@
 ///     _ = FloatFormat.fp16.add(a, b, &env)
 ///     if env.flags.contains(.inexact) { ... }
 ///
-/// Edge cases: stochastic rounding draws from `random`, so two environments with the
-/// same seed round the same sequence of operations identically.
+/// Edge cases: stochastic rounding takes its bits from `random`, a counter-based function
+/// of a key: an operation rounds with the bits of `random.counter`, which operations do
+/// not move (advance it between roundings that should be independent; the trainer's
+/// arithmetic advances it once per operation). Two environments with the same key and
+/// counter round alike.
 public struct FloatEnvironment: Sendable {
     public var rounding: RoundingMode
     public var tininess: Tininess
@@ -19,8 +22,8 @@ public struct FloatEnvironment: Sendable {
     public var saturates: Bool
     /// The flags raised since they were last cleared.
     public var flags: ExceptionFlags
-    /// The generator behind stochastic rounding.
-    public var random: SplitMix64
+    /// The random bits behind stochastic rounding.
+    public var random: StochasticBits
 
     @inlinable
     public init(rounding: RoundingMode = .nearestEven, tininess: Tininess = .afterRounding,
@@ -30,7 +33,7 @@ public struct FloatEnvironment: Sendable {
         self.subnormals = subnormals
         self.saturates = saturates
         self.flags = []
-        self.random = SplitMix64(seed: seed)
+        self.random = StochasticBits(seed: seed)
     }
 }
 

@@ -17,8 +17,8 @@ extension FloatFormat {
         case .down: return negative
         case .odd: return !odd  // the odd neighbour: truncate, then set the last digit
         case .stochastic:
-            let draw = env.random.next()
-            return (width == 64 ? draw : draw >> UInt64(64 - width)) < roundBits
+            return StochasticBits.roundsAway(fraction: roundBits &<< UInt64(64 - width), sticky: false,
+                                             draw: env.random.draw)
         }
     }
 
@@ -61,8 +61,9 @@ extension FloatFormat {
         case .up: increment = negative ? 0 : roundMask
         case .down: increment = negative ? roundMask : 0
         case .stochastic:
-            // Up with probability roundBits / 2^shift; a draw only for inexact results.
-            increment = roundBits != 0 && env.random.next() &>> (64 &- shift) < roundBits ? roundMask &+ 1 : 0
+            // Up with probability ⌈2^13 · roundBits / 2^shift⌉ / 2^13 (`StochasticBits`).
+            increment = roundBits != 0 && StochasticBits.roundsAway(
+                fraction: roundBits &<< (64 &- shift), sticky: false, draw: env.random.draw) ? roundMask &+ 1 : 0
         }
         var kept = (significand &+ increment) &>> shift  // in [2^f, 2^(f+1)]
         if roundBits == half && env.rounding == .nearestEven { kept &= ~1 }

@@ -35,7 +35,9 @@ extension FloatFormat {
             case .down: up = x.negative
             case .stochastic:
                 let shift = 62 - x.exponent - 64  // the value is significand / 2^(64 + shift)
-                up = shift < 64 && env.random.next() < (x.significand >> UInt64(shift))
+                let fraction = shift < 64 ? x.significand >> UInt64(shift) : 0
+                let lost = shift < 64 ? x.significand & ((1 << UInt64(shift)) - 1) : x.significand
+                up = StochasticBits.roundsAway(fraction: fraction, sticky: lost != 0, draw: env.random.draw)
             }
             return (up ? 1 : 0, true)
         }

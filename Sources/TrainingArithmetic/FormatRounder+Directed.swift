@@ -1,0 +1,181 @@
+import SoftFloat
+
+extension FormatRounder {
+    /// Four exact values `x + residual` rounded to the format by `mode`, where `x` is the
+    /// hardware's result rounded to nearest and `residual` its exact error (only its sign,
+    /// and whether it is zero, are read): the fast path's directed and stochastic rounding.
+    ///
+    ///     let bf16 = FormatRounder<Float>(format: .bf16)!
+    ///     let a: Float = 1, b: Float = 0x1p-30
+    ///     let s = a + b, e = (a - s) + b                     // s = 1 (rounded), e = 2^-30 (exact)
+    ///     bf16.round(SIMD4(repeating: s), residual: SIMD4(repeating: e), mode: .up,
+    ///                draws: .zero)                             // 1.0078125: just above 1
+    ///
+    /// How: the exact value lies strictly between `t` and the next wide number above it in
+    /// magnitude, or is `t`, where `t` is `x` moved one wide unit toward zero when the
+    /// residual points toward zero (`t` is the exact value truncated to the wide precision
+    /// and the residual's being nonzero is a sticky bit). `t`'s bits below the format's last
+    /// digit and that sticky bit decide every mode as `roundPack` does from its rounding
+    /// bits; stochastic rounding compares `draws` (13 bits a lane, `StochasticBits`) with
+    /// the top 13 of those bits plus one if anything below them is nonzero. That is exact
+    /// when the hardware type keeps at least 13 bits beyond the format wherever the format
+    /// rounds, which holds for every format `FastArithmetic` serves (`Float`: p ≤ 11, so 13
+    /// or more bits, subnormals included; `Double`: 28 or more).
+    ///
+    /// Edge cases: a lane whose `t` lies outside the format's normal range (other than an
+    /// exact zero), in a format with a narrower exponent range than the hardware type's,
+    /// is rounded one lane at a time with the same rule. Beyond the largest finite value:
+    /// ±∞ (NaN in formats without infinity), or the largest finite value for the modes
+    /// that round toward zero on that side. NaN stays a quiet NaN. An overflowed hardware
+    /// result (±∞ from finite operands) is passed with a residual of the opposite sign.
+    /// For the hardware's own format the lanes are returned as they are (nothing can be
+    /// decided without bits to drop; `FastArithmetic` does not use this there).
+    @inlinable @inline(__always)
+    public func round(_ x: Lanes, residual: Lanes, mode: RoundingMode, draws: BitLanes) -> Lanes {
+        if isIdentity { return x }
+        return checksRange ? roundLanes(x, residual: residual, mode: mode, draws: draws, checkingRange: true)
+            : roundLanes(x, residual: residual, mode: mode, draws: draws, checkingRange: false)
+    }
+
+    /// `x + residual` rounded by `mode` (the vector routine on one lane).
+    @inlinable @inline(__always)
+    public func round(_ x: Wide, residual: Wide, mode: RoundingMode, draw: UInt64) -> Wide {
+        round(Lanes(repeating: x), residual: Lanes(repeating: residual), mode: mode,
+              draws: BitLanes(repeating: Wide.SignedBits(truncatingIfNeeded: draw)))[0]
+    }
+
+    /// The 13-bit draws of four consecutive roundings that share one word of
+    /// `StochasticBits`, lane `j` from bits 63−16j … 51−16j.
+    @inlinable @inline(__always)
+    public static func draws(_ word: UInt64) -> BitLanes {
+        BitLanes(Wide.SignedBits(truncatingIfNeeded: word &>> 51),
+                 Wide.SignedBits(truncatingIfNeeded: (word &>> 35) & 0x1FFF),
+                 Wide.SignedBits(truncatingIfNeeded: (word &>> 19) & 0x1FFF),
+                 Wide.SignedBits(truncatingIfNeeded: (word &>> 3) & 0x1FFF))
+    }
+
+    /// The rounding itself; `mode` and `checkingRange` are constants at each call.
+    @inlinable @inline(__always)
+    func roundLanes(_ x: Lanes, residual: Lanes, mode: RoundingMode, draws: BitLanes,
+                    checkingRange: Bool) -> Lanes {
+        let bits = unsafeBitCast(x, to: BitLanes.self)
+        let magnitude = bits & magnitudeMask
+        let sign = bits ^ magnitude
+        let negative = Self.isNegative(bits)
+        let e = unsafeBitCast(residual, to: BitLanes.self)
+        let sticky = Self.isNegative(0 &- (e & magnitudeMask))
+        // All ones (−1) where the exact value is below |x| in magnitude: t = |x| − 1 unit.
+        let below = Self.isNegative(e ^ bits) & sticky & Self.isNegative(0 &- magnitude)
+        let t = magnitude &+ below
+        let one = BitLanes(repeating: 1)
+        let ulp = one &<< shift
+        let low = t & (ulp &- 1)
+        var r = (t & keepMask) &+ (awayFromZero(low, t, sticky, negative, mode, draws) & ulp)
+        if checkingRange {
+            let normal = ~Self.isNegative(t &- leastNormal) & ~Self.isNegative(largestFinite &- t)
+            let exactZero = ~Self.isNegative(0 &- t) & ~sticky
+            let outside = ~(normal | exactZero)
+            if outside[0] | outside[1] | outside[2] | outside[3] != 0 {
+                r = edgeLanes(t, sticky, negative, mode, draws, outside, r)
+            }
+            r = Self.select(BitLanes(repeating: overflowMagnitude), r, where: Self.isNegative(largestFinite &- r))
+        }
+        r = Self.select(magnitude | quietBit, r, where: Self.isNegative(infinityMagnitude &- magnitude))
+        return unsafeBitCast(sign | r, to: Lanes.self)
+    }
+
+    /// All ones in the lanes that round away from zero, given `t`'s bits `low` below the
+    /// format's last digit and the sticky mask.
+    @inlinable @inline(__always)
+    func awayFromZero(_ low: BitLanes, _ t: BitLanes, _ sticky: BitLanes, _ negative: BitLanes,
+                      _ mode: RoundingMode, _ draws: BitLanes) -> BitLanes {
+        let inexact = Self.isNegative(0 &- low) | sticky
+        let half = halfMinusOne &+ 1
+        switch mode {
+        case .towardZero: return BitLanes()
+        case .up: return inexact & ~negative
+        case .down: return inexact & negative
+        case .nearestAway: return ~Self.isNegative(low &- half)
+        case .odd: return inexact & ~(0 &- ((t &>> shift) & 1))
+        case .nearestEven:
+            let odd = 0 &- ((t &>> shift) & 1)
+            let tie = ~Self.isNegative(0 &- (low ^ half))
+            return Self.isNegative(half &- low) | (tie & (sticky | odd))
+        case .stochastic:
+            let right = shift > 13 ? shift &- 13 : 0
+            let left = shift < 13 ? 13 &- shift : 0
+            let below = low & ((BitLanes(repeating: 1) &<< right) &- 1)
+            let more = (Self.isNegative(0 &- below) | sticky) & BitLanes(repeating: 1)
+            let threshold = ((low &>> right) &<< left) &+ more
+            return Self.isNegative(draws &- threshold)
+        }
+    }
+
+    /// The lanes of `outside` (subnormal results, results beyond the largest finite value,
+    /// ±0 with a sticky bit, ±∞) rounded one at a time; the other lanes of `rounded` kept.
+    @usableFromInline @inline(never)
+    func edgeLanes(_ t: BitLanes, _ sticky: BitLanes, _ negative: BitLanes, _ mode: RoundingMode,
+                   _ draws: BitLanes, _ outside: BitLanes, _ rounded: BitLanes) -> BitLanes {
+        var r = rounded
+        for i in 0..<4 where outside[i] != 0 {
+            r[i] = Wide.SignedBits(truncatingIfNeeded: edgeMagnitude(
+                UInt64(truncatingIfNeeded: t[i]), sticky: sticky[i] != 0, negative: negative[i] != 0,
+                mode: mode, draw: UInt64(truncatingIfNeeded: draws[i])))
+        }
+        return r
+    }
+
+    /// The wide bits of the magnitude `t` (wide bits, exact up to a sticky bit below it)
+    /// rounded to the format at any exponent, as `roundPack` rounds.
+    @usableFromInline
+    func edgeMagnitude(_ t: UInt64, sticky: Bool, negative: Bool, mode: RoundingMode, draw: UInt64) -> UInt64 {
+        let infinity = UInt64(truncatingIfNeeded: infinityMagnitude)
+        let overflow = UInt64(truncatingIfNeeded: overflowMagnitude)
+        let largest = UInt64(truncatingIfNeeded: largestFinite)
+        if t >= infinity { return overflow }
+        let wide = Wide.format
+        let wf = wide.fractionBitCount
+        let biased = Int(t >> UInt64(wf))
+        let significand = biased == 0 ? t : (t & ((1 << UInt64(wf)) - 1)) | (1 << UInt64(wf))
+        let lsb = (biased == 0 ? 1 : biased) - wide.bias - wf  // value = significand × 2^lsb
+        var kept: UInt64 = 0, fraction: UInt64 = 0, lost = sticky
+        var targetLsb = format.minExponent - format.fractionBitCount
+        if significand != 0 {
+            let top = lsb + 63 - significand.leadingZeroBitCount
+            targetLsb = max(top, format.minExponent) - format.fractionBitCount
+            let count = targetLsb - lsb  // bits below the format's last digit, at least 0
+            if count == 0 {
+                kept = significand
+            } else if count < 64 {
+                kept = significand >> UInt64(count)
+                fraction = significand << UInt64(64 - count)
+            } else {
+                fraction = count - 64 < 64 ? significand >> UInt64(count - 64) : 0
+                if count - 64 >= 64 || significand & ((1 << UInt64(count - 64)) - 1) != 0 { lost = true }
+            }
+        }
+        let inexact = fraction != 0 || lost
+        let half: UInt64 = 1 << 63
+        let away: Bool
+        switch mode {
+        case .towardZero: away = false
+        case .up: away = inexact && !negative
+        case .down: away = inexact && negative
+        case .nearestAway: away = fraction >= half
+        case .nearestEven: away = fraction > half || (fraction == half && (lost || kept & 1 != 0))
+        case .odd: away = inexact && kept & 1 == 0
+        case .stochastic: away = StochasticBits.roundsAway(fraction: fraction, sticky: lost, draw: draw)
+        }
+        if away { kept += 1 }
+        guard kept != 0 else { return 0 }
+        let value = Wide(sign: .plus, exponent: Wide.Exponent(targetLsb), significand: Wide(kept))
+        let result = UInt64(value.bitPattern)
+        if result <= largest { return result }
+        switch mode {
+        case .towardZero, .odd: return largest
+        case .up: return negative ? largest : overflow
+        case .down: return negative ? overflow : largest
+        case .nearestEven, .nearestAway, .stochastic: return overflow
+        }
+    }
+}
