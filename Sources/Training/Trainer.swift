@@ -136,7 +136,8 @@ public final class Trainer<Work: ScalarArithmetic, Accumulation: ArithmeticBridg
             parameters = trainer.parameters(initial, model, &events)
             setupEvents = events
 
-            let b = configuration.batchSize
+            // A batch larger than the training set is the whole set: buffers for what is used.
+            let b = min(configuration.batchSize, data.train.count)
             batch = WorkBuffer(repeating: 0, count: b)
             logits = WorkBuffer(repeating: work.zero, count: b * c)
             logitsWide = accumulation.widen(logits)
@@ -174,7 +175,7 @@ public final class Trainer<Work: ScalarArithmetic, Accumulation: ArithmeticBridg
         mutating func train(observer: TrainingObserver) -> TrainingResult {
             let configuration = trainer.configuration, work = trainer.work
             let n = data.train.count
-            let b = configuration.batchSize
+            let b = min(configuration.batchSize, n)
             let stepsPerEpoch = (n + b - 1) / b
             var records: [EpochRecord] = []
             var firstNonFinite: NonFiniteEvent?
