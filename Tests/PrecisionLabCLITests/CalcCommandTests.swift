@@ -224,7 +224,9 @@ struct CalcCommandTests {
 
         options:
           --format F        fp64, fp32 (default), tf32, bf16, fp16, fp8-e5m2, fp8-e4m3,
-                            or eXmY (X exponent bits 2...11, Y fraction bits 1...52)
+                            or eXmY (X exponent bits 2...11, Y fraction bits 1...52,
+                            IEEE-like), eXmYfn (no infinities, Y >= 2); a bit pattern
+                            is 0x and hex digits, without a sign
           --rounding MODE   nearestEven (default), nearestAway, towardZero, up, down,
                             stochastic; TestFloat's near_even, minMag, ... work too
           --seed N          the seed of stochastic rounding (default 0)

@@ -172,7 +172,8 @@ struct ExpRangeCommandTests {
           --formats LIST    comma-separated formats, by default
                             fp64,fp32,tf32,bf16,fp16,fp8-e5m2,fp8-e4m3,int8,lns8;
                             any eXmY works too (X exponent bits 2...11, Y fraction
-                            bits 1...52, suffix fn for no infinities), and lns8-fN
+                            bits 1...52, IEEE-like; suffix fn for no infinities,
+                            with Y >= 2), and lns8-fN
                             (N = 0...6), int8s, int8-sN (scale 2^-N)
           --rounding MODE   nearestEven (default), nearestAway, towardZero, up, down,
                             stochastic; TestFloat's near_even, minMag, ... work too
@@ -180,7 +181,7 @@ struct ExpRangeCommandTests {
           --saturate        overflow to the largest finite value instead of infinity
           --format F        table (default), markdown, json or csv
 
-        Exit status: 0 success, 64 bad usage.
+        Exit status: 0 success, 1 failure (cannot write the output), 64 bad usage.
 
         """
 

@@ -12,8 +12,9 @@
 /// `LogFormat(name:)`, `LinearInt8Format(name:)` and the formats' `name`s are this
 /// registry restricted to one kind, so `NumberFormat(name: f.name) == f`.
 ///
-/// Edge cases: names are case-insensitive; a named row wins over a family (`e4m3` is
-/// `fp8-e4m3`, without infinities). A kind to come (block- or tensor-scaled formats) is a
+/// Edge cases: names are case-insensitive; a named row wins over a family where both
+/// give the same format (`e5m2` is `fp8-e5m2`, `e4m3fn` is `fp8-e4m3`); `e4m3` is the
+/// IEEE-like (4, 3), with infinities, as every `eXmY`. A kind to come (block- or tensor-scaled formats) is a
 /// case here, a member of `Kinds` and its rows; a binary variant with another encoding is a
 /// row whose `FloatFormat` says so.
 public enum NumberFormat: Hashable, Sendable {
@@ -89,7 +90,7 @@ extension NumberFormat {
         self = format
     }
 
-    /// The canonical name: the named format's (`fp8-e4m3`, not `e4m3`), else the family's
+    /// The canonical name: the named format's (`fp8-e4m3`, not `e4m3fn`), else the family's
     /// (`e6m9`, `e5m2fn`, `lns8-f3-mitchell`, `int8s-s4`).
     ///
     /// Edge cases: a linear scale that is not a power of two 2^−N with |N| ≤ 30 is written
@@ -119,7 +120,7 @@ extension NumberFormat: CustomStringConvertible {
 /// use: one line listing what is accepted.
 ///
 ///     "\(FormatNameError(name: "fp12", accepted: .binary))"
-///     // unknown format 'fp12' (expected fp64, fp32, ..., or eXmY with 2 <= X <= 11 and 1 <= Y <= 52)
+///     // unknown format 'fp12' (expected fp64, fp32, ..., or eXmY with 2 <= X <= 11 and 1 <= Y <= 52 ...)
 ///
 /// Edge cases: a name that starts like an 8-bit one (`lns8-f9`, `int8-x`) is answered with
 /// the 8-bit names alone when those are accepted.
@@ -138,12 +139,18 @@ public struct FormatNameError: Error, CustomStringConvertible, Equatable {
 
     public var description: String {
         let key = name.lowercased()
+        if accepted.contains(.binary), let (w, f, finite) = NumberFormat.widths(key), finite, f == 1,
+           (2...11).contains(w) {
+            return "format \(Echo.quoted(name)) is not supported: the finite (fn) encoding keeps S.\(String(repeating: "1", count: w)).1 "
+                + "as NaN, which with one fraction bit is not OCP FP4 E2M1 (no NaN, all codes finite); "
+                + "use e\(w)m1 (IEEE-like) or a finite format with Y >= 2"
+        }
         let startsLikeEightBit = NumberFormat.families.contains { family in
             family.kind.isSubset(of: .eightBit) && family.prefix.map(key.hasPrefix) == true
         }
         let eightBit = accepted.intersection(.eightBit)
         let listed = startsLikeEightBit && !eightBit.isEmpty ? eightBit : accepted
         let groups = [listed.intersection(.binary), listed.intersection(.eightBit)].filter { !$0.isEmpty }
-        return "unknown format '\(name)' (expected \(groups.map(NumberFormat.names(of:)).joined(separator: ", or ")))"
+        return "unknown format \(Echo.quoted(name)) (expected \(groups.map(NumberFormat.names(of:)).joined(separator: ", or ")))"
     }
 }
