@@ -187,7 +187,11 @@ public struct TrainCommand: Command {
         }
         io.out("arithmetic: \(result.arithmetic)")
         if result.setupEvents.total > 0 {
-            io.out("rounding the data and initial weights to \(result.format): \(result.setupEvents)")
+            io.out("rounding the data, initial weights and constants to \(result.format): \(result.setupEvents)")
+        }
+        if let events = result.masterSetupEvents, events.total > 0, let master = policy.masterWeights {
+            io.out("rounding the initial weights and the update's constants to \(master.name) (master weights): "
+                   + "\(events)")
         }
         if let event = result.firstNonFinite {
             io.out("first inf/NaN: \(event.description)")

@@ -251,7 +251,7 @@ public final class Trainer<Work: ScalarArithmetic, Accumulation: ArithmeticBridg
                 testCount: data.test?.count ?? 0, validationIsTest: data.validationIsTest,
                 epochs: records, testLoss: testLoss, testAccuracy: testAccuracy,
                 firstNonFinite: firstNonFinite, bestEpoch: best?.epoch, stoppedEarly: stoppedEarly,
-                setupEvents: setupEvents, weights: Array(all[..<(d * c)]), bias: Array(all[(d * c)...]),
+                setupEvents: setupEvents, masterSetupEvents: parameters.masterSetupEvents, weights: Array(all[..<(d * c)]), bias: Array(all[(d * c)...]),
                 masterWeights: parameters.masterValues(),
                 seconds: 0)
         }
