@@ -1,3 +1,4 @@
+import SoftFloat
 /// The words of a command line, consumed as a command reads its options.
 ///
 ///     var args = Arguments(["--format", "bf16", "1", "/", "3"])
@@ -5,7 +6,8 @@
 ///     let rest = try args.remaining()             // ["1", "/", "3"]
 ///
 /// Edge cases: `--name=value` and `--name value` are both accepted; a value that is
-/// missing is a `UsageError` naming the option.
+/// missing is a `UsageError` naming the option; so is an option given twice (except in
+/// `readInOrder`, where a later one overrides an earlier, as TestFloat's programs do).
 public struct Arguments {
     public private(set) var words: [String]
 
@@ -16,29 +18,33 @@ public struct Arguments {
     /// Removes the first occurrence of `option` and returns its value (for a flag, the
     /// spelling used), or nil when it is absent. Every option is looked for here.
     ///
-    /// Edge cases: a later occurrence stays among the words (and so is an unknown option
-    /// to `expectEmpty`); a value option as the last word is a `UsageError`.
+    /// Edge cases: an option given twice (in any of its spellings) is a `UsageError` that
+    /// says so; a value option as the last word is a `UsageError`.
     public mutating func take(_ option: OptionSpec) throws -> String? {
         for (i, word) in words.enumerated() {
             guard let match = option.match(word) else { continue }
-            guard option.takesValue else {
+            let value: String
+            if !option.takesValue {
                 words.remove(at: i)
-                return match.spelling
-            }
-            if let value = match.inlineValue {
+                value = match.spelling
+            } else if let inline = match.inlineValue {
                 words.remove(at: i)
-                return value
+                value = inline
+            } else {
+                guard i + 1 < words.count else { throw UsageError("option \(option.name) needs a value") }
+                value = words[i + 1]
+                words.removeSubrange(i...(i + 1))
             }
-            guard i + 1 < words.count else { throw UsageError("option \(option.name) needs a value") }
-            let value = words[i + 1]
-            words.removeSubrange(i...(i + 1))
+            if words[i...].contains(where: { option.match($0) != nil }) {
+                throw UsageError("option \(option.name) is given more than once")
+            }
             return value
         }
         return nil
     }
 
-    /// Applies each of `options` found among the words, in the order declared, each at its
-    /// first occurrence.
+    /// Applies each of `options` found among the words, in the order declared; an option
+    /// given twice is a `UsageError`.
     ///
     ///     try arguments.read(TrainCommand.options, into: &command)
     public mutating func read<Owner>(_ options: [CommandOption<Owner>], into owner: inout Owner) throws {
@@ -69,7 +75,7 @@ public struct Arguments {
                 }
                 try option.apply(&owner, value)
             } else if word.hasPrefix("-") && word.count > 1 {
-                throw UsageError("unknown option '\(word)'")
+                throw UsageError("unknown option \(Echo.quoted(word))")
             } else {
                 try argument(&owner, word)
             }
@@ -81,7 +87,7 @@ public struct Arguments {
     /// Removes and returns the words left; an unknown `--option` among them is an error.
     public mutating func remaining(allowingDashes: Bool = false) throws -> [String] {
         if !allowingDashes, let unknown = words.first(where: { $0.hasPrefix("--") }) {
-            throw UsageError("unknown option '\(unknown)'")
+            throw UsageError("unknown option \(Echo.quoted(unknown))")
         }
         defer { words = [] }
         return words
@@ -90,7 +96,8 @@ public struct Arguments {
     /// Throws unless every word was consumed.
     public func expectEmpty() throws {
         if let first = words.first {
-            throw UsageError(first.hasPrefix("-") ? "unknown option '\(first)'" : "unexpected argument '\(first)'")
+            throw UsageError(first.hasPrefix("-") ? "unknown option \(Echo.quoted(first))"
+                             : "unexpected argument \(Echo.quoted(first))")
         }
     }
 }

@@ -50,7 +50,7 @@ public struct BenchCommand: Command {
             var names: [String] = []
             for name in text.split(separator: ",", omittingEmptySubsequences: false) {
                 let name = name.trimmingCharacters(in: .whitespaces)
-                guard !name.isEmpty else { throw UsageError("empty \(what) name in \(option) '\(text)'") }
+                guard !name.isEmpty else { throw UsageError("empty \(what) name in \(option) \(Echo.quoted(text))") }
                 if !names.contains(name) { names.append(name) }
             }
             return names
@@ -71,15 +71,17 @@ public struct BenchCommand: Command {
             fp32; train: keep the configurations in these formats)
             """, BenchCommand.names(of: "format")) { $0.formatNames = $1 }
         static let threads = CommandOption<BenchCommand>.value(
-            "--threads", "N", help: "threads of the all-cores figures (default: all cores)", .positiveInteger) {
+            "--threads", "N", help: "threads of the all-cores figures, 1 to 256\n(default: all cores)", .threads) {
             $0.threads = $1
         }
         static let elements = CommandOption<BenchCommand>.value(
-            "--elements", "N", help: "round: length of each thread's arrays", default: "16384", .positiveInteger) {
+            "--elements", "N", help: "round: each thread's array length, 1 to 2^24", default: "16384",
+            .integer(in: 1...BenchCommand.maximumElements, "a length from 1 to 16777216 (2^24)")) {
             $0.elements = $1
         }
         static let epochs = CommandOption<BenchCommand>.value(
-            "--epochs", "N", help: "train: epochs per configuration", default: "2", .positiveInteger) { $0.epochs = $1 }
+            "--epochs", "N", help: "train: epochs per configuration, 1 to 100000", default: "2",
+            .integer(in: 1...OptionValue<Int>.maximumEpochs, "a number of epochs from 1 to 100000")) { $0.epochs = $1 }
         static let configs = CommandOption<BenchCommand>.value("--configs", "LIST", help: """
             train: configurations by name (default: all), e.g.
             fp32,bf16,bf16+acc-fp32,fp16+master-fp32,bf16+stochastic,
@@ -104,8 +106,15 @@ public struct BenchCommand: Command {
         ]
     }
 
+    /// Every option; each notes its name in `givenOptions`, so that an option the part does
+    /// not use is refused.
     public static let options = [Option.seconds, Option.formats, Option.threads, Option.elements, Option.epochs,
-                                 Option.configs, Option.data, Option.trainLimit, Option.json]
+                                 Option.configs, Option.data, Option.trainLimit, Option.json].map { option in
+        CommandOption<BenchCommand>(spec: option.spec) { command, value in
+            try option.apply(&command, value)
+            command.givenOptions.append(option.spec.name)
+        }
+    }
 
     /// The parts `bench` has.
     static let parts = Option.byPart.map(\.part)
@@ -118,13 +127,15 @@ public struct BenchCommand: Command {
     var formatNames: [String]?
     /// `--formats` of `ops` and `round`, parsed; nil for the defaults.
     var parsedFormats: [NumberFormat]?
-    var threads = ProcessInfo.processInfo.activeProcessorCount
+    var threads = OptionValue<Int>.defaultThreads
     var elements = 16384
     var epochs = 2
     var configNames: [String]?
     var dataDirectory: String?
     var trainLimit: Int?
     var jsonPath: String?
+    /// The options given, by name.
+    var givenOptions: [String] = []
 
     /// The binary formats of `ops` and `round`.
     var formats: [FloatFormat] {
@@ -154,29 +165,49 @@ public struct BenchCommand: Command {
             throw UsageError("bench needs a part: \(Self.parts.joined(separator: ", ")) (e.g. 'precision-lab bench ops')")
         }
         guard Self.parts.contains(part) else {
-            if part.hasPrefix("-") { throw UsageError("unknown option '\(part)'") }
-            throw UsageError("unknown bench part '\(part)' (parts: \(Self.parts.joined(separator: ", ")))")
+            if part.hasPrefix("-") { throw UsageError("unknown option \(Echo.quoted(part))") }
+            throw UsageError("unknown bench part \(Echo.quoted(part)) (parts: \(Self.parts.joined(separator: ", ")))")
         }
         self.part = part
         if let extra = words.dropFirst().first {
-            throw UsageError(extra.hasPrefix("-") ? "unknown option '\(extra)'" : "unexpected argument '\(extra)'")
+            throw UsageError(extra.hasPrefix("-") ? "unknown option \(Echo.quoted(extra))" : "unexpected argument \(Echo.quoted(extra))")
+        }
+        let used = Option.byPart.first { $0.part == part }?.options.map(\.spec.name) ?? []
+        if let ignored = givenOptions.first(where: { !used.contains($0) }) {
+            let users = Option.byPart.filter { $0.options.contains { $0.spec.name == ignored } }.map { "'bench \($0.part)'" }
+            throw UsageError("\(ignored) is not an option of 'bench \(part)' (it belongs to "
+                             + "\(users.joined(separator: " and ")))")
         }
         if part != "train" {
             parsedFormats = try formatNames.map { try Self.parseFormats($0, part: part) }
-            for (value, option) in [(configNames != nil, "--configs"), (dataDirectory != nil, "--data"),
-                                    (trainLimit != nil, "--train-limit")] where value {
-                throw UsageError("\(option) belongs to 'bench train'")
-            }
         }
         if let configNames {
             let known = Benchmark.trainingCases.map(\.name)
             for name in configNames where !known.contains(name) {
-                throw UsageError("unknown configuration '\(name)' in --configs (known: \(known.joined(separator: ", ")))")
+                throw UsageError("unknown configuration \(Echo.quoted(name)) in --configs (known: \(known.joined(separator: ", ")))")
             }
         }
     }
 
+    /// The longest array `bench round --elements` accepts per thread.
+    static let maximumElements = 1 << 24
+
+    /// The bytes `bench round` allocates: per thread a source and a target array of
+    /// Double and the inputs made for them.
+    static func roundingBytes(elements: Int, threads: Int) -> Double {
+        Double(elements) * Double(threads) * 3 * Double(MemoryLayout<Double>.size)
+    }
+
     public func validate() throws {
+        if part == "round" {
+            let bytes = Self.roundingBytes(elements: elements, threads: threads)
+            let limit = Double(ProcessInfo.processInfo.physicalMemory) / 2
+            if bytes > limit {
+                throw UsageError("bench round --elements \(elements) on \(threads) threads needs "
+                                 + "\(String(format: "%.1f", bytes / 1e9)) GB, more than half of this machine's "
+                                 + "\(String(format: "%.1f", 2 * limit / 1e9)) GB of memory")
+            }
+        }
         if let jsonPath { try OutputPreflight.checkFile(jsonPath, option: "--json") }
     }
 

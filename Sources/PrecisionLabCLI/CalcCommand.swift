@@ -35,10 +35,12 @@ public struct CalcCommand: Command {
     public static let options: [CommandOption<CalcCommand>] = [
         .value("--format", "F", help: """
             fp64, fp32 (default), tf32, bf16, fp16, fp8-e5m2, fp8-e4m3,
-            or eXmY (X exponent bits 2...11, Y fraction bits 1...52);
-            ml_dtypes' types by name (float8_e4m3fnuz, float6_e2m3fn,
-            float4_e2m1fn, ...) or short name (fp8-e4m3fnuz, fp6-e2m3,
-            fp4-e2m1, ...), and IEEE P3109's binary8p1 ... binary8p7
+            or eXmY (X exponent bits 2...11, Y fraction bits 1...52,
+            IEEE-like), eXmYfn (no infinities, Y >= 2); ml_dtypes' types
+            by name (float8_e4m3fnuz, float6_e2m3fn, float4_e2m1fn, ...)
+            or short name (fp8-e4m3fnuz, fp6-e2m3, fp4-e2m1, ...), and
+            IEEE P3109's binary8p1 ... binary8p7; a bit pattern is 0x and
+            hex digits, without a sign
             """, OptionValue("a format") { name in
                 do { return try FloatFormat(name: name) } catch { throw UsageError("\(error)") }
             }) { $0.format = $1 },
@@ -75,7 +77,7 @@ public struct CalcCommand: Command {
     public mutating func readArguments(_ arguments: inout Arguments) throws {
         let words = try arguments.remaining()
         if let option = words.first(where: Self.looksLikeAnOption) {
-            throw UsageError("unknown option '\(option)'")
+            throw UsageError("unknown option \(Echo.quoted(option))")
         }
         guard let first = words.first else {
             throw UsageError("missing the calculation, e.g. 'precision-lab calc --format bf16 1 / 3'")
@@ -86,7 +88,7 @@ public struct CalcCommand: Command {
             operandTexts = Array(words.dropFirst())
         default:
             if let leading = Self.infixOperation(first) {
-                throw UsageError("'\(first)' takes 2 operands: expected '<a> \(first) <b>'"
+                throw UsageError("\(Echo.quoted(first)) takes 2 operands: expected '<a> \(first) <b>'"
                                  + (leading == .remainder ? " or 'rem <a> <b>'" : ""))
             }
             if words.count == 1 {
@@ -94,10 +96,10 @@ public struct CalcCommand: Command {
                 operandTexts = words
             } else {
                 guard let infix = Self.infixOperation(words[1]) else {
-                    throw UsageError("unknown operation '\(words[1])' (expected + - * / rem, or sqrt, fma before the operands)")
+                    throw UsageError("unknown operation \(Echo.quoted(words[1])) (expected + - * / rem, or sqrt, fma before the operands)")
                 }
                 guard words.count == 3 else {
-                    throw UsageError("'\(words[1])' takes 2 operands: expected '<a> \(words[1]) <b>', found '\(words.joined(separator: " "))'")
+                    throw UsageError("\(Echo.quoted(words[1])) takes 2 operands: expected '<a> \(words[1]) <b>', found \(Echo.quoted(words.joined(separator: " ")))")
                 }
                 operation = infix
                 operandTexts = [words[0], words[2]]
@@ -189,20 +191,28 @@ public struct CalcCommand: Command {
         let lower = text.lowercased()
         let isBitPattern = readsBits
             || (lower.hasPrefix("0x") && lower.count > 2 && lower.dropFirst(2).allSatisfy(\.isHexDigit))
+        if let sign = lower.first, sign == "+" || sign == "-",
+           readsBits ? lower.count > 1 && lower.dropFirst().allSatisfy(\.isHexDigit)
+                     : lower.dropFirst().hasPrefix("0x") && lower.count > 3 && lower.dropFirst(3).allSatisfy(\.isHexDigit) {
+            throw UsageError("a bit pattern has no sign: \(Echo.quoted(text)) (write \(Echo.quoted(String(text.dropFirst()))) "
+                             + "for the pattern, or a hexadecimal float with a p exponent, e.g. \(sign)0x1p4)")
+        }
         if isBitPattern {
             let digits = lower.hasPrefix("0x") ? lower.dropFirst(2) : Substring(lower)
-            guard !digits.isEmpty, digits.allSatisfy(\.isHexDigit), digits.count <= 16,
-                  let value = UInt64(digits, radix: 16) else {
-                throw UsageError("invalid bit pattern '\(text)': expected hexadecimal digits")
+            guard !digits.isEmpty, digits.allSatisfy(\.isHexDigit) else {
+                throw UsageError("invalid bit pattern \(Echo.quoted(text)): expected hexadecimal digits")
+            }
+            guard let value = UInt64(digits, radix: 16) else {
+                throw UsageError("bit pattern \(Echo.quoted(text)) does not fit in \(format.name)'s \(format.bitWidth) bits")
             }
             let mask: UInt64 = format.bitWidth == 64 ? .max : (1 << UInt64(format.bitWidth)) - 1
             guard value & ~mask == 0 else {
-                throw UsageError("bit pattern '\(text)' does not fit in \(format.name)'s \(format.bitWidth) bits")
+                throw UsageError("bit pattern \(Echo.quoted(text)) does not fit in \(format.name)'s \(format.bitWidth) bits")
             }
             return value
         }
         guard let bits = format.parseDecimal(text, &env) else {
-            throw UsageError("invalid number '\(text)' (expected e.g. 1.5, -2e-3, 0x1.8p1, inf, nan, or a 0x bit pattern)")
+            throw UsageError("invalid number \(Echo.quoted(text)) (expected e.g. 1.5, -2e-3, 0x1.8p1, inf, nan, or a 0x bit pattern)")
         }
         return bits
     }

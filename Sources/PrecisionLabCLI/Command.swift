@@ -1,4 +1,5 @@
 import Foundation
+import SoftFloat
 
 /// One subcommand of `precision-lab`, in the shape of swift-argument-parser's
 /// `ParsableCommand`: each option declared once (its parsing and its help), then
@@ -52,7 +53,7 @@ extension Command {
     public mutating func readArguments(_ arguments: inout Arguments) throws {}
 
     public mutating func read(argument: String) throws {
-        throw UsageError("unexpected argument '\(argument)'")
+        throw UsageError("unexpected argument \(Echo.quoted(argument))")
     }
 
     public func validate() throws {}

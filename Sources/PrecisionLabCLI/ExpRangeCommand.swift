@@ -31,7 +31,7 @@ public struct ExpRangeCommand: Command {
               precision-lab exp-range --formats bf16,fp16,e6m9 --rounding towardZero
               precision-lab exp-range --no-subnormals --format markdown
             """,
-        epilogue: "Exit status: 0 success, 64 bad usage.")
+        epilogue: "Exit status: 0 success, 1 failure (cannot write the output), 64 bad usage.")
 
     public static let options: [CommandOption<ExpRangeCommand>] = [
         .value("--formats", "LIST", help: """
@@ -39,7 +39,8 @@ public struct ExpRangeCommand: Command {
             format (fp64 ... fp8-e4m3, ml_dtypes' fnuz, FP6 and FP4
             types, binary8p1 ... binary8p7), int8, lns8;
             any eXmY works too (X exponent bits 2...11, Y fraction
-            bits 1...52, suffix fn for no infinities), and lns8-fN
+            bits 1...52, IEEE-like; suffix fn for no infinities,
+            with Y >= 2), and lns8-fN
             (N = 0...6), int8s, int8-sN (scale 2^-N)
             """, OptionValue<[String]>("a comma-separated list of formats") { list in
                 let names = list.split(separator: ",", omittingEmptySubsequences: false).map { ExpRangeCommand.trimmed(String($0)) }

@@ -1,4 +1,6 @@
+import Foundation
 import SoftFloat
+import Training
 
 /// How the text of an option's value becomes a value, in the manner of swift-argument-parser's
 /// `ExpressibleByArgument`: what is expected, and the parse.
@@ -32,7 +34,7 @@ public struct OptionValue<Value>: Sendable {
     ///   - option: the option's name, for the error.
     public func value(of text: String, for option: String) throws -> Value {
         guard let value = try parse(text, option) else {
-            throw UsageError("invalid value '\(text)' for \(option): expected \(expected)")
+            throw UsageError("invalid value \(Echo.quoted(text)) for \(option): expected \(expected)")
         }
         return value
     }
@@ -48,6 +50,31 @@ extension OptionValue where Value == Int {
     public static var positiveInteger: Self {
         OptionValue("a positive integer") { Int($0).flatMap { $0 > 0 ? $0 : nil } }
     }
+}
+
+extension OptionValue where Value == Int {
+    /// An integer within `range`, e.g. `--elements` from 1 to 2^24.
+    ///
+    ///     try OptionValue<Int>.integer(in: 1...256).value(of: "1000", for: "--threads")
+    ///     // UsageError: invalid value '1000' for --threads: expected an integer from 1 to 256
+    public static func integer(in range: ClosedRange<Int>, _ expected: String? = nil) -> Self {
+        OptionValue(expected ?? "an integer from \(range.lowerBound) to \(range.upperBound)") { text in
+            Int(text).flatMap { range.contains($0) ? $0 : nil }
+        }
+    }
+
+    /// Worker threads: 1 to `TrainingConfiguration.maximumThreads` (256).
+    public static var threads: Self { integer(in: 1...TrainingConfiguration.maximumThreads, "a number of threads "
+                                                  + "from 1 to \(TrainingConfiguration.maximumThreads)") }
+
+    /// The threads a command uses when `--threads` is not given: every core, at most
+    /// `TrainingConfiguration.maximumThreads`.
+    public static var defaultThreads: Int {
+        min(ProcessInfo.processInfo.activeProcessorCount, TrainingConfiguration.maximumThreads)
+    }
+
+    /// The most epochs a run accepts.
+    public static let maximumEpochs = 100_000
 }
 
 extension OptionValue where Value == UInt64 {

@@ -1,4 +1,5 @@
 import Foundation
+import SoftFloat
 
 /// The root command: dispatches to a subcommand and maps errors to exit codes.
 public enum PrecisionLab {
@@ -72,7 +73,7 @@ public enum PrecisionLab {
             // `help <command>` is that command's help.
             if name == "help", arguments.count > 1 {
                 guard let type = subcommands.first(where: { $0.name == arguments[1] }) else {
-                    io.err("error: unknown command '\(arguments[1])' (commands: \(subcommands.map { $0.name }.joined(separator: ", ")))")
+                    io.err("error: unknown command \(Echo.quoted(arguments[1])) (commands: \(subcommands.map { $0.name }.joined(separator: ", ")))")
                     return .usage
                 }
                 io.out(type.usage)
@@ -82,7 +83,7 @@ public enum PrecisionLab {
             return .success
         }
         guard let type = subcommands.first(where: { $0.name == name }) else {
-            io.err("error: unknown command '\(name)' (commands: \(subcommands.map { $0.name }.joined(separator: ", ")))")
+            io.err("error: unknown command \(Echo.quoted(name)) (commands: \(subcommands.map { $0.name }.joined(separator: ", ")))")
             return .usage
         }
         let rest = Array(arguments.dropFirst())
@@ -98,7 +99,7 @@ public enum PrecisionLab {
             case let error as RuntimeError: (error.message, ExitCode.failure)
             default: ("\(error)", ExitCode.failure)
             }
-            if io.outputFailure == nil { io.err("error: \(message)") }
+            if io.outputFailure == nil { io.err("error: \(Echo.line(message))") }
             return status
         }
     }

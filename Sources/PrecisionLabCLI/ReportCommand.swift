@@ -1,6 +1,7 @@
 import DataFiles
 import Foundation
 import Reports
+import SoftFloat
 
 /// `precision-lab report`: regenerates the Markdown reports and their SVG figures.
 ///
@@ -38,7 +39,7 @@ public struct ReportCommand: Command {
         OptionValue("report names") { only in
             let names = only.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
             if let unknown = names.first(where: { !ReportSuite.names.contains($0) }) ?? (names.isEmpty ? "" : nil) {
-                throw UsageError("unknown report '\(unknown)' (reports: \(ReportSuite.names.joined(separator: ", ")))")
+                throw UsageError("unknown report \(Echo.quoted(unknown)) (reports: \(ReportSuite.names.joined(separator: ", ")))")
             }
             return names
         }) { $0.options.only = $1 }
@@ -52,7 +53,7 @@ public struct ReportCommand: Command {
 
     public static let options: [CommandOption<ReportCommand>] = [
         out, quick, only, data, seed,
-        .value("--threads", "N", help: "runs or threads at once (default: all cores)", .positiveInteger) {
+        .value("--threads", "N", help: "runs or threads at once, 1 to 256 (default: all cores)", .threads) {
             $0.options.threads = $1
         },
     ]
@@ -87,16 +88,28 @@ public struct ReportCommand: Command {
                    + String(format: "%.1f s", outcome.seconds) + ")")
         }
         io.out("wrote \(options.outputDirectory)/README.md; " + String(format: "%.1f s in all", seconds))
-        let problems = outcomes.compactMap { outcome -> String? in
+        if let problems = Self.problems(outcomes) { throw RuntimeError(problems) }
+        return .success
+    }
+
+    /// The reports not written, in one line: those skipped or failed for the same reason
+    /// are named together before it once, `epochs, formats skipped: cannot load ...`.
+    static func problems(_ outcomes: [ReportSuite.Outcome]) -> String? {
+        var groups: [(what: String, names: [String])] = []
+        for outcome in outcomes {
+            let what: String
             switch outcome.status {
-            case .written: return nil
-            case let .skipped(reason): return "\(outcome.name) skipped: \(reason)"
-            case let .failed(reason): return "\(outcome.name) failed: \(reason)"
+            case .written: continue
+            case let .skipped(reason): what = "skipped: \(reason)"
+            case let .failed(reason): what = "failed: \(reason)"
+            }
+            if let i = groups.firstIndex(where: { $0.what == what }) {
+                groups[i].names.append(outcome.name)
+            } else {
+                groups.append((what, [outcome.name]))
             }
         }
-        if !problems.isEmpty {
-            throw RuntimeError(problems.joined(separator: "; "))
-        }
-        return .success
+        guard !groups.isEmpty else { return nil }
+        return groups.map { $0.names.joined(separator: ", ") + " " + $0.what }.joined(separator: "; ")
     }
 }

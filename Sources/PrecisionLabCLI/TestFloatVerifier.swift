@@ -43,6 +43,9 @@ public struct TestFloatVerifier {
     public private(set) var mismatches: [Mismatch] = []
     /// Lines seen so far, blank ones included.
     public private(set) var lineNumber = 0
+    /// The first line, when it was `testfloat_gen -prefix`'s text rather than a case
+    /// (escaped and shortened as `Echo.shown`).
+    public private(set) var header: String?
 
     private var operands: [UInt64]
     private var values: [UInt64]
@@ -84,24 +87,31 @@ public struct TestFloatVerifier {
     }
 
     /// Checks one line given as its UTF-8 bytes (no newline).
+    ///
+    /// Edge cases: the fields are counted before any is read, so a line with too many or
+    /// too few is diagnosed as such; the first line is the header that `testfloat_gen
+    /// -prefix TEXT` writes, and is skipped (`header`), when its first field is not a
+    /// hexadecimal number.
     public mutating func check(line: UnsafeBufferPointer<UInt8>) throws {
         lineNumber += 1
-        var count = 0
-        var index = 0
-        let end = line.count
-        while true {
-            while index < end, line[index] == 0x20 || line[index] == 0x09 || line[index] == 0x0D { index += 1 }
-            guard index < end else { break }
-            let start = index
-            while index < end, line[index] != 0x20, line[index] != 0x09, line[index] != 0x0D { index += 1 }
-            if count < tokenCount {
-                values[count] = try parseHex(line, start..<index, position: count)
-            }
-            count += 1
-        }
+        let count = Self.fieldCount(line)
         if count == 0 { return }
+        if lineNumber == 1, !Self.firstFieldIsHex(line) {
+            header = Echo.shown(String(decoding: line, as: UTF8.self))
+            return
+        }
         guard count == tokenCount else {
             throw TestFloatLineError(lineNumber: lineNumber, problem: countProblem(count))
+        }
+        var position = 0
+        var index = 0
+        let end = line.count
+        while position < tokenCount {
+            while index < end, Self.isSeparator(line[index]) { index += 1 }
+            let start = index
+            while index < end, !Self.isSeparator(line[index]) { index += 1 }
+            values[position] = try parseHex(line, start..<index, position: position)
+            position += 1
         }
         for i in 0..<operands.count { operands[i] = values[i] }
         let expected = values[tokenCount - 2]
@@ -146,6 +156,28 @@ public struct TestFloatVerifier {
 
     // MARK: - Parsing
 
+    /// A space, tab or carriage return: what separates fields.
+    @inline(__always)
+    static func isSeparator(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0D }
+
+    /// How many fields `line` has.
+    static func fieldCount(_ line: UnsafeBufferPointer<UInt8>) -> Int {
+        var count = 0
+        var previousWasSeparator = true
+        for byte in line {
+            let separator = isSeparator(byte)
+            if !separator && previousWasSeparator { count += 1 }
+            previousWasSeparator = separator
+        }
+        return count
+    }
+
+    /// Whether the first field of `line` is made of hex digits.
+    static func firstFieldIsHex(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let start = line.firstIndex(where: { !isSeparator($0) }) else { return false }
+        return line[start...].prefix { !isSeparator($0) }.allSatisfy { hexValue[Int($0)] != 0xFF }
+    }
+
     private static let hexValue: [UInt8] = {
         var table = [UInt8](repeating: 0xFF, count: 256)
         for (i, c) in "0123456789ABCDEF".utf8.enumerated() { table[Int(c)] = UInt8(i) }
@@ -163,7 +195,7 @@ public struct TestFloatVerifier {
             let digit = Self.hexValue[Int(line[i])]
             guard digit != 0xFF else {
                 throw TestFloatLineError(lineNumber: lineNumber, problem:
-                    "\(tokenName(position)) '\(String(decoding: UnsafeBufferPointer(rebasing: line[range]), as: UTF8.self))' is not a hexadecimal number")
+                    "\(tokenName(position)) \(Echo.quoted(String(decoding: UnsafeBufferPointer(rebasing: line[range]), as: UTF8.self))) is not a hexadecimal number")
             }
             if significant > 0 || digit != 0 { significant += 1 }
             value = value &<< 4 | UInt64(digit)
@@ -173,8 +205,8 @@ public struct TestFloatVerifier {
         if significant > 16 || value & ~mask != 0 {
             let token = String(decoding: UnsafeBufferPointer(rebasing: line[range]), as: UTF8.self)
             let problem = position == tokenCount - 1
-                ? "flags '\(token)' has bits beyond the five exception flags (at most 1F)"
-                : "\(tokenName(position)) '\(token)' does not fit in \(width) bits"
+                ? "flags \(Echo.quoted(token)) has bits beyond the five exception flags (at most 1F)"
+                : "\(tokenName(position)) \(Echo.quoted(token)) does not fit in \(width) bits"
             throw TestFloatLineError(lineNumber: lineNumber, problem: problem)
         }
         return value

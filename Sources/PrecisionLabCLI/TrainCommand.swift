@@ -44,22 +44,24 @@ public struct TrainCommand: Command {
 
     public static let options: [CommandOption<TrainCommand>] = [
         format,
-        .value("--epochs", "N", help: "epochs", default: "10",
-               OptionValue("a number of epochs (0 or more)") { Int($0).flatMap { $0 >= 0 ? $0 : nil } }) {
+        .value("--epochs", "N", help: "epochs, 0 to 100000", default: "10",
+               .integer(in: 0...OptionValue<Int>.maximumEpochs, "a number of epochs from 0 to 100000")) {
             $0.configuration.epochs = $1
         },
         .value("--lr", "X", help: "learning rate", default: "0.1",
                OptionValue("a finite number") { Double($0).flatMap { $0.isFinite ? $0 : nil } }) {
             $0.configuration.learningRate = $1
         },
-        .value("--batch", "N", help: "minibatch size", default: "256", .positiveInteger) {
+        .value("--batch", "N", help: "minibatch size, at most the training set", default: "256",
+               .positiveInteger) {
             $0.configuration.batchSize = $1
+            $0.batchIsGiven = true
         },
         .value("--seed", "N", help: """
             seed of the initial weights, the validation split, the shuffles and
             stochastic rounding
             """, default: "0", .seed) { $0.configuration.seed = $1 },
-        .value("--threads", "N", help: "worker threads (default: all cores)", .positiveInteger) {
+        .value("--threads", "N", help: "worker threads, 1 to 256 (default: all cores)", .threads) {
             $0.configuration.threads = $1
         },
         .value("--data", "DIR", help: """
@@ -119,13 +121,15 @@ public struct TrainCommand: Command {
     var format: NumberFormat = .binary(.fp32)
     /// The format as the command line spelled it, for the first line of output.
     var formatName = "fp32"
-    var configuration = TrainingConfiguration(threads: ProcessInfo.processInfo.activeProcessorCount)
+    var configuration = TrainingConfiguration(threads: OptionValue<Int>.defaultThreads)
     var policy = TrainingPolicy()
     var path = ArithmeticPath.automatic
     var dataDirectory: String?
     var validation: TrainingData.Validation = .heldOut(5000)
     var trainLimit: Int?
     var jsonPath: String?
+    /// Whether `--batch` was given (the default is not checked against the training set).
+    var batchIsGiven = false
 
     public init() {}
 
@@ -144,6 +148,11 @@ public struct TrainCommand: Command {
                                     seed: configuration.seed, trainLimit: trainLimit)
         } catch let error as TrainingSetupError {
             throw UsageError(error.message)
+        }
+        // The default batch is the whole set when the set is smaller; a batch asked for must fit.
+        if batchIsGiven, configuration.batchSize > data.train.count {
+            throw UsageError("--batch \(configuration.batchSize) is larger than the training set "
+                             + "(\(data.train.count) images)")
         }
 
         io.out("training softmax regression on Fashion-MNIST in \(formatName), policy: \(policy.name), "
@@ -181,7 +190,11 @@ public struct TrainCommand: Command {
         }
         io.out("arithmetic: \(result.arithmetic)")
         if result.setupEvents.total > 0 {
-            io.out("rounding the data and initial weights to \(result.format): \(result.setupEvents)")
+            io.out("rounding the data, initial weights and constants to \(result.format): \(result.setupEvents)")
+        }
+        if let events = result.masterSetupEvents, events.total > 0, let master = policy.masterWeights {
+            io.out("rounding the initial weights and the update's constants to \(master.name) (master weights): "
+                   + "\(events)")
         }
         if let event = result.firstNonFinite {
             io.out("first inf/NaN: \(event.description)")
@@ -209,9 +222,14 @@ struct EpochTable {
             + (showsSaturations ? "  saturated" : "")
     }
 
+    /// One epoch's line under `header`, each figure right-aligned in its column.
+    ///
+    /// Edge cases: a figure wider than its column (a count of ten or more digits) keeps one
+    /// space before it, so no two figures run together; losses beyond ±10^6 are written in
+    /// scientific notation (`number`), so they fit.
     func row(_ r: EpochRecord) -> String {
-        func pad(_ s: String, _ width: Int) -> String { String(repeating: " ", count: max(0, width - s.count)) + s }
-        return pad(String(r.epoch), 5) + pad(Self.number(r.trainLoss), 12) + pad(Self.percent(r.trainAccuracy), 11)
+        func pad(_ s: String, _ width: Int) -> String { String(repeating: " ", count: max(1, width - s.count)) + s }
+        return String(repeating: " ", count: max(0, 5 - String(r.epoch).count)) + String(r.epoch) + pad(Self.number(r.trainLoss), 12) + pad(Self.percent(r.trainAccuracy), 11)
             + pad(Self.number(r.validationLoss), 12) + pad(r.validationAccuracy.map(Self.percent) ?? "-", 11)
             + pad(String(format: "%.1fs", r.seconds), 8) + pad(String(r.events.overflows), 11)
             + pad(String(r.events.underflowsToZero), 12) + pad(String(r.events.nans), 7)
@@ -219,9 +237,14 @@ struct EpochTable {
             + (showsSaturations ? pad(String(r.events.saturations), 11) : "")
     }
 
+    /// A loss: 4 decimals, or for a magnitude of 10^6 or more (or a nonzero one below
+    /// 10^-4) 4 decimals in scientific notation, `1.1493e+21`; at most 11 characters.
     static func number(_ x: Double?) -> String {
         guard let x else { return "-" }
-        return x.isFinite ? String(format: "%.4f", x) : String(x)
+        guard x.isFinite else { return String(x) }
+        let magnitude = abs(x)
+        return magnitude >= 1e6 || (magnitude != 0 && magnitude < 1e-4) ? String(format: "%.4e", x)
+            : String(format: "%.4f", x)
     }
 
     static func percent(_ x: Double) -> String {

@@ -13,7 +13,8 @@ import TrainingArithmetic
 ///
 /// Edge cases: TestFloat's own option spellings (`-rminMag`, `-tininessbefore`, `-exact`)
 /// are accepted, and when options contradict each other the last one wins, as in
-/// TestFloat; empty input is a failure, so a generator that wrote nothing does not pass.
+/// TestFloat; empty input is a failure (exit 1), so a generator that wrote nothing does
+/// not pass; a first line that is not a case (`testfloat_gen -prefix TEXT`) is skipped.
 public struct VerifyCommand: Command {
     public static let name = "verify"
     public static let abstract = "Check results and flags against Berkeley TestFloat test cases"
@@ -27,6 +28,10 @@ public struct VerifyCommand: Command {
 
               testfloat_gen -rminMag f32_mul | precision-lab verify f32_mul -rminMag
               precision-lab verify f16_sqrt --rounding max --input f16_sqrt.rmax.tv.gz
+
+            A first line that is not made of hex numbers (the text of testfloat_gen's
+            -prefix) is skipped. When an option is repeated, the last one wins, as in
+            TestFloat (the other commands refuse a repeated option).
             """,
         epilogue: """
             functions (TestFloat's names):
@@ -35,7 +40,8 @@ public struct VerifyCommand: Command {
               conversions among f16 f32 f64, and f32_to_bf16, bf16_to_f32
               to and from i32 i64 ui32 ui64: i32_to_f16, f64_to_ui64, f32_to_i32_r_minMag
 
-            Exit status: 0 every case passed, 1 a case failed, 64 bad usage or input.
+            Exit status: 0 every case passed, 1 a case failed or the input had no case,
+            64 bad usage or a malformed line.
             """)
 
     /// The options, and TestFloat's own spellings of them (hidden).
@@ -46,7 +52,7 @@ public struct VerifyCommand: Command {
             TestFloat's -rnear_even -rnear_maxMag -rminMag -rmin -rmax -rodd
             """, OptionValue("a rounding mode") { text in
                 guard let mode = RoundingMode(name: text) else {
-                    throw UsageError("unknown rounding mode '\(text)' (near_even, near_maxMag, minMag, min, max, odd)")
+                    throw UsageError("unknown rounding mode \(Echo.quoted(text)) (near_even, near_maxMag, minMag, min, max, odd)")
                 }
                 guard mode != .stochastic else {
                     throw UsageError("stochastic rounding has no TestFloat reference; choose near_even, near_maxMag, minMag, min, max or odd")
@@ -92,7 +98,7 @@ public struct VerifyCommand: Command {
 
     public mutating func read(argument word: String) throws {
         if let first = functionName {
-            throw UsageError("unexpected argument '\(word)' (the function is already '\(first)')")
+            throw UsageError("unexpected argument \(Echo.quoted(word)) (the function is already \(Echo.quoted(first)))")
         }
         functionName = word
     }
@@ -104,7 +110,7 @@ public struct VerifyCommand: Command {
         do {
             function = try TestFloatFunction(name: functionName)
         } catch {
-            throw UsageError("unknown function '\(functionName)' (see 'precision-lab verify --help')")
+            throw UsageError("unknown function \(Echo.quoted(functionName)) (see 'precision-lab verify --help')")
         }
     }
 
@@ -122,7 +128,7 @@ public struct VerifyCommand: Command {
         let source: String
         do {
             if let input {
-                source = "'\(input)'"
+                source = "\(Echo.quoted(input))"
                 let file = try GzipFile(path: input)
                 var lineError: (any Error)?
                 while try file.nextLineBytes({ bytes in
@@ -139,7 +145,7 @@ public struct VerifyCommand: Command {
                 }
             }
         } catch let error as TestFloatLineError {
-            let place = input.map { "'\($0)' " } ?? ""
+            let place = input.map { "\(Echo.quoted($0)) " } ?? ""
             throw UsageError("\(place)\(error)")
         } catch let error as GzipFileError {
             throw RuntimeError(error.description)

@@ -1,4 +1,5 @@
 import Foundation
+import Training
 
 /// What `precision-lab report` was asked to do.
 ///
@@ -29,7 +30,7 @@ public struct ReportOptions: Sendable, Equatable {
         self.only = only
         self.dataDirectory = dataDirectory
         self.seed = seed
-        self.threads = max(1, threads)
+        self.threads = min(max(1, threads), TrainingConfiguration.maximumThreads)
     }
 
     /// The command line that regenerates a report (or all of them when `report` is nil).

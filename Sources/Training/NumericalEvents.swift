@@ -83,6 +83,31 @@ public struct NumericalEvents: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// Counts `r`, the finite number `x` rounded to the arithmetic's format (a constant of
+    /// the run: the learning rate, the batch size, a loss scale): an overflow when it is
+    /// infinite or NaN (a format without infinities), an underflow when `x` is not zero
+    /// but `r` is, a saturation at the largest magnitude. Returns what went wrong, for a
+    /// message, or nil.
+    ///
+    ///     events.noteConversion(fp16, lr, from: 1e30, what: "the learning rate")
+    ///     // "the learning rate 1e+30 overflowed to inf in fp16"
+    @discardableResult
+    public mutating func noteConversion<A: ScalarArithmetic>(_ a: A, _ r: A.Scalar, from x: Double,
+                                                            what: String) -> String? {
+        guard x.isFinite else { return nil }
+        let shown = x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : "\(x)"
+        if !a.isFinite(r) {
+            overflows += 1
+            return "\(what) \(shown) overflowed to \(a.isNaN(r) ? "NaN" : "inf") in \(a.name)"
+        }
+        if x != 0 && a.isZero(r) {
+            underflowsToZero += 1
+            return "\(what) \(shown) underflowed to 0 in \(a.name)"
+        }
+        if a.isSaturated(r) { saturations += 1 }
+        return nil
+    }
+
     /// Counts `r = f(x)` for a one-operand function (`exp`, `log`): a new NaN, a new
     /// infinity, or (for `exp`) zero from a finite argument.
     @inlinable

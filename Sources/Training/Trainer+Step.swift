@@ -14,6 +14,18 @@ extension Trainer.Run {
     /// One SGD step on `batch[0..<count]`.
     mutating func trainStep(count: Int, step: Int) -> StepOutcome {
         var outcome = StepOutcome()
+        // The step's constants in the training format (as `forwardPhase` rounds them):
+        // counted once per step, and named when one is not finite.
+        var constantEnv = FloatEnvironment()
+        var constantProblems: [String] = []
+        let work = trainer.work
+        for (x, what) in [(Double(count), "the batch size"), (trainer.policy.lossScale, "the loss scale")] {
+            guard let x else { continue }
+            let value = work.fromDouble(x, &constantEnv)
+            if let problem = outcome.events.noteConversion(work, value, from: x, what: what) {
+                constantProblems.append(problem)
+            }
+        }
         forwardPhase(count: count, step: step)
         let exampleChunks = (count + Trainer.exampleChunk - 1) / Trainer.exampleChunk
         for chunk in 0..<exampleChunks {
@@ -37,8 +49,11 @@ extension Trainer.Run {
         for chunk in 0...Trainer.rowChunks { outcome.events += chunkEvents[chunk] }
         parametersFinite = (0...Trainer.rowChunks).allSatisfy { chunkFinite[$0] }
         if wasFinite && !parametersFinite && outcome.nonFinite == nil {
-            outcome.nonFinite = (nil, "the update made a parameter ∞ or NaN although the loss was finite "
-                                 + "(a gradient or an update overflowed in \(trainer.work.name))")
+            let constants = constantProblems + (parameters.constantProblem.map { [$0] } ?? [])
+            outcome.nonFinite = (nil, constants.isEmpty
+                ? "the update made a parameter ∞ or NaN although the loss was finite "
+                    + "(a gradient or an update overflowed in \(trainer.work.name))"
+                : "the update made a parameter ∞ or NaN: " + constants.joined(separator: ", "))
         }
         return outcome
     }

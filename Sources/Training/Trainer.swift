@@ -136,7 +136,8 @@ public final class Trainer<Work: ScalarArithmetic, Accumulation: ArithmeticBridg
             parameters = trainer.parameters(initial, model, &events)
             setupEvents = events
 
-            let b = configuration.batchSize
+            // A batch larger than the training set is the whole set: buffers for what is used.
+            let b = min(configuration.batchSize, data.train.count)
             batch = WorkBuffer(repeating: 0, count: b)
             logits = WorkBuffer(repeating: work.zero, count: b * c)
             logitsWide = accumulation.widen(logits)
@@ -175,7 +176,7 @@ public final class Trainer<Work: ScalarArithmetic, Accumulation: ArithmeticBridg
         mutating func train(observer: TrainingObserver) -> TrainingResult {
             let configuration = trainer.configuration, work = trainer.work
             let n = data.train.count
-            let b = configuration.batchSize
+            let b = min(configuration.batchSize, n)
             let stepsPerEpoch = (n + b - 1) / b
             var records: [EpochRecord] = []
             var firstNonFinite: NonFiniteEvent?
@@ -251,7 +252,7 @@ public final class Trainer<Work: ScalarArithmetic, Accumulation: ArithmeticBridg
                 testCount: data.test?.count ?? 0, validationIsTest: data.validationIsTest,
                 epochs: records, testLoss: testLoss, testAccuracy: testAccuracy,
                 firstNonFinite: firstNonFinite, bestEpoch: best?.epoch, stoppedEarly: stoppedEarly,
-                setupEvents: setupEvents, weights: Array(all[..<(d * c)]), bias: Array(all[(d * c)...]),
+                setupEvents: setupEvents, masterSetupEvents: parameters.masterSetupEvents, weights: Array(all[..<(d * c)]), bias: Array(all[(d * c)...]),
                 masterWeights: parameters.masterValues(),
                 seconds: 0)
         }

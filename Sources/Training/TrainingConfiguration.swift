@@ -11,7 +11,7 @@ public struct TrainingConfiguration: Sendable, Equatable {
     public var learningRate: Double
     public var batchSize: Int
     public var seed: UInt64
-    /// Worker threads; results do not depend on it.
+    /// Worker threads, 1 to `maximumThreads`; results do not depend on it.
     public var threads: Int
     public var loss: LossFunction
     /// L2 penalty on the weights (not the bias): `g ← g + λ·w` before the update.
@@ -24,6 +24,9 @@ public struct TrainingConfiguration: Sendable, Equatable {
     /// Skip the products of zero features (bit-identical wherever it is used; off only to
     /// prove that).
     public var skipsZeroFeatures: Bool
+
+    /// The most worker threads a run accepts (more than the cores only adds switching).
+    public static let maximumThreads = 256
 
     public init(epochs: Int = 10, learningRate: Double = 0.1, batchSize: Int = 256, seed: UInt64 = 0,
                 threads: Int = 1, loss: LossFunction = .logSumExp, weightDecay: Double = 0,

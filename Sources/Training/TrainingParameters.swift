@@ -42,6 +42,12 @@ struct TrainingParameters<Work: ScalarArithmetic, AccumulationScalar> {
     let restore: () -> Void
     /// The master weights' values, or nil without a master format.
     let masterValues: () -> [Double]?
+    /// With a master format: the events of rounding the initial weights to it (the
+    /// training format's are counted in the `events` given to `init`).
+    let masterSetupEvents: NumericalEvents?
+    /// What went wrong rounding the update's constants (the learning rate, the decay, the
+    /// loss scale) to the master format, when one became infinite, NaN or zero.
+    let constantProblem: String?
 
     init<Accumulation: ArithmeticBridge, Master: ArithmeticBridge>(
         initial: [Double], model: SoftmaxRegression, accumulation: Accumulation, master: Master,
@@ -49,17 +55,41 @@ struct TrainingParameters<Work: ScalarArithmetic, AccumulationScalar> {
     ) where Accumulation.Work == Work, Master.Work == Work, Accumulation.Wide.Scalar == AccumulationScalar {
         let arithmetic = master.wide, work = master.work
         var env = FloatEnvironment()
+        // Events in the master format are the training format's without a master format.
+        var masterEvents = NumericalEvents()
         let masterWeights = WorkBuffer(initial.map { x in
             let v = arithmetic.fromDouble(x, &env)
-            if x != 0 && arithmetic.isZero(v) { events.underflowsToZero += 1 }
+            if x != 0 && arithmetic.isZero(v) { masterEvents.underflowsToZero += 1 }
             return v
         })
         let values = master.narrow(masterWeights), valuesWide = accumulation.widen(values)
+        if !Master.isIdentity {
+            // The training format's weights: the master weights rounded once more.
+            for e in 0..<values.count where !arithmetic.isZero(masterWeights[e]) && work.isZero(values[e]) {
+                events.underflowsToZero += 1
+            }
+        }
         self.values = values
         self.valuesWide = valuesWide
 
         var constantEnv = FloatEnvironment()
         let constants = UpdateConstants(arithmetic, configuration, policy, &constantEnv)
+        var problems: [String] = []
+        for (value, x, what) in [(Optional(constants.learningRate), configuration.learningRate, "the learning rate"),
+                                 (constants.decay, configuration.weightDecay, "the weight decay"),
+                                 (constants.lossScale, policy.lossScale ?? 0, "the loss scale")] {
+            guard let value else { continue }
+            if let problem = masterEvents.noteConversion(arithmetic, value, from: x, what: what) {
+                problems.append(problem)
+            }
+        }
+        constantProblem = problems.isEmpty ? nil : problems.joined(separator: ", ")
+        if Master.isIdentity {
+            events += masterEvents
+            masterSetupEvents = nil
+        } else {
+            masterSetupEvents = masterEvents
+        }
         let c = model.classes, d = model.inputs
         update = { rows, gradient, envs, events in
             var finite = true

@@ -54,8 +54,12 @@ public struct TrainingResult: Sendable {
     /// With early stopping: the epoch whose parameters were kept.
     public var bestEpoch: Int?
     public var stoppedEarly: Bool
-    /// Events while rounding the data and the initial weights to the format.
+    /// Events while rounding the data, the initial weights and (without a master format)
+    /// the update's constants to the format.
     public var setupEvents: NumericalEvents
+    /// With master weights: the events of rounding the initial weights and the update's
+    /// constants to the master format.
+    public var masterSetupEvents: NumericalEvents? = nil
     /// The trained weights (input-major) and bias, exactly.
     public var weights: [Double]
     public var bias: [Double]
@@ -108,6 +112,7 @@ public struct TrainingResult: Sendable {
             ("validation_is_test", .bool(validationIsTest)),
             ("test_examples", .int(testCount)),
             ("setup_events", events(setupEvents)),
+            ("master_setup_events", masterSetupEvents.map(events) ?? .null),
             ("epochs", .array(records)),
             ("best_epoch", bestEpoch.map { .int($0) } ?? .null),
             ("stopped_early", .bool(stoppedEarly)),

@@ -181,6 +181,10 @@ public enum TrainingRun {
         guard configuration.epochs >= 0 else { throw TrainingSetupError("--epochs must be 0 or more") }
         guard configuration.batchSize >= 1 else { throw TrainingSetupError("--batch must be at least 1") }
         guard configuration.threads >= 1 else { throw TrainingSetupError("--threads must be at least 1") }
+        guard configuration.threads <= TrainingConfiguration.maximumThreads else {
+            throw TrainingSetupError("--threads \(configuration.threads) is more than the "
+                                     + "\(TrainingConfiguration.maximumThreads) threads a run accepts")
+        }
         guard configuration.learningRate.isFinite else { throw TrainingSetupError("--lr must be finite") }
         guard data.train.count > 0 else { throw TrainingSetupError("no training examples") }
         if let lossScale = policy.lossScale, !(lossScale.isFinite && lossScale > 0) {

@@ -75,7 +75,9 @@ struct BenchCommandTests {
     @Test(arguments: [
         (["bench"], "bench needs a part"),
         (["bench", "round", "--formats", "fp99"], "fp99"),
-        (["bench", "round", "--configs", "fp32"], "--configs belongs to 'bench train'"),
+        (["bench", "round", "--configs", "fp32"], "--configs is not an option of 'bench round' (it belongs to 'bench train')"),
+        (["bench", "ops", "--elements", "5"], "--elements is not an option of 'bench ops'"),
+        (["bench", "train", "--seconds", "1"], "--seconds is not an option of 'bench train'"),
         (["bench", "train", "--configs", "fp32,bf17"], "unknown configuration 'bf17'"),
         (["bench", "train", "--epochs", "0"], "--epochs"),
         (["bench", "round", "--threads", "0"], "--threads"),

@@ -224,10 +224,12 @@ struct CalcCommandTests {
 
         options:
           --format F        fp64, fp32 (default), tf32, bf16, fp16, fp8-e5m2, fp8-e4m3,
-                            or eXmY (X exponent bits 2...11, Y fraction bits 1...52);
-                            ml_dtypes' types by name (float8_e4m3fnuz, float6_e2m3fn,
-                            float4_e2m1fn, ...) or short name (fp8-e4m3fnuz, fp6-e2m3,
-                            fp4-e2m1, ...), and IEEE P3109's binary8p1 ... binary8p7
+                            or eXmY (X exponent bits 2...11, Y fraction bits 1...52,
+                            IEEE-like), eXmYfn (no infinities, Y >= 2); ml_dtypes' types
+                            by name (float8_e4m3fnuz, float6_e2m3fn, float4_e2m1fn, ...)
+                            or short name (fp8-e4m3fnuz, fp6-e2m3, fp4-e2m1, ...), and
+                            IEEE P3109's binary8p1 ... binary8p7; a bit pattern is 0x and
+                            hex digits, without a sign
           --rounding MODE   nearestEven (default), nearestAway, towardZero, up, down,
                             odd (truncate, then set the last bit if inexact), stochastic;
                             TestFloat's near_even, minMag, ... work too

@@ -173,7 +173,8 @@ struct ExpRangeCommandTests {
                             format (fp64 ... fp8-e4m3, ml_dtypes' fnuz, FP6 and FP4
                             types, binary8p1 ... binary8p7), int8, lns8;
                             any eXmY works too (X exponent bits 2...11, Y fraction
-                            bits 1...52, suffix fn for no infinities), and lns8-fN
+                            bits 1...52, IEEE-like; suffix fn for no infinities,
+                            with Y >= 2), and lns8-fN
                             (N = 0...6), int8s, int8-sN (scale 2^-N)
           --rounding MODE   nearestEven (default), nearestAway, towardZero, up, down, odd,
                             stochastic; TestFloat's near_even, minMag, ... work too
@@ -181,7 +182,7 @@ struct ExpRangeCommandTests {
           --saturate        overflow to the largest finite value instead of infinity
           --format F        table (default), markdown, json or csv
 
-        Exit status: 0 success, 64 bad usage.
+        Exit status: 0 success, 1 failure (cannot write the output), 64 bad usage.
 
         """
 

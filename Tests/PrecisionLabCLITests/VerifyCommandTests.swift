@@ -245,6 +245,9 @@ struct VerifyCommandTests {
         (["verify", "f16_add"], ["87FF E850 E850 20"], "line 1: flags '20' has bits beyond the five exception flags"),
         (["verify", "f16_add"], ["87FF E850 E8-0 01"], "line 1: result 'E8-0' is not a hexadecimal number"),
         (["verify", "f64_add"], ["1 2 100000000000000003 00"], "line 1: result '100000000000000003' does not fit in 64 bits"),
+        (["verify", "f16_add"], ["3C00 3C00 3C00 4000 00"], "line 1: expected 4 hex numbers for f16_add (2 operands, result, flags), found 5"),
+        (["verify", "f16_add"], ["3C00 3C00 4000 00", "3C00 3C00"], "line 2: expected 4 hex numbers for f16_add (2 operands, result, flags), found 2"),
+        (["verify", "f16_add"], ["3C00 3C00 4000 00", "prefix 3C00 4000 00"], "line 2: operand 1 'prefix' is not a hexadecimal number"),
     ] as [([String], [String], String)])
     func badInputIsAUsageError(_ arguments: [String], _ input: [String], _ message: String) {
         let outcome = Self.run(arguments, input: input)
@@ -273,6 +276,10 @@ struct VerifyCommandTests {
           testfloat_gen -rminMag f32_mul | precision-lab verify f32_mul -rminMag
           precision-lab verify f16_sqrt --rounding max --input f16_sqrt.rmax.tv.gz
 
+        A first line that is not made of hex numbers (the text of testfloat_gen's
+        -prefix) is skipped. When an option is repeated, the last one wins, as in
+        TestFloat (the other commands refuse a repeated option).
+
         options:
           --rounding MODE   near_even (default), near_maxMag, minMag, min, max or odd
                             (or nearestEven, nearestAway, towardZero, down, up);
@@ -292,7 +299,8 @@ struct VerifyCommandTests {
           conversions among f16 f32 f64, and f32_to_bf16, bf16_to_f32
           to and from i32 i64 ui32 ui64: i32_to_f16, f64_to_ui64, f32_to_i32_r_minMag
 
-        Exit status: 0 every case passed, 1 a case failed, 64 bad usage or input.
+        Exit status: 0 every case passed, 1 a case failed or the input had no case,
+        64 bad usage or a malformed line.
         """
 
     @Test func everyListedFunctionNameIsAccepted() {

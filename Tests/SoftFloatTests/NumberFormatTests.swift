@@ -6,8 +6,7 @@ import SoftFloat
 @Suite("NumberFormat registry")
 struct NumberFormatTests {
     static let binaryNames = "fp64, fp32, tf32, bf16, fp16, fp8-e5m2, fp8-e4m3, float8_e4m3, fp8-e3m4, fp8-e4m3fnuz, "
-        + "fp8-e5m2fnuz, fp8-e4m3b11fnuz, fp6-e2m3, fp6-e3m2, fp4-e2m1, binary8p1, binary8p2, binary8p3, binary8p4, "
-        + "binary8p5, binary8p6, binary8p7, or eXmY with 2 <= X <= 11 and 1 <= Y <= 52"
+        + "fp8-e5m2fnuz, fp8-e4m3b11fnuz, fp6-e2m3, fp6-e3m2, fp4-e2m1, binary8p1 … binary8p7, or eXmY with 2 <= X <= 11 and 1 <= Y <= 52, eXmYfn with Y >= 2 (no infinities)"
     static let eightBitNames = "lns8, lns8-fN (N = 0...6), int8, int8s, int8-sN, int8s-sN (scale 2^-N)"
 
     @Test("every named format and alias parses to its row, in any case, and is named by its row")
@@ -24,7 +23,12 @@ struct NumberFormatTests {
         #expect(try NumberFormat(name: "binary16") == .binary(.fp16) && NumberFormat(name: "half") == .binary(.fp16))
         #expect(try NumberFormat(name: "float") == .binary(.fp32) && NumberFormat(name: "f32") == .binary(.fp32))
         #expect(try NumberFormat(name: "double") == .binary(.fp64))
-        #expect(try NumberFormat(name: "e4m3") == .binary(.fp8E4M3) && NumberFormat(name: "e4m3fn") == .binary(.fp8E4M3))
+        // `eXmY` is IEEE-like everywhere, `eXmYfn` finite; OCP's names stay OCP's E4M3.
+        #expect(try NumberFormat(name: "e4m3") == .binary(FloatFormat(exponentBitCount: 4, fractionBitCount: 3)))
+        #expect(try FloatFormat(name: "e4m3").name == "float8_e4m3" && FloatFormat(name: "e4m3").hasInfinity)
+        #expect(try NumberFormat(name: "e4m3fn") == .binary(.fp8E4M3) && NumberFormat(name: "fp8-e4m3") == .binary(.fp8E4M3))
+        #expect(try NumberFormat(name: "float8_e4m3fn") == .binary(.fp8E4M3))
+        #expect(try NumberFormat(name: "float8_e5m2") == .binary(.fp8E5M2))
         #expect(try NumberFormat(name: "lns8") == .logarithmic(.lns8))
         #expect(try NumberFormat(name: "int8s") == .linear(LinearInt8Format(signed: true)))
     }
@@ -144,6 +148,19 @@ struct NumberFormatTests {
         let int8 = FormatNameError(name: "int8s-s4", accepted: .logarithmic).description
         #expect(int8.hasPrefix("format 'int8s-s4' is a linear 8-bit integer format"))
         #expect(FormatNameError(name: "fp12", accepted: .binary).description.hasPrefix("unknown format 'fp12' (expected"))
+    }
+
+    @Test("widths are decimal digits without sign or leading zero; eXm1fn is refused with its reason")
+    func strictWidths() throws {
+        for name in ["e+5m2", "e05m02", "e5m02", "e-5m2", "e5m+2", "e 5m2", "e5m2 ", "e５m2", "e5m", "em2", "e5m2f",
+                     "e0005m2", "e12m3", "e1m3", "e5m0", "e5m53", "e99999999999999999999m2"] {
+            #expect(throws: FormatNameError.self, "\(name)") { try NumberFormat(name: name) }
+        }
+        #expect(try NumberFormat(name: "e10m10") == .binary(FloatFormat(exponentBitCount: 10, fractionBitCount: 10)))
+        let e2m1fn = FormatNameError(name: "e2m1fn", accepted: .binary).description
+        #expect(e2m1fn.contains("'e2m1fn' is not supported") && e2m1fn.contains("S.11.1")
+                && e2m1fn.contains("OCP FP4 E2M1"))
+        #expect(FormatNameError(name: "e2m1fn", accepted: .eightBit).description.hasPrefix("unknown format"))
     }
 
     @Test("the one error lists what the caller accepts")

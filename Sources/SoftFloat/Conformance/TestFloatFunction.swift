@@ -138,7 +138,7 @@ public struct TestFloatFunction: Sendable {
 /// A TestFloat function name this module does not implement.
 public struct TestFloatFunctionError: Error, CustomStringConvertible, Equatable {
     public let name: String
-    public var description: String { "unknown function '\(name)'" }
+    public var description: String { "unknown function \(Echo.quoted(name))" }
 }
 
 extension TestFloatFunction.Operand {

@@ -34,6 +34,13 @@ extension FloatFormat {
                 ? roundPack(negative: false, exponent: -1, significand: (1 << 63) - 1, &env)
                 : roundPack(negative: false, exponent: 0, significand: 1 << 62 | 1, &env)
         }
+        let deep = minExponent - fractionBitCount - 66
+        if u.exponent > 1023 {
+            // Beyond Double (a finite format with 11 exponent bits reaches 2^1024): e^x is
+            // far above the largest finite value, e^−x far below the least subnormal.
+            return u.negative ? roundPack(negative: false, exponent: deep, significand: 1 << 62 | 1, &env)
+                : roundPack(negative: false, exponent: maxExponent + 2, significand: 1 << 62 | 1, &env)
+        }
         // Exact: at most 53 significant bits, exponent within [−64, 1023].
         let value = Double(bitPattern: (u.negative ? 1 << 63 : 0) | UInt64(u.exponent + 1023) << 52
                            | (u.significand >> 10) & (1 << 52 - 1))
@@ -41,7 +48,6 @@ extension FloatFormat {
         if value > Double(maxExponent + 2) * 0.6932 {
             return roundPack(negative: false, exponent: maxExponent + 2, significand: 1 << 62 | 1, &env)
         }
-        let deep = minExponent - fractionBitCount - 66
         if value < Double(deep) * 0.6932 {
             return roundPack(negative: false, exponent: deep, significand: 1 << 62 | 1, &env)
         }

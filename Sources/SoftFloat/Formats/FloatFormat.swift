@@ -222,8 +222,9 @@ extension FloatFormat {
     /// The format's name: `fp32`, `bf16`, `fp8-e4m3`, ... or `eXmY` (`eXmYfn` without
     /// infinities) for other widths, from the registry's table.
     ///
-    /// Edge cases: `e4m3` names `fp8-e4m3`, so no name parses back to the IEEE-style
-    /// (4, 3); nor does any name parse to a finite format with one fraction bit.
+    /// Edge cases: `e4m3` is the IEEE-style (4, 3) and `e4m3fn` the finite one, which is
+    /// `fp8-e4m3`; every name parses back to its format. No name parses to a finite format
+    /// with one fraction bit (its NaN S.1…1.1 would leave it unlike OCP FP4 E2M1).
     public var name: String { NumberFormat.binary(self).name }
 }
 
@@ -232,7 +233,7 @@ extension FloatFormat: CustomStringConvertible {
 }
 
 extension FloatFormat {
-    /// Parses a format name: a named format or an alias (`bfloat16`, `half`, `e4m3`), or
+    /// Parses a format name: a named format or an alias (`bfloat16`, `half`, `float8_e4m3fn`), or
     /// `eXmY` (IEEE-style, any width), optionally suffixed `fn` for the E4M3-style finite
     /// encoding: the registry restricted to binary formats.
     ///

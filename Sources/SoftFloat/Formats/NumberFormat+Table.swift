@@ -65,7 +65,7 @@ extension NumberFormat {
                     "IEEE 754 binary16"),
         NamedFormat("fp8-e5m2", aliases: ["e5m2", "fp8e5m2", "float8_e5m2"], .binary(.fp8E5M2),
                     "OCP FP8 E5M2: IEEE-like, with infinities and NaNs"),
-        NamedFormat("fp8-e4m3", aliases: ["e4m3", "fp8e4m3", "e4m3fn", "float8_e4m3fn"], .binary(.fp8E4M3),
+        NamedFormat("fp8-e4m3", aliases: ["fp8e4m3", "float8_e4m3fn"], .binary(.fp8E4M3),
                     "OCP FP8 E4M3: no infinities, one NaN per sign (S.1111.111), largest finite 448"),
         NamedFormat("float8_e4m3", .binary(.float8E4M3),
                     "E4M3 with IEEE semantics (infinities, NaNs), largest finite 240 (ml_dtypes)"),
@@ -105,7 +105,8 @@ extension NumberFormat {
 
     /// Every family, one per kind, in the order messages list them.
     public static let families: [Family] = [
-        Family(kind: .binary, help: "or eXmY with 2 <= X <= 11 and 1 <= Y <= 52", prefix: nil,
+        Family(kind: .binary, help: "or eXmY with 2 <= X <= 11 and 1 <= Y <= 52, eXmYfn with Y >= 2 (no infinities)",
+               prefix: nil,
                parse: parseWidths, name: widthsName),
         Family(kind: .logarithmic, help: "lns8-fN (N = 0...6)", prefix: "lns8",
                parse: parseLogarithmic, name: logarithmicName),
@@ -114,17 +115,32 @@ extension NumberFormat {
     ]
 
     /// `eXmY` (IEEE-style, any widths) and `eXmYfn` (E4M3-style finite encoding, Y ≥ 2).
+    ///
+    /// Edge cases: X and Y are written in decimal digits alone, without a sign or a leading
+    /// zero (`e+5m2`, `e05m02` are no names). `eXm1fn` is refused: in the finite encoding the
+    /// all-ones pattern S.1…1.1 is NaN, which with one fraction bit is not OCP's FP4 E2M1
+    /// (all sixteen codes finite, no NaN); that format needs an encoding of its own
+    /// (`FormatNameError` says so).
     static func parseWidths(_ key: String) -> NumberFormat? {
+        guard let (w, f, finite) = widths(key), (2...11).contains(w), (1...52).contains(f), !finite || f >= 2
+        else { return nil }
+        return .binary(FloatFormat(exponentBitCount: w, fractionBitCount: f, hasInfinity: !finite))
+    }
+
+    /// The X and Y of a lowercase `eXmY` or `eXmYfn`, in decimal digits without leading zeros.
+    static func widths(_ key: String) -> (w: Int, f: Int, finite: Bool)? {
         var body = Substring(key)
         var finite = false
         if body.hasSuffix("fn") { finite = true; body = body.dropLast(2) }
-        guard body.first == "e", let m = body.firstIndex(of: "m"),
-              let w = Int(body[body.index(after: body.startIndex)..<m]),
-              let f = Int(body[body.index(after: m)...]),
-              (2...11).contains(w), (1...52).contains(f),
-              !finite || f >= 2
-        else { return nil }
-        return .binary(FloatFormat(exponentBitCount: w, fractionBitCount: f, hasInfinity: !finite))
+        guard body.first == "e", let m = body.firstIndex(of: "m") else { return nil }
+        func number(_ digits: Substring) -> Int? {
+            guard !digits.isEmpty, digits.count <= 3, digits.allSatisfy({ ("0"..."9").contains($0) }),
+                  digits == "0" || digits.first != "0" else { return nil }
+            return Int(digits)
+        }
+        guard let w = number(body[body.index(after: body.startIndex)..<m]),
+              let f = number(body[body.index(after: m)...]) else { return nil }
+        return (w, f, finite)
     }
 
     /// `eXmY` (IEEE), `eXmYfn` (E4M3-style finite); other encodings and biases, which no

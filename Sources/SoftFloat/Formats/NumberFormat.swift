@@ -12,8 +12,9 @@
 /// `LogFormat(name:)`, `LinearInt8Format(name:)` and the formats' `name`s are this
 /// registry restricted to one kind, so `NumberFormat(name: f.name) == f`.
 ///
-/// Edge cases: names are case-insensitive; a named row wins over a family (`e4m3` is
-/// `fp8-e4m3`, without infinities). A kind to come (block- or tensor-scaled formats) is a
+/// Edge cases: names are case-insensitive; a named row wins over a family where both
+/// give the same format (`e5m2` is `fp8-e5m2`, `e4m3fn` is `fp8-e4m3`); `e4m3` is the
+/// IEEE-like (4, 3), with infinities, as every `eXmY`. A kind to come (block- or tensor-scaled formats) is a
 /// case here, a member of `Kinds` and its rows; a binary variant with another encoding is a
 /// row whose `FloatFormat` says so.
 public enum NumberFormat: Hashable, Sendable {
@@ -103,7 +104,7 @@ extension NumberFormat {
         self = format
     }
 
-    /// The canonical name: the named format's (`fp8-e4m3`, not `e4m3`), else the family's
+    /// The canonical name: the named format's (`fp8-e4m3`, not `e4m3fn`), else the family's
     /// (`e6m9`, `e5m2fn`, `lns8-f3-mitchell`, `int8s-s4`).
     ///
     /// Edge cases: a linear scale that is not a power of two 2^−N with |N| ≤ 30 is written
@@ -119,9 +120,35 @@ extension NumberFormat {
     ///     NumberFormat.names(of: .logarithmic)   // "lns8, lns8-fN (N = 0...6)"
     public static func names(of kinds: Kinds) -> String {
         Kinds.members.filter(kinds.contains).map { kind in
-            let named = namedFormats.filter { $0.format.kind == kind }.map(\.name)
+            let named = collapsingRuns(namedFormats.filter { $0.format.kind == kind }.map(\.name))
             return (named + families.filter { $0.kind == kind }.map(\.help)).joined(separator: ", ")
         }.joined(separator: ", ")
+    }
+
+    /// Names that differ only in a last digit counting up by one, three or more in a row,
+    /// written as their first and last: `binary8p1 … binary8p7`.
+    static func collapsingRuns(_ names: [String]) -> [String] {
+        func split(_ name: String) -> (stem: Substring, digit: Int)? {
+            guard let last = name.last, let digit = last.wholeNumberValue else { return nil }
+            return (name.dropLast(), digit)
+        }
+        var result: [String] = []
+        var run: [String] = []
+        func flush() {
+            result += run.count >= 3 ? ["\(run.first!) … \(run.last!)"] : run
+            run = []
+        }
+        for name in names {
+            if let previous = run.last.flatMap(split), let this = split(name),
+               previous.stem == this.stem, this.digit == previous.digit + 1 {
+                run.append(name)
+            } else {
+                flush()
+                run = [name]
+            }
+        }
+        flush()
+        return result
     }
 }
 
@@ -133,7 +160,7 @@ extension NumberFormat: CustomStringConvertible {
 /// use: one line listing what is accepted.
 ///
 ///     "\(FormatNameError(name: "fp12", accepted: .binary))"
-///     // unknown format 'fp12' (expected fp64, fp32, ..., or eXmY with 2 <= X <= 11 and 1 <= Y <= 52)
+///     // unknown format 'fp12' (expected fp64, fp32, ..., or eXmY with 2 <= X <= 11 and 1 <= Y <= 52 ...)
 ///
 /// Edge cases: a name that starts like an 8-bit one (`lns8-f9`, `int8-x`) is answered with
 /// the 8-bit names alone when those are accepted; the name of a format of a kind not
@@ -154,6 +181,12 @@ public struct FormatNameError: Error, CustomStringConvertible, Equatable {
 
     public var description: String {
         let key = name.lowercased()
+        if accepted.contains(.binary), let (w, f, finite) = NumberFormat.widths(key), finite, f == 1,
+           (2...11).contains(w) {
+            return "format \(Echo.quoted(name)) is not supported: the finite (fn) encoding keeps S.\(String(repeating: "1", count: w)).1 "
+                + "as NaN, which with one fraction bit is not OCP FP4 E2M1 (no NaN, all codes finite); "
+                + "use fp4-e2m1 (OCP FP4 E2M1, no NaN), e\(w)m1 (IEEE-like) or a finite format with Y >= 2"
+        }
         let startsLikeEightBit = NumberFormat.families.contains { family in
             family.kind.isSubset(of: .eightBit) && family.prefix.map(key.hasPrefix) == true
         }
@@ -162,8 +195,8 @@ public struct FormatNameError: Error, CustomStringConvertible, Equatable {
         let groups = [listed.intersection(.binary), listed.intersection(.eightBit)].filter { !$0.isEmpty }
         let expected = "(expected \(groups.map(NumberFormat.names(of:)).joined(separator: ", or ")))"
         if let known = try? NumberFormat(name: name) {
-            return "format '\(name)' is \(known.kind.article) \(known.kind.noun) format, not accepted here \(expected)"
+            return "format \(Echo.quoted(name)) is \(known.kind.article) \(known.kind.noun) format, not accepted here \(expected)"
         }
-        return "unknown format '\(name)' \(expected)"
+        return "unknown format \(Echo.quoted(name)) \(expected)"
     }
 }
