@@ -99,8 +99,10 @@ extension BenchCommand {
         return line(header) + cells.map(line).joined()
     }
 
-    /// A number with `digits` decimals.
+    /// A number with `digits` decimals, or more below 1 so that two significant digits show.
     static func figure(_ x: Double, digits: Int) -> String {
-        x.isFinite ? String(format: "%.\(digits)f", x) : "-"
+        guard x.isFinite else { return "-" }
+        let needed = x > 0 && x < 1 ? 1 - Int(Foundation.log10(x).rounded(.down)) : 0
+        return String(format: "%.\(max(digits, min(needed, 12)))f", x)
     }
 }

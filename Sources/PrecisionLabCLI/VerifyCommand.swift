@@ -49,7 +49,8 @@ public struct VerifyCommand: Command {
         .value("--rounding", "MODE", help: """
             near_even (default), near_maxMag, minMag, min, max or odd
             (or nearestEven, nearestAway, towardZero, down, up);
-            TestFloat's -rnear_even -rnear_maxMag -rminMag -rmin -rmax -rodd
+            TestFloat's -rnear_even -rnear_maxMag -rminMag -rmin -rmax
+            -rodd
             """, OptionValue("a rounding mode") { text in
                 guard let mode = RoundingMode(name: text) else {
                     throw UsageError("unknown rounding mode \(Echo.quoted(text)) (near_even, near_maxMag, minMag, min, max, odd)")

@@ -110,9 +110,10 @@ private func expectedThreshold(_ format: FloatFormat, _ event: ExpRangeEvent,
         case .nearestEven, .nearestAway: return (k, gap - 1, p + 1)  // max + ulp/2
         case .up, .stochastic: return (k, gap, p + 1)  // max
         case .towardZero, .down: return (k, gap - 2, p + 1)  // max + ulp
-        // The odd neighbour: beyond max + ulp when max is odd (IEEE), beyond max when it is
-        // even (no infinities: the all-ones pattern is NaN).
-        case .odd: return format.hasInfinity ? (k, gap - 2, p + 1) : (k, gap, p + 1)
+        // The odd neighbour: beyond max + ulp when max's last bit is odd (IEEE, fnuz, MX
+        // FP6/FP4), beyond max when it is even (OCP E4M3, P3109: the next pattern is no
+        // finite value).
+        case .odd: return format.maxFiniteMagnitude & 1 == 1 ? (k, gap - 2, p + 1) : (k, gap, p + 1)
         }
     case .normal:
         return (emin, 0, 0)

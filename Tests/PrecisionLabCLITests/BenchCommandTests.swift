@@ -1,4 +1,5 @@
 import Foundation
+import SoftFloat
 import Testing
 import PrecisionLabCLI
 
@@ -126,7 +127,7 @@ struct BenchCommandTests {
         var expected: [[String]] = []
         for source in ["Float", "Double"] {
             for format in ["bf16", "fp8-e4m3"] {
-                for mode in ["nearestEven", "nearestAway", "towardZero", "up", "down", "stochastic"] {
+                for mode in RoundingMode.allCases.map(\.rawValue) {
                     expected.append([source, format, mode])
                 }
             }

@@ -19,7 +19,7 @@ struct EchoTests {
         #expect(Echo.quoted(long) == "'" + String(repeating: "x", count: Echo.limit) + "…'")
         #expect(Echo.shown(String(repeating: "y", count: Echo.limit)) == String(repeating: "y", count: Echo.limit))
         #expect(Echo.shown(String(repeating: "\u{1B}", count: 100)) == String(repeating: "\\x1B", count: 15) + "…")
-        #expect(Echo.line(String(repeating: "z", count: 1000)).count == 401)
+        #expect(Echo.line(String(repeating: "z", count: 1000)).count == 601)
         #expect(Echo.shown("") == "")
     }
 }

@@ -92,7 +92,7 @@ struct OracleEncodingTests {
             }
             return tally
         }
-        #expect(tally.checked == firsts.count * count * OracleArithmeticTests.optionSets.count * 6)
+        #expect(tally.checked == firsts.count * count * OracleArithmeticTests.optionSets.count * 7)
         #expect(tally.failures == 0, Comment(rawValue: tally.summary))
     }
 

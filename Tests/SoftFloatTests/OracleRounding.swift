@@ -285,8 +285,10 @@ struct OracleRounding: Sendable {
         case .towardZero: chosen = i
         case .up: chosen = negative ? i : i + 1
         case .down: chosen = negative ? i + 1 : i
-        // The neighbour whose bit pattern is odd (one of two adjacent patterns is).
-        case .odd: chosen = i % 2 == 1 ? i : i + 1
+        // The neighbour whose bit pattern is odd (one of two adjacent patterns is). With no
+        // fraction bits (precision 1) every significand is odd, and SoftFloat's rule (set the
+        // significand's last bit) truncates: the lower neighbour, or the least value above zero.
+        case .odd: chosen = f == 0 ? (i == 0 ? 1 : i) : (i % 2 == 1 ? i : i + 1)
         case .stochastic:
             let down = result(index: i, negative: negative, inexact: true, tiny: tiny, env)
             let up = result(index: i + 1, negative: negative, inexact: true, tiny: tiny, env)
