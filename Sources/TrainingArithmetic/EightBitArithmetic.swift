@@ -56,29 +56,29 @@ public struct EightBitArithmetic<Format: EightBitFormat>: ScalarArithmetic {
     }
     @inlinable public func toDouble(_ x: UInt8) -> Double { tables.value(x) }
 
-    @inlinable
-    public func add(_ a: UInt8, _ b: UInt8, _ env: inout FloatEnvironment) -> UInt8 {
+    /// `a op b` from the mode's table, or, for stochastic rounding, from plane `plane` of
+    /// the stochastic outcomes (add 0, subtract 1, multiply 2).
+    @inlinable @inline(__always)
+    func tabulated(_ operation: ArithmeticOperation, plane: Int, _ a: UInt8, _ b: UInt8,
+                   _ env: inout FloatEnvironment) -> UInt8 {
         defer { env.random.advance() }
-        guard let table = tables.results(.add, rounding: env.rounding) else {
-            return tables.stochastic()[Int(a) &<< 8 | Int(b)].result(env)
+        guard let table = tables.results(operation, rounding: env.rounding) else {
+            return tables.stochastic()[plane &<< 16 | Int(a) &<< 8 | Int(b)].result(env)
         }
         return table[Int(a) &<< 8 | Int(b)]
+    }
+
+    @inlinable
+    public func add(_ a: UInt8, _ b: UInt8, _ env: inout FloatEnvironment) -> UInt8 {
+        tabulated(.add, plane: 0, a, b, &env)
     }
     @inlinable
     public func subtract(_ a: UInt8, _ b: UInt8, _ env: inout FloatEnvironment) -> UInt8 {
-        defer { env.random.advance() }
-        guard let table = tables.results(.subtract, rounding: env.rounding) else {
-            return tables.stochastic()[1 &<< 16 | Int(a) &<< 8 | Int(b)].result(env)
-        }
-        return table[Int(a) &<< 8 | Int(b)]
+        tabulated(.subtract, plane: 1, a, b, &env)
     }
     @inlinable
     public func multiply(_ a: UInt8, _ b: UInt8, _ env: inout FloatEnvironment) -> UInt8 {
-        defer { env.random.advance() }
-        guard let table = tables.results(.multiply, rounding: env.rounding) else {
-            return tables.stochastic()[2 &<< 16 | Int(a) &<< 8 | Int(b)].result(env)
-        }
-        return table[Int(a) &<< 8 | Int(b)]
+        tabulated(.multiply, plane: 2, a, b, &env)
     }
     @inlinable
     public func divide(_ a: UInt8, _ b: UInt8, _ env: inout FloatEnvironment) -> UInt8 {

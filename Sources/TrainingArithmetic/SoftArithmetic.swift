@@ -20,45 +20,39 @@ public struct SoftArithmetic: ScalarArithmetic, Equatable {
     public init(format: FloatFormat) { self.format = format }
 
     public var name: String { format.name }
+
+    /// `body`'s result; every operation takes one index of the stochastic bits.
+    @inlinable @inline(__always)
+    func counted(_ env: inout FloatEnvironment, _ body: (inout FloatEnvironment) -> UInt64) -> UInt64 {
+        defer { env.random.advance() }
+        return body(&env)
+    }
+
     @inlinable public var zero: UInt64 { format.zero }
     @inlinable public var one: UInt64 { format.one }
 
-    @inlinable
-    public func fromDouble(_ x: Double, _ env: inout FloatEnvironment) -> UInt64 {
-        defer { env.random.advance() }
-        return format.fromDouble(x, &env)
+    @inlinable public func fromDouble(_ x: Double, _ env: inout FloatEnvironment) -> UInt64 {
+        counted(&env) { format.fromDouble(x, &$0) }
     }
     @inlinable public func toDouble(_ x: UInt64) -> Double { format.toDouble(x) }
 
-    @inlinable
-    public func add(_ a: UInt64, _ b: UInt64, _ env: inout FloatEnvironment) -> UInt64 {
-        defer { env.random.advance() }
-        return format.add(a, b, &env)
+    @inlinable public func add(_ a: UInt64, _ b: UInt64, _ env: inout FloatEnvironment) -> UInt64 {
+        counted(&env) { format.add(a, b, &$0) }
     }
-    @inlinable
-    public func subtract(_ a: UInt64, _ b: UInt64, _ env: inout FloatEnvironment) -> UInt64 {
-        defer { env.random.advance() }
-        return format.subtract(a, b, &env)
+    @inlinable public func subtract(_ a: UInt64, _ b: UInt64, _ env: inout FloatEnvironment) -> UInt64 {
+        counted(&env) { format.subtract(a, b, &$0) }
     }
-    @inlinable
-    public func multiply(_ a: UInt64, _ b: UInt64, _ env: inout FloatEnvironment) -> UInt64 {
-        defer { env.random.advance() }
-        return format.multiply(a, b, &env)
+    @inlinable public func multiply(_ a: UInt64, _ b: UInt64, _ env: inout FloatEnvironment) -> UInt64 {
+        counted(&env) { format.multiply(a, b, &$0) }
     }
-    @inlinable
-    public func divide(_ a: UInt64, _ b: UInt64, _ env: inout FloatEnvironment) -> UInt64 {
-        defer { env.random.advance() }
-        return format.divide(a, b, &env)
+    @inlinable public func divide(_ a: UInt64, _ b: UInt64, _ env: inout FloatEnvironment) -> UInt64 {
+        counted(&env) { format.divide(a, b, &$0) }
     }
-    @inlinable
-    public func exp(_ x: UInt64, _ env: inout FloatEnvironment) -> UInt64 {
-        defer { env.random.advance() }
-        return format.exp(x, &env)
+    @inlinable public func exp(_ x: UInt64, _ env: inout FloatEnvironment) -> UInt64 {
+        counted(&env) { format.exp(x, &$0) }
     }
-    @inlinable
-    public func log(_ x: UInt64, _ env: inout FloatEnvironment) -> UInt64 {
-        defer { env.random.advance() }
-        return format.log(x, &env)
+    @inlinable public func log(_ x: UInt64, _ env: inout FloatEnvironment) -> UInt64 {
+        counted(&env) { format.log(x, &$0) }
     }
 
     @inlinable

@@ -53,10 +53,10 @@ struct ScaledFP4Tests {
         var env = FloatEnvironment()
         var events = ScalingEvents()
         let block = format.encode(bits([6, 1, -0.3, 0.2]), from: .fp32, &env, events: &events)
-        #expect(block.scaleExponent == 0 && format.decode(block) == [6, 1, -0.5, 0])
-        #expect(events.flushedToZero == 1)
+        #expect(MXFormat.scaleExponent(of: block) == 0 && format.decode(block) == [6, 1, -0.5, 0])
+        #expect(events[.flushedToZero] == 1)
         let clipped = format.encode(bits([7.5]), from: .fp32, &env, events: &events)
-        #expect(clipped.scaleExponent == 0 && format.decode(clipped) == [6] && events.clipped == 1)
+        #expect(MXFormat.scaleExponent(of: clipped) == 0 && format.decode(clipped) == [6] && events[.clipped] == 1)
     }
 
     @Test("NVFP4 hand-computed: tensor scale 1, block scales 448 and 0.5, elements exact or flushed")
@@ -72,7 +72,7 @@ struct ScaledFP4Tests {
         #expect(FloatFormat.fp8E4M3.toDouble(t.blocks[1].scale) == 0.5)
         let decoded = Self.nvfp4.decode(t)
         #expect(Array(decoded[0..<4]) == [2688, 1344, -448, 0] && Array(decoded[16...]) == [3, 1.5, 0])
-        #expect(events.flushedToZero == 1 && events.blocks == 2)
+        #expect(events[.flushedToZero] == 1 && events.blocks == 2)
         var up = FloatEnvironment(rounding: .up)
         #expect(Self.nvfp4.decode(Self.nvfp4.encode(bits(values), from: .fp32, &up, events: &events))[18] == 0.25)
     }
@@ -82,13 +82,13 @@ struct ScaledFP4Tests {
         var env = FloatEnvironment()
         var events = ScalingEvents()
         let zeros = Self.nvfp4.encode(bits([0, 0, 0]), from: .fp32, &env, events: &events)
-        #expect(Float(bitPattern: zeros.scale) == 1 && events.zeroBlocks == 1 && Self.nvfp4.decode(zeros) == [0, 0, 0])
+        #expect(Float(bitPattern: zeros.scale) == 1 && events[.zeroBlocks] == 1 && Self.nvfp4.decode(zeros) == [0, 0, 0])
         let nan = Self.nvfp4.encode(bits([1, .nan]), from: .fp32, &env, events: &events)
         #expect(Float(bitPattern: nan.scale).isNaN && Self.nvfp4.decode(nan).allSatisfy(\.isNaN))
         events = ScalingEvents()
         let tiny = Self.nvfp4.encode(bits(Array(repeating: 2688, count: 16) + [0x1p-20]), from: .fp32, &env,
                                      events: &events)
-        #expect(tiny.blocks[1].scale == 0 && events.scaleUnderflows == 1 && events.flushedToZero == 1)
+        #expect(tiny.blocks[1].scale == 0 && events[.scaleUnderflows] == 1 && events[.flushedToZero] == 1)
     }
 
     @Test("random NVFP4 tensors agree with a plain implementation in hardware Float")

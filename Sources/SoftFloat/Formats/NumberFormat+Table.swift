@@ -83,25 +83,22 @@ extension NumberFormat {
                     "OCP MX FP6 E3M2: no infinities, no NaN, largest finite 28 (conversions saturate)"),
         NamedFormat("fp4-e2m1", aliases: ["float4_e2m1fn"], .binary(.fp4E2M1),
                     "OCP MX FP4 E2M1: no infinities, no NaN, values 0 to 6 (conversions saturate)"),
-        NamedFormat("binary8p1", .binary(.binary8(precision: 1)),
-                    "IEEE P3109 binary8p1: 7 exponent bits, precision 1, bias 64, +-inf at 0x7F/0xFF, NaN 0x80, no -0"),
-        NamedFormat("binary8p2", .binary(.binary8(precision: 2)),
-                    "IEEE P3109 binary8p2: 6 exponent bits, precision 2, bias 32, +-inf at 0x7F/0xFF, NaN 0x80, no -0"),
-        NamedFormat("binary8p3", .binary(.binary8(precision: 3)),
-                    "IEEE P3109 binary8p3: 5 exponent bits, precision 3, bias 16, +-inf at 0x7F/0xFF, NaN 0x80, no -0"),
-        NamedFormat("binary8p4", .binary(.binary8(precision: 4)),
-                    "IEEE P3109 binary8p4: 4 exponent bits, precision 4, bias 8, +-inf at 0x7F/0xFF, NaN 0x80, no -0"),
-        NamedFormat("binary8p5", .binary(.binary8(precision: 5)),
-                    "IEEE P3109 binary8p5: 3 exponent bits, precision 5, bias 4, +-inf at 0x7F/0xFF, NaN 0x80, no -0"),
-        NamedFormat("binary8p6", .binary(.binary8(precision: 6)),
-                    "IEEE P3109 binary8p6: 2 exponent bits, precision 6, bias 2, +-inf at 0x7F/0xFF, NaN 0x80, no -0"),
-        NamedFormat("binary8p7", .binary(.binary8(precision: 7)),
-                    "IEEE P3109 binary8p7: 1 exponent bits, precision 7, bias 1, +-inf at 0x7F/0xFF, NaN 0x80, no -0"),
+    ] + (1...7).map(p3109Row) + [
         NamedFormat("lns8", .logarithmic(.lns8),
                     "8-bit logarithmic: a sign and log2|x| in steps of 1/4, range 2^±15.75"),
         NamedFormat("int8", .linear(.int8), "linear INT8 of the exercise: 0…255 in steps of 1"),
         NamedFormat("int8s", .linear(LinearInt8Format(signed: true)), "signed linear INT8: −127…127 in steps of 1"),
     ]
+
+    /// IEEE P3109's `binary8pP`: 8 − P exponent bits, precision P, bias 2^(7−P), ±∞ at
+    /// 0x7F/0xFF, one NaN at 0x80, no −0.
+    static func p3109Row(_ precision: Int) -> NamedFormat {
+        let format = FloatFormat.binary8(precision: precision)
+        let exponentBits = format.exponentBitCount
+        return NamedFormat("binary8p\(precision)", .binary(format),
+                           "IEEE P3109 binary8p\(precision): \(exponentBits) exponent bit\(exponentBits == 1 ? "" : "s"), "
+                           + "precision \(precision), bias \(format.bias), +-inf at 0x7F/0xFF, NaN 0x80, no -0")
+    }
 
     /// Every family, one per kind, in the order messages list them.
     public static let families: [Family] = [

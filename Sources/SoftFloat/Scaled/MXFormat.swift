@@ -4,8 +4,9 @@
 ///
 ///     var env = FloatEnvironment()
 ///     var events = ScalingEvents()
-///     let block = MXFormat.mxfp8E4M3.encode(values, from: .fp32, &env, events: &events)
-///     let decoded = MXFormat.mxfp8E4M3.decode(block)     // [Double]
+///     let mxfp8 = MXFormat(element: .float(.fp8E4M3))
+///     let block = mxfp8.encode(values, from: .fp32, &env, events: &events)
+///     let decoded = mxfp8.decode(block)     // [Double]
 ///
 /// The shared scale follows `ScaleRule` (the specification's `floor` by default). Elements
 /// are rounded once, in the environment's rounding mode, from the exact `v / X`, and clamped
@@ -17,22 +18,18 @@
 /// exponent above 127 is the NaN scale (a scale overflow), one below −127 is raised to
 /// −127 (a scale underflow: the small elements flush to zero).
 public struct MXFormat: Hashable, Sendable {
-    /// What a block's elements are.
-    public enum Element: Hashable, Sendable {
-        /// A binary format: FP8 E4M3 or E5M2, FP6 E2M3 or E3M2, FP4 E2M1.
-        case float(FloatFormat)
-        /// MXINT8: an 8-bit two's complement integer n meaning n × 2^-6, clamped to ±127.
-        case int8
-    }
-
-    public let element: Element
+    /// The elements; integer elements mean n × 2^-6 (MXINT8).
+    public let element: ScaledElement
     public let blockSize: Int
 
-    public init(element: Element, blockSize: Int = 32) {
+    public init(element: ScaledElement, blockSize: Int = 32) {
         precondition(blockSize >= 1, "a block holds at least one element")
         self.element = element
         self.blockSize = blockSize
     }
+
+    /// The unit of an integer element: 2^-6.
+    static let integerUnitExponent = -6
 
     /// The exponent of the element format's largest normal binade: `emax_elem`.
     public var elementMaxExponent: Int {
@@ -43,19 +40,11 @@ public struct MXFormat: Hashable, Sendable {
     }
 
     /// The largest finite element magnitude: 448 for E4M3, 6 for E2M1, 127/64 for INT8.
-    public var largestElement: Double {
-        switch element {
-        case let .float(format): return format.toDouble(format.maxFiniteMagnitude)
-        case .int8: return 127.0 / 64
-        }
-    }
+    public var largestElement: Double { element.largest(unitExponent: Self.integerUnitExponent) }
 
-    /// The width of one element code in bits.
-    public var elementBitWidth: Int {
-        switch element {
-        case let .float(format): return format.bitWidth
-        case .int8: return 8
-        }
+    /// The value of an element code, before the block's scale.
+    public func decodeElement(_ code: UInt64) -> Double {
+        element.value(of: code, unitExponent: Self.integerUnitExponent)
     }
 }
 
@@ -81,54 +70,16 @@ public enum ScaleRule: String, CaseIterable, Sendable {
     }
 }
 
-/// What scaling did to a tensor's values, counted over the blocks encoded.
-public struct ScalingEvents: Equatable, Sendable {
-    public var blocks = 0
-    public var elements = 0
-    /// Elements whose |v| / X exceeded the largest element and were clamped to it.
-    public var clipped = 0
-    /// Nonzero elements that became zero.
-    public var flushedToZero = 0
-    /// Blocks whose values were all zero.
-    public var zeroBlocks = 0
-    /// Blocks whose shared exponent exceeded the scale's range (the NaN scale), or that
-    /// held a NaN or an infinity.
-    public var scaleOverflows = 0
-    /// Blocks whose shared exponent was below the scale's range and was raised to it.
-    public var scaleUnderflows = 0
-
-    public init() {}
-
-    public static func += (lhs: inout ScalingEvents, rhs: ScalingEvents) {
-        lhs.blocks += rhs.blocks
-        lhs.elements += rhs.elements
-        lhs.clipped += rhs.clipped
-        lhs.flushedToZero += rhs.flushedToZero
-        lhs.zeroBlocks += rhs.zeroBlocks
-        lhs.scaleOverflows += rhs.scaleOverflows
-        lhs.scaleUnderflows += rhs.scaleUnderflows
-    }
-}
-
-/// One encoded block: the E8M0 scale code and the element codes.
-public struct MXBlock: Equatable, Sendable {
-    /// The scale 2^(scale − 127); 0xFF is NaN.
-    public var scale: UInt8
-    public var elements: [UInt64]
-
-    public init(scale: UInt8, elements: [UInt64]) {
-        self.scale = scale
-        self.elements = elements
-    }
-
-    public static let nanScale: UInt8 = 0xFF
-    /// The scale's exponent, nil for the NaN scale.
-    public var scaleExponent: Int? { scale == Self.nanScale ? nil : Int(scale) - 127 }
-}
-
 extension MXFormat {
     /// The scale exponents an E8M0 code holds.
     public static let scaleExponents = -127...127
+    /// The E8M0 code of NaN.
+    public static let nanScale: UInt64 = 0xFF
+
+    /// A block's scale exponent, nil for the NaN scale.
+    public static func scaleExponent(of block: ScaledBlock) -> Int? {
+        block.scale == nanScale ? nil : Int(block.scale) - 127
+    }
 
     /// The shared exponent of a block whose largest magnitude is `amax` (finite, nonzero),
     /// before it is brought into `scaleExponents`.
@@ -163,30 +114,30 @@ extension MXFormat {
     /// Encodes one block (at most `blockSize` values, fewer for a last partial block) of
     /// values in `source`'s encoding.
     public func encode(_ values: [UInt64], from source: FloatFormat, rule: ScaleRule = .floor,
-                       _ env: inout FloatEnvironment, events: inout ScalingEvents) -> MXBlock {
+                       _ env: inout FloatEnvironment, events: inout ScalingEvents) -> ScaledBlock {
         precondition(values.count <= blockSize, "a block holds at most \(blockSize) values")
         events.blocks += 1
         events.elements += values.count
         var amax = 0.0
         for v in values {
             if source.isNaN(v) || source.isInfinite(v) {
-                events.scaleOverflows += 1
-                return MXBlock(scale: MXBlock.nanScale, elements: Array(repeating: 0, count: values.count))
+                events[.scaleOverflows] += 1
+                return ScaledBlock(scale: Self.nanScale, elements: Array(repeating: 0, count: values.count))
             }
             amax = max(amax, abs(source.toDouble(v)))
         }
         var exponent: Int
         if amax == 0 {
-            events.zeroBlocks += 1
+            events[.zeroBlocks] += 1
             exponent = Self.scaleExponents.lowerBound
         } else {
             exponent = sharedExponent(amax: amax, rule: rule)
             if exponent > Self.scaleExponents.upperBound {
-                events.scaleOverflows += 1
-                return MXBlock(scale: MXBlock.nanScale, elements: Array(repeating: 0, count: values.count))
+                events[.scaleOverflows] += 1
+                return ScaledBlock(scale: Self.nanScale, elements: Array(repeating: 0, count: values.count))
             }
             if exponent < Self.scaleExponents.lowerBound {
-                events.scaleUnderflows += 1
+                events[.scaleUnderflows] += 1
                 exponent = Self.scaleExponents.lowerBound
             }
         }
@@ -194,18 +145,18 @@ extension MXFormat {
         var elements: [UInt64] = []
         elements.reserveCapacity(values.count)
         for v in values {
-            let code = encodeElement(v, from: source, scaleExponent: exponent, &env)
+            let code = element.encode(v, from: source, scaledBy: -exponent, unitExponent: Self.integerUnitExponent, &env)
             let magnitude = abs(source.toDouble(v))
-            if magnitude / pow2(exponent) > limit { events.clipped += 1 }
-            if magnitude != 0 && decodeElement(code) == 0 { events.flushedToZero += 1 }
+            if magnitude / pow2(exponent) > limit { events[.clipped] += 1 }
+            if magnitude != 0 && decodeElement(code) == 0 { events[.flushedToZero] += 1 }
             elements.append(code)
         }
-        return MXBlock(scale: UInt8(exponent + 127), elements: elements)
+        return ScaledBlock(scale: UInt64(exponent + 127), elements: elements)
     }
 
     /// Encodes `values` block after block along their order.
     public func encode(tensor values: [UInt64], from source: FloatFormat, rule: ScaleRule = .floor,
-                       _ env: inout FloatEnvironment, events: inout ScalingEvents) -> [MXBlock] {
+                       _ env: inout FloatEnvironment, events: inout ScalingEvents) -> [ScaledBlock] {
         stride(from: 0, to: values.count, by: blockSize).map { start in
             let block = Array(values[start..<min(start + blockSize, values.count)])
             return encode(block, from: source, rule: rule, &env, events: &events)
@@ -213,39 +164,10 @@ extension MXFormat {
     }
 
     /// The values a block holds, exactly (every MX value fits in a `Double`).
-    public func decode(_ block: MXBlock) -> [Double] {
-        guard let exponent = block.scaleExponent else { return block.elements.map { _ in .nan } }
+    public func decode(_ block: ScaledBlock) -> [Double] {
+        guard let exponent = Self.scaleExponent(of: block) else { return block.elements.map { _ in .nan } }
         let scale = pow2(exponent)
         return block.elements.map { decodeElement($0) * scale }
-    }
-
-    /// `v / 2^scaleExponent` rounded once into the element format and clamped.
-    func encodeElement(_ v: UInt64, from source: FloatFormat, scaleExponent: Int,
-                       _ env: inout FloatEnvironment) -> UInt64 {
-        var clamping = env
-        clamping.saturates = true
-        defer {
-            env.flags.formUnion(clamping.flags)
-            env.random = clamping.random
-        }
-        switch element {
-        case let .float(format):
-            return format.convert(v, from: source, scaledBy: -scaleExponent, &clamping)
-        case .int8:
-            // n = round(v / X × 2^6) in the environment's mode, then clamped to ±127.
-            let scaled = FloatFormat.fp64.convert(v, from: source, scaledBy: 6 - scaleExponent, &clamping)
-            let integral = FloatFormat.fp64.roundToIntegral(scaled, &clamping)
-            let n = Int(max(-127, min(127, Double(bitPattern: integral))))
-            return UInt64(UInt8(bitPattern: Int8(n)))
-        }
-    }
-
-    /// The value of an element code, before the block's scale.
-    public func decodeElement(_ code: UInt64) -> Double {
-        switch element {
-        case let .float(format): return format.toDouble(code)
-        case .int8: return Double(Int8(bitPattern: UInt8(truncatingIfNeeded: code))) / 64
-        }
     }
 }
 

@@ -31,24 +31,8 @@ public struct NVFP4Format: Hashable, Sendable {
         self.blockSize = blockSize
     }
 
-    public struct Block: Equatable, Sendable {
-        public var scale: UInt64
-        public var elements: [UInt64]
-        public init(scale: UInt64, elements: [UInt64]) {
-            self.scale = scale
-            self.elements = elements
-        }
-    }
-
-    public struct Tensor: Equatable, Sendable {
-        /// s_t as FP32 bits.
-        public var scale: UInt32
-        public var blocks: [Block]
-        public init(scale: UInt32, blocks: [Block]) {
-            self.scale = scale
-            self.blocks = blocks
-        }
-    }
+    /// A tensor: s_t (FP32 bits) and its blocks.
+    public typealias Tensor = (scale: UInt32, blocks: [ScaledBlock])
 
     var largestElement: Double { element.toDouble(element.maxFiniteMagnitude) }
     var largestScale: Double { blockScale.toDouble(blockScale.maxFiniteMagnitude) }
@@ -65,42 +49,36 @@ public struct NVFP4Format: Hashable, Sendable {
         events.blocks += chunks.count
         events.elements += values.count
         if amax.isNaN || values.contains(where: source.isInfinite) {
-            events.scaleOverflows += chunks.count
-            return Tensor(scale: UInt32(fp32.defaultNaN),
-                          blocks: chunks.map { Block(scale: 0, elements: $0.map { _ in 0 }) })
+            events[.scaleOverflows] += chunks.count
+            return (scale: UInt32(fp32.defaultNaN),
+                    blocks: chunks.map { ScaledBlock(scale: 0, elements: $0.map { _ in 0 }) })
         }
         var tensorScale = amax == 0 ? f32(1) : fp32.divide(f32(amax), f32(largestElement * largestScale), &nearest)
         if fp32.isZero(tensorScale) { tensorScale = fp32.leastNonzeroMagnitude }
-        var clamping = env
-        clamping.saturates = true
-        defer {
-            env.flags.formUnion(clamping.flags)
-            env.random = clamping.random
-        }
-        let blocks = chunks.map { chunk -> Block in
+        let blocks = chunks.map { chunk -> ScaledBlock in
             let blockMax = TensorScaledFormat.amax(chunk, in: source)
             var scaleEnv = FloatEnvironment(saturates: true)
             let wanted = fp32.divide(fp32.divide(f32(blockMax), f32(largestElement), &nearest), tensorScale, &nearest)
             let scale = blockScale.convert(wanted, from: fp32, &scaleEnv)
-            if blockMax == 0 { events.zeroBlocks += 1 }
+            if blockMax == 0 { events[.zeroBlocks] += 1 }
             guard !blockScale.isZero(scale) else {
                 if blockMax != 0 {
-                    events.scaleUnderflows += 1
-                    events.flushedToZero += chunk.filter { !source.isZero($0) }.count
+                    events[.scaleUnderflows] += 1
+                    events[.flushedToZero] += chunk.filter { !source.isZero($0) }.count
                 }
-                return Block(scale: scale, elements: chunk.map { _ in 0 })
+                return ScaledBlock(scale: scale, elements: chunk.map { _ in 0 })
             }
             let divisor = fp32.multiply(fp32.convert(scale, from: blockScale, &nearest), tensorScale, &nearest)
             let elements = chunk.map { v -> UInt64 in
                 let q = fp32.divide(fp32.convert(v, from: source, &nearest), divisor, &nearest)
-                if abs(fp32.toDouble(q)) > largestElement { events.clipped += 1 }
-                let code = element.convert(q, from: fp32, &clamping)
-                if !source.isZero(v) && element.isZero(code) { events.flushedToZero += 1 }
+                if abs(fp32.toDouble(q)) > largestElement { events[.clipped] += 1 }
+                let code = ScaledElement.float(element).encode(q, from: fp32, scaledBy: 0, unitExponent: 0, &env)
+                if !source.isZero(v) && element.isZero(code) { events[.flushedToZero] += 1 }
                 return code
             }
-            return Block(scale: scale, elements: elements)
+            return ScaledBlock(scale: scale, elements: elements)
         }
-        return Tensor(scale: UInt32(tensorScale), blocks: blocks)
+        return (scale: UInt32(tensorScale), blocks: blocks)
     }
 
     /// The values a tensor holds, block after block, exactly.

@@ -19,39 +19,22 @@
 /// Edge cases: an all-zero tensor (or amax 0) gets the scale 1; a NaN or infinite amax,
 /// or a scale that overflows FP32, gives the NaN scale (every element decodes as NaN).
 public struct TensorScaledFormat: Hashable, Sendable {
-    public enum Element: Hashable, Sendable {
-        /// A binary element format: FP8 E4M3 or E5M2, ...
-        case float(FloatFormat)
-        /// Symmetric INT8: the integers −127…127.
-        case int8
-    }
-
-    public let element: Element
+    /// The elements; integer elements are the integers −127…127.
+    public let element: ScaledElement
     /// Scales restricted to powers of two.
     public let powerOfTwo: Bool
 
-    public init(element: Element, powerOfTwo: Bool = false) {
+    public init(element: ScaledElement, powerOfTwo: Bool = false) {
         self.element = element
         self.powerOfTwo = powerOfTwo
     }
 
     /// The largest element magnitude: 127, or the format's largest finite value.
-    public var largestElement: Double {
-        switch element {
-        case let .float(format): return format.toDouble(format.maxFiniteMagnitude)
-        case .int8: return 127
-        }
-    }
+    public var largestElement: Double { element.largest(unitExponent: 0) }
 
-    /// A tensor's scale (FP32 bits) and element codes.
-    public struct Tensor: Equatable, Sendable {
-        public var scale: UInt32
-        public var elements: [UInt64]
-        public init(scale: UInt32, elements: [UInt64]) {
-            self.scale = scale
-            self.elements = elements
-        }
-        public var scaleValue: Double { Double(Float(bitPattern: scale)) }
+    /// The value of a tensor's scale (its FP32 bits).
+    public static func scaleValue(of tensor: ScaledBlock) -> Double {
+        Double(Float(bitPattern: UInt32(truncatingIfNeeded: tensor.scale)))
     }
 
     /// The largest magnitude of `values`, as a `Double`; NaN if any value is a NaN.
@@ -87,58 +70,37 @@ public struct TensorScaledFormat: Hashable, Sendable {
     /// Encodes a tensor. `amax` is the largest magnitude to scale for: nil for current
     /// scaling (the tensor's own), or a delayed amax from earlier steps.
     public func encode(_ values: [UInt64], from source: FloatFormat, amax: Double? = nil,
-                       _ env: inout FloatEnvironment, events: inout ScalingEvents) -> Tensor {
+                       _ env: inout FloatEnvironment, events: inout ScalingEvents) -> ScaledBlock {
         events.blocks += 1
         events.elements += values.count
         let own = Self.amax(values, in: source)
         let hasInfinity = values.contains { source.isInfinite($0) }
         let scaleBits = hasInfinity ? UInt32(FloatFormat.fp32.defaultNaN) : scale(amax: amax ?? own)
         let fp32 = FloatFormat.fp32
-        if own == 0 { events.zeroBlocks += 1 }
+        if own == 0 { events[.zeroBlocks] += 1 }
         guard !fp32.isNaN(UInt64(scaleBits)) else {
-            events.scaleOverflows += 1
-            return Tensor(scale: scaleBits, elements: Array(repeating: 0, count: values.count))
+            events[.scaleOverflows] += 1
+            return ScaledBlock(scale: UInt64(scaleBits), elements: Array(repeating: 0, count: values.count))
         }
         let scale = UInt64(scaleBits)
         let limit = largestElement
-        var clamping = env
-        clamping.saturates = true
-        defer {
-            env.flags.formUnion(clamping.flags)
-            env.random = clamping.random
-        }
         let elements = values.map { v -> UInt64 in
             // v / s in FP32, nearest-even, as the frameworks compute it.
             var quotientEnv = FloatEnvironment()
             let v32 = fp32.convert(v, from: source, &quotientEnv)
             let q = fp32.divide(v32, scale, &quotientEnv)
-            if abs(fp32.toDouble(q)) > limit { events.clipped += 1 }
-            let code: UInt64
-            switch element {
-            case let .float(format):
-                code = format.convert(q, from: fp32, &clamping)
-            case .int8:
-                let integral = fp32.toDouble(fp32.roundToIntegral(q, &clamping))
-                code = UInt64(UInt8(bitPattern: Int8(max(-127, min(127, integral)))))
-            }
-            if !source.isZero(v) && decodeElement(code) == 0 { events.flushedToZero += 1 }
+            if abs(fp32.toDouble(q)) > limit { events[.clipped] += 1 }
+            let code = element.encode(q, from: fp32, scaledBy: 0, unitExponent: 0, &env)
+            if !source.isZero(v) && element.value(of: code, unitExponent: 0) == 0 { events[.flushedToZero] += 1 }
             return code
         }
-        return Tensor(scale: scaleBits, elements: elements)
-    }
-
-    /// The value of an element code, before the scale.
-    public func decodeElement(_ code: UInt64) -> Double {
-        switch element {
-        case let .float(format): return format.toDouble(code)
-        case .int8: return Double(Int8(bitPattern: UInt8(truncatingIfNeeded: code)))
-        }
+        return ScaledBlock(scale: UInt64(scaleBits), elements: elements)
     }
 
     /// The values a tensor holds: each element times the scale, exactly.
-    public func decode(_ tensor: Tensor) -> [Double] {
-        let s = tensor.scaleValue
-        return tensor.elements.map { decodeElement($0) * s }
+    public func decode(_ tensor: ScaledBlock) -> [Double] {
+        let s = Self.scaleValue(of: tensor)
+        return tensor.elements.map { element.value(of: $0, unitExponent: 0) * s }
     }
 }
 
