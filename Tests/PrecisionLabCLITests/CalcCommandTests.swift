@@ -228,11 +228,11 @@ struct CalcCommandTests {
                             IEEE-like), eXmYfn (no infinities, Y >= 2); ml_dtypes' types
                             by name (float8_e4m3fnuz, float6_e2m3fn, float4_e2m1fn, ...)
                             or short name (fp8-e4m3fnuz, fp6-e2m3, fp4-e2m1, ...), and
-                            IEEE P3109's binary8p1 ... binary8p7; a bit pattern is 0x and
-                            hex digits, without a sign
+                            IEEE P3109's binary8p1 ... binary8p7; a bit pattern is 0x
+                            and hex digits, without a sign
           --rounding MODE   nearestEven (default), nearestAway, towardZero, up, down,
-                            odd (truncate, then set the last bit if inexact), stochastic;
-                            TestFloat's near_even, minMag, ... work too
+                            odd (truncate, then set the last bit if inexact),
+                            stochastic; TestFloat's near_even, minMag, ... work too
           --seed N          the seed of stochastic rounding (default 0)
           --tininess WHEN   underflow detected 'after' rounding (default) or 'before'
           --flush           flush subnormal operands and results to zero

@@ -283,7 +283,8 @@ struct VerifyCommandTests {
         options:
           --rounding MODE   near_even (default), near_maxMag, minMag, min, max or odd
                             (or nearestEven, nearestAway, towardZero, down, up);
-                            TestFloat's -rnear_even -rnear_maxMag -rminMag -rmin -rmax -rodd
+                            TestFloat's -rnear_even -rnear_maxMag -rminMag -rmin -rmax
+                            -rodd
           --tininess WHEN   underflow tininess detected 'after' rounding (default) or
                             'before'; TestFloat's -tininessafter -tininessbefore
           --exact           rounding to an integer raises inexact (TestFloat's -exact);
