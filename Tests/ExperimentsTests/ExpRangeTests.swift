@@ -111,9 +111,12 @@ private func expectedThreshold(_ format: FloatFormat, _ event: ExpRangeEvent,
         case .up, .stochastic: return (k, gap, p + 1)  // max
         case .towardZero, .down: return (k, gap - 2, p + 1)  // max + ulp
         // The odd neighbour: beyond max + ulp when max's last bit is odd (IEEE, fnuz, MX
-        // FP6/FP4), beyond max when it is even (OCP E4M3, P3109: the next pattern is no
-        // finite value).
-        case .odd: return format.maxFiniteMagnitude & 1 == 1 ? (k, gap - 2, p + 1) : (k, gap, p + 1)
+        // FP6/FP4) or when there is no fraction bit (precision 1 truncates: every
+        // significand is odd), beyond max when it is even (OCP E4M3, P3109 with fraction
+        // bits: the next pattern is no finite value).
+        case .odd:
+            let truncates = format.fractionBitCount == 0 || format.maxFiniteMagnitude & 1 == 1
+            return truncates ? (k, gap - 2, p + 1) : (k, gap, p + 1)
         }
     case .normal:
         return (emin, 0, 0)
