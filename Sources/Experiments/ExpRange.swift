@@ -32,6 +32,7 @@ public enum ExpRange {
         case let .binary(format): return format
         case let .logarithmic(format): return format
         case let .linear(format): return format
+        case .scaled: preconditionFailure("exp-range takes elementwise formats: \(format.name) holds blocks")
         }
     }
 

@@ -53,6 +53,8 @@ public enum TrainingRun {
         case let .linear(format):
             return try train(eightBit: format, path: path, configuration: configuration, policy: policy,
                              data: data, observer: observer)
+        case .scaled:
+            throw TrainingSetupError("\(format.name) is a scaled format: training takes elementwise formats")
         }
     }
 

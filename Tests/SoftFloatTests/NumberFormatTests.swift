@@ -13,8 +13,8 @@ struct NumberFormatTests {
     func namedFormatsAndAliases() throws {
         for row in NumberFormat.namedFormats {
             for spelling in [row.name] + row.aliases {
-                #expect(try NumberFormat(name: spelling) == row.format, "\(spelling)")
-                #expect(try NumberFormat(name: spelling.uppercased()) == row.format, "\(spelling)")
+                #expect(try NumberFormat(name: spelling, accepting: .all) == row.format, "\(spelling)")
+                #expect(try NumberFormat(name: spelling.uppercased(), accepting: .all) == row.format, "\(spelling)")
             }
             #expect(row.format.name == row.name)
             #expect(!row.summary.isEmpty && !row.summary.contains("\n"))
@@ -137,6 +137,26 @@ struct NumberFormatTests {
         for row in NumberFormat.namedFormats {
             #expect(NumberFormat.Kinds.members.filter { $0.contains(row.format.kind) }.count == 1)
         }
+    }
+
+    @Test("the scaled formats are a kind of their own, parsed only where accepted")
+    func scaledKind() throws {
+        let mxfp4 = try NumberFormat(name: "MXFP4-E2M1", accepting: .all)
+        #expect(mxfp4 == .scaled(.mx(MXFormat(element: .float(.fp4E2M1)))) && mxfp4.kind == .scaled)
+        #expect(try NumberFormat(name: "mxfp4", accepting: .scaled) == mxfp4)
+        #expect(mxfp4.scaledFormat?.blockSize == 32 && mxfp4.scaledFormat?.largestElement == 6)
+        let nvfp4 = try NumberFormat(name: "nvfp4", accepting: .scaled).scaledFormat
+        #expect(nvfp4?.blockSize == 16 && nvfp4?.element == .float(.fp4E2M1))
+        #expect(try NumberFormat(name: "mxint8", accepting: .scaled).scaledFormat?.largestElement == 127.0 / 64)
+        #expect(try NumberFormat(name: "tensor-int8", accepting: .scaled).scaledFormat?.blockSize == nil)
+        #expect(try NumberFormat(name: "tensor-fp8-e4m3", accepting: .scaled).scaledFormat?.largestElement == 448)
+        // Elementwise unless asked: the commands that take single numbers never see a scaled format.
+        #expect(throws: FormatNameError(name: "nvfp4", accepted: .elementwise)) { try NumberFormat(name: "nvfp4") }
+        #expect(FormatNameError(name: "nvfp4", accepted: .binary).description
+            .hasPrefix("format 'nvfp4' is a scaled (block or per-tensor) format, not accepted here (expected fp64"))
+        #expect(FormatNameError(name: "bogus", accepted: .all).description.contains("mxfp8-e4m3, mxfp8-e5m2"))
+        #expect(!FormatNameError(name: "bogus", accepted: .elementwise).description.contains("mxfp8"))
+        #expect(NumberFormat.names(of: .scaled).hasPrefix("mxfp8-e4m3, mxfp8-e5m2, mxfp6-e2m3"))
     }
 
     @Test("a format of a kind not accepted is named as such, with what is accepted")

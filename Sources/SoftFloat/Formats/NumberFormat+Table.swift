@@ -88,7 +88,29 @@ extension NumberFormat {
                     "8-bit logarithmic: a sign and log2|x| in steps of 1/4, range 2^±15.75"),
         NamedFormat("int8", .linear(.int8), "linear INT8 of the exercise: 0…255 in steps of 1"),
         NamedFormat("int8s", .linear(LinearInt8Format(signed: true)), "signed linear INT8: −127…127 in steps of 1"),
+        mxRow("mxfp8-e4m3", aliases: ["mxfp8"], .float(.fp8E4M3), "FP8 E4M3"),
+        mxRow("mxfp8-e5m2", .float(.fp8E5M2), "FP8 E5M2"),
+        mxRow("mxfp6-e2m3", aliases: ["mxfp6"], .float(.fp6E2M3), "FP6 E2M3"),
+        mxRow("mxfp6-e3m2", .float(.fp6E3M2), "FP6 E3M2"),
+        mxRow("mxfp4-e2m1", aliases: ["mxfp4"], .float(.fp4E2M1), "FP4 E2M1"),
+        mxRow("mxint8", .int8, "INT8 (two's complement, units of 2^-6)"),
+        NamedFormat("nvfp4", .scaled(.nvfp4(.standard)),
+                    "NVIDIA NVFP4: 16 FP4 E2M1 elements per FP8 E4M3 scale, and an FP32 scale per tensor"),
+        NamedFormat("tensor-int8", .scaled(.tensor(TensorScaledFormat(element: .int8))),
+                    "per-tensor INT8: -127…127 times one FP32 scale, amax / 127"),
+        NamedFormat("tensor-int8-pow2", .scaled(.tensor(TensorScaledFormat(element: .int8, powerOfTwo: true))),
+                    "per-tensor INT8 with a power-of-two scale (the least with amax / scale <= 127)"),
+        NamedFormat("tensor-fp8-e4m3", .scaled(.tensor(TensorScaledFormat(element: .float(.fp8E4M3)))),
+                    "per-tensor FP8 E4M3: one FP32 scale, amax / 448"),
+        NamedFormat("tensor-fp8-e5m2", .scaled(.tensor(TensorScaledFormat(element: .float(.fp8E5M2)))),
+                    "per-tensor FP8 E5M2: one FP32 scale, amax / 57344"),
     ]
+
+    /// An OCP MX v1.0 format: 32 elements per E8M0 scale.
+    static func mxRow(_ name: String, aliases: [String] = [], _ element: ScaledElement, _ what: String) -> NamedFormat {
+        NamedFormat(name, aliases: aliases, .scaled(.mx(MXFormat(element: element))),
+                    "OCP MX v1.0: 32 \(what) elements per E8M0 (power-of-two) scale")
+    }
 
     /// IEEE P3109's `binary8pP`: 8 − P exponent bits, precision P, bias 2^(7−P), ±∞ at
     /// 0x7F/0xFF, one NaN at 0x80, no −0.

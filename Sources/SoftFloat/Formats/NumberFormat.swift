@@ -24,11 +24,14 @@ public enum NumberFormat: Hashable, Sendable {
     case logarithmic(LogFormat)
     /// An 8-bit linear integer format: `int8`, `int8s`, `int8-sN`, `int8s-sN`.
     case linear(LinearInt8Format)
+    /// A block- or tensor-scaled format: `mxfp8-e4m3`, ..., `mxint8`, `nvfp4`, `int8-tensor`, ...
+    case scaled(ScaledFormat)
 
     /// Kinds of format, as a set: what a command accepts.
     ///
     ///     try NumberFormat(name: "fp16", accepting: .binary)     // calc, verify
-    ///     try NumberFormat(name: "int8", accepting: .all)        // train, exp-range
+    ///     try NumberFormat(name: "int8", accepting: .elementwise) // train, exp-range (the default)
+    ///     try NumberFormat(name: "mxfp4", accepting: .scaled)     // convert
     public struct Kinds: OptionSet, Hashable, Sendable {
         public let rawValue: UInt8
         public init(rawValue: UInt8) { self.rawValue = rawValue }
@@ -36,11 +39,14 @@ public enum NumberFormat: Hashable, Sendable {
         public static let binary = Kinds(rawValue: 1 << 0)
         public static let logarithmic = Kinds(rawValue: 1 << 1)
         public static let linear = Kinds(rawValue: 1 << 2)
+        public static let scaled = Kinds(rawValue: 1 << 3)
         /// The 8-bit formats with their own arithmetic on codes.
         public static let eightBit: Kinds = [.logarithmic, .linear]
-        public static let all: Kinds = [.binary, .logarithmic, .linear]
+        /// The formats whose values are single numbers: every kind but the scaled one.
+        public static let elementwise: Kinds = [.binary, .logarithmic, .linear]
+        public static let all: Kinds = [.binary, .logarithmic, .linear, .scaled]
         /// Each kind alone, in the order of the table.
-        public static let members: [Kinds] = [.binary, .logarithmic, .linear]
+        public static let members: [Kinds] = [.binary, .logarithmic, .linear, .scaled]
 
         /// What a format of this single kind is called in messages: `binary floating-point`,
         /// `logarithmic 8-bit`, `linear 8-bit integer`.
@@ -49,6 +55,7 @@ public enum NumberFormat: Hashable, Sendable {
             case .binary: return "binary floating-point"
             case .logarithmic: return "logarithmic 8-bit"
             case .linear: return "linear 8-bit integer"
+            case .scaled: return "scaled (block or per-tensor)"
             default: return Self.members.filter(contains).map(\.noun).joined(separator: " or ")
             }
         }
@@ -63,6 +70,7 @@ public enum NumberFormat: Hashable, Sendable {
         case .binary: return .binary
         case .logarithmic: return .logarithmic
         case .linear: return .linear
+        case .scaled: return .scaled
         }
     }
 
@@ -75,10 +83,16 @@ public enum NumberFormat: Hashable, Sendable {
     /// The 8-bit format with its own arithmetic, or nil for the other kinds.
     public var eightBitFormat: (any EightBitFormat)? {
         switch self {
-        case .binary: return nil
+        case .binary, .scaled: return nil
         case let .logarithmic(format): return format
         case let .linear(format): return format
         }
+    }
+
+    /// The scaled format, or nil for the other kinds.
+    public var scaledFormat: ScaledFormat? {
+        if case let .scaled(format) = self { return format }
+        return nil
     }
 }
 
@@ -95,8 +109,8 @@ extension NumberFormat {
     ///
     /// - Parameters:
     ///   - name: the name, in any case.
-    ///   - kinds: the kinds of format the caller can use.
-    public init(name: String, accepting kinds: Kinds = .all) throws(FormatNameError) {
+    ///   - kinds: the kinds of format the caller can use; the elementwise ones unless given.
+    public init(name: String, accepting kinds: Kinds = .elementwise) throws(FormatNameError) {
         let key = name.lowercased()
         let format = Self.namedFormats.first { $0.name == key || $0.aliases.contains(key) }?.format
             ?? Self.families.lazy.compactMap { $0.parse(key) }.first
@@ -192,9 +206,10 @@ public struct FormatNameError: Error, CustomStringConvertible, Equatable {
         }
         let eightBit = accepted.intersection(.eightBit)
         let listed = startsLikeEightBit && !eightBit.isEmpty ? eightBit : accepted
-        let groups = [listed.intersection(.binary), listed.intersection(.eightBit)].filter { !$0.isEmpty }
+        let groups = [listed.intersection(.binary), listed.intersection(.eightBit), listed.intersection(.scaled)]
+            .filter { !$0.isEmpty }
         let expected = "(expected \(groups.map(NumberFormat.names(of:)).joined(separator: ", or ")))"
-        if let known = try? NumberFormat(name: name) {
+        if let known = try? NumberFormat(name: name, accepting: .all) {
             return "format \(Echo.quoted(name)) is \(known.kind.article) \(known.kind.noun) format, not accepted here \(expected)"
         }
         return "unknown format \(Echo.quoted(name)) \(expected)"
