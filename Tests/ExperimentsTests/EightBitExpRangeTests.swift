@@ -191,12 +191,12 @@ struct EightBitExpRangeTests {
     @Test("unknown 8-bit names are refused")
     func unknownNames() {
         for name in ["lns8-f7", "lns8-g2", "int8-x"] {
-            #expect(throws: FormatNameError(name: name, accepted: .all)) { try NumberFormat(name: name) }
+            #expect(throws: FormatNameError(name: name, accepted: .elementwise)) { try NumberFormat(name: name) }
             // A name that starts like an 8-bit one is answered with the 8-bit names alone.
-            let message = FormatNameError(name: name, accepted: .all).description
+            let message = FormatNameError(name: name, accepted: .elementwise).description
             #expect(message.contains("lns8-fN") && !message.contains("eXmY"))
         }
-        let other = FormatNameError(name: "int9", accepted: .all).description
+        let other = FormatNameError(name: "int9", accepted: .elementwise).description
         #expect(other.contains("eXmY") && other.contains("lns8-fN"))
     }
 }

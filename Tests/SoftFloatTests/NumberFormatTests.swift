@@ -187,17 +187,17 @@ struct NumberFormatTests {
     func errorMessages() {
         #expect(FormatNameError(name: "bogus", accepted: .binary).description
                 == "unknown format 'bogus' (expected \(Self.binaryNames))")
-        #expect(FormatNameError(name: "bogus", accepted: .all).description
+        #expect(FormatNameError(name: "bogus", accepted: .elementwise).description
                 == "unknown format 'bogus' (expected \(Self.binaryNames), or \(Self.eightBitNames))")
-        #expect(FormatNameError(name: "lns8-f9", accepted: .all).description
+        #expect(FormatNameError(name: "lns8-f9", accepted: .elementwise).description
                 == "unknown format 'lns8-f9' (expected \(Self.eightBitNames))")
-        #expect(FormatNameError(name: "INT8-x", accepted: .all).description
+        #expect(FormatNameError(name: "INT8-x", accepted: .elementwise).description
                 == "unknown format 'INT8-x' (expected \(Self.eightBitNames))")
         #expect(FormatNameError(name: "lns8", accepted: .binary).description
                 == "format 'lns8' is a logarithmic 8-bit format, not accepted here (expected \(Self.binaryNames))")
         #expect(NumberFormat.names(of: .logarithmic) == "lns8, lns8-fN (N = 0...6)")
         for bad in ["fp12", "e12m3", "e5m1fn", "e8m0", "lns8-f7", "lns8-g2", "int8-x", "int8-s31", "int9", ""] {
-            #expect(throws: FormatNameError(name: bad, accepted: .all)) { try NumberFormat(name: bad) }
+            #expect(throws: FormatNameError(name: bad, accepted: .elementwise)) { try NumberFormat(name: bad) }
         }
     }
 
