@@ -70,6 +70,25 @@ public struct FloatFormat: Hashable, Sendable {
     public let encoding: FloatEncoding
     public let bias: Int
 
+    // Derived constants, computed once in `init` because `roundPack` and the classifiers read
+    // them on every operation: a switch over `encoding` per read costs about a fifth of the soft
+    // path. They follow from the four defining fields above, which alone decide `==` and `hash`.
+    /// The magnitude of the largest finite number: below the top exponent in IEEE formats,
+    /// below the all-ones pattern where that is NaN or ∞, the all-ones pattern otherwise.
+    public let maxFiniteMagnitude: UInt64
+    /// The magnitude bits of infinity; `UInt64.max` (no value has it) where the format has none.
+    public let infinityMagnitude: UInt64
+    /// What an infinite result becomes: positive infinity, or where the format has none,
+    /// its NaN (the largest finite value where it has no NaN either).
+    public let infinity: UInt64
+    /// The default NaN, what an invalid operation gives: sign set, quiet bit set, as x86
+    /// SSE produces, in IEEE formats; the format's NaN in the others; +0 without NaNs.
+    public let defaultNaN: UInt64
+    /// The pattern of the one NaN at −0 (`unsignedZero`, `extended`); `UInt64.max` otherwise.
+    public let negativeZeroNaN: UInt64
+    /// The biased exponent of the largest finite number.
+    public let maxBiasedExponent: Int
+
     @inlinable
     public init(exponentBitCount: Int, fractionBitCount: Int, encoding: FloatEncoding, bias: Int? = nil) {
         precondition((1...11).contains(exponentBitCount), "exponent bits must be 2...11")
@@ -80,6 +99,54 @@ public struct FloatFormat: Hashable, Sendable {
         self.fractionBitCount = fractionBitCount
         self.encoding = encoding
         self.bias = bias ?? (1 &<< (exponentBitCount &- 1)) &- 1
+        let f = UInt64(fractionBitCount)
+        let signMask: UInt64 = 1 &<< UInt64(exponentBitCount &+ fractionBitCount)
+        let magnitudeMask = signMask &- 1
+        let exponentField: UInt64 = ((1 &<< UInt64(exponentBitCount)) &- 1) &<< f
+        let quietBit: UInt64 = 1 &<< (f &- 1)
+        switch encoding {
+        case .ieee:
+            maxFiniteMagnitude = exponentField &- 1
+            infinityMagnitude = exponentField
+            infinity = exponentField
+            defaultNaN = signMask | exponentField | quietBit
+        case .finite:
+            maxFiniteMagnitude = magnitudeMask &- 1
+            infinityMagnitude = .max
+            infinity = magnitudeMask
+            defaultNaN = signMask | magnitudeMask
+        case .extended:
+            maxFiniteMagnitude = magnitudeMask &- 1
+            infinityMagnitude = magnitudeMask
+            infinity = magnitudeMask
+            defaultNaN = signMask
+        case .unsignedZero:
+            maxFiniteMagnitude = magnitudeMask
+            infinityMagnitude = .max
+            infinity = signMask
+            defaultNaN = signMask
+        case .finiteNoNaN:
+            maxFiniteMagnitude = magnitudeMask
+            infinityMagnitude = .max
+            infinity = magnitudeMask
+            defaultNaN = 0
+        }
+        negativeZeroNaN = encoding.nanAtNegativeZero ? signMask : .max
+        maxBiasedExponent = Int(truncatingIfNeeded: maxFiniteMagnitude &>> f)
+    }
+
+    @inlinable
+    public static func == (a: FloatFormat, b: FloatFormat) -> Bool {
+        a.exponentBitCount == b.exponentBitCount && a.fractionBitCount == b.fractionBitCount
+            && a.encoding == b.encoding && a.bias == b.bias
+    }
+
+    @inlinable
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(exponentBitCount)
+        hasher.combine(fractionBitCount)
+        hasher.combine(encoding)
+        hasher.combine(bias)
     }
 
     /// An IEEE 754 format (`hasInfinity`) or an OCP E4M3-style finite one, IEEE's bias.
@@ -159,9 +226,6 @@ extension FloatFormat {
     @inlinable public var minExponent: Int { 1 &- bias }
     /// The exponent of the largest finite number.
     @inlinable public var maxExponent: Int { maxBiasedExponent &- bias }
-    @inlinable public var maxBiasedExponent: Int {
-        Int(truncatingIfNeeded: maxFiniteMagnitude &>> UInt64(fractionBitCount))
-    }
     /// The stored fraction of the largest finite number.
     @inlinable public var maxFiniteFraction: UInt64 { maxFiniteMagnitude & fractionMask }
     @inlinable public var signMask: UInt64 { 1 &<< UInt64(exponentBitCount &+ fractionBitCount) }
@@ -170,25 +234,6 @@ extension FloatFormat {
     @inlinable public var magnitudeMask: UInt64 { signMask &- 1 }
     /// IEEE's quiet bit, the top fraction bit (meaningful where NaNs are IEEE's).
     @inlinable public var quietBit: UInt64 { 1 &<< UInt64(fractionBitCount &- 1) }
-    /// The magnitude of the largest finite number: below the top exponent in IEEE formats,
-    /// below the all-ones pattern where that is NaN or ∞, the all-ones pattern otherwise.
-    @inlinable public var maxFiniteMagnitude: UInt64 {
-        switch encoding {
-        case .ieee: return (exponentFieldMask &<< UInt64(fractionBitCount)) &- 1
-        case .finite, .extended: return magnitudeMask &- 1
-        case .finiteNoNaN, .unsignedZero: return magnitudeMask
-        }
-    }
-    /// The magnitude bits of infinity; `UInt64.max` (no value has it) where the format has none.
-    @inlinable public var infinityMagnitude: UInt64 {
-        switch encoding {
-        case .ieee: return exponentFieldMask &<< UInt64(fractionBitCount)
-        case .extended: return magnitudeMask
-        case .finite, .finiteNoNaN, .unsignedZero: return .max
-        }
-    }
-    /// The pattern of the one NaN at −0 (`unsignedZero`, `extended`); `UInt64.max` otherwise.
-    @inlinable public var negativeZeroNaN: UInt64 { encoding.nanAtNegativeZero ? signMask : .max }
 
     @inlinable public var zero: UInt64 { 0 }
     /// The zero of the given sign: +0 where the format has no −0.
@@ -198,26 +243,6 @@ extension FloatFormat {
     @inlinable public var one: UInt64 { UInt64(truncatingIfNeeded: bias) &<< UInt64(fractionBitCount) }
     @inlinable public var leastNonzeroMagnitude: UInt64 { 1 }
     @inlinable public var leastNormalMagnitude: UInt64 { 1 &<< UInt64(fractionBitCount) }
-    /// What an infinite result becomes: positive infinity, or where the format has none,
-    /// its NaN (the largest finite value where it has no NaN either).
-    @inlinable public var infinity: UInt64 {
-        switch encoding {
-        case .ieee, .extended: return infinityMagnitude
-        case .finite: return magnitudeMask
-        case .unsignedZero: return signMask
-        case .finiteNoNaN: return maxFiniteMagnitude
-        }
-    }
-    /// The default NaN, what an invalid operation gives: sign set, quiet bit set, as x86
-    /// SSE produces, in IEEE formats; the format's NaN in the others; +0 without NaNs.
-    @inlinable public var defaultNaN: UInt64 {
-        switch encoding {
-        case .ieee: return signMask | infinityMagnitude | quietBit
-        case .finite: return signMask | magnitudeMask
-        case .unsignedZero, .extended: return signMask
-        case .finiteNoNaN: return 0
-        }
-    }
 
     /// The format's name: `fp32`, `bf16`, `fp8-e4m3`, ... or `eXmY` (`eXmYfn` without
     /// infinities) for other widths, from the registry's table.
