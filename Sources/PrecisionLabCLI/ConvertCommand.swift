@@ -17,7 +17,12 @@ import SoftFloat
 /// - a per-tensor format (`tensor-*`): the FP32 scale, then every element.
 ///
 /// `--decode` reads that layout (`0x` optional) and writes each element's exact decimal
-/// value (`FloatFormat.exactDecimal`), the scales folded in.
+/// value (`FloatFormat.exactDecimal`), the scales folded in. Encoding those values again
+/// gives the codes back for the MX formats in every rounding mode, and for NVFP4 and the
+/// per-tensor formats when the elements round to nearest, away from the ends of the
+/// scale's range (a directed rounding can put the tensor's largest element below the
+/// largest code, and the decoded values then ask for a smaller scale; a block scale
+/// that rounded up from half the least E4M3 subnormal rounds to zero from its own values).
 ///
 /// Edge cases: a binary format or `e8m0` rounds decimal text once, from its exact value
 /// (E8M0 through round to odd in fp64, which keeps every bit that rounding to E8M0 in any
@@ -58,7 +63,10 @@ public struct ConvertCommand: Command {
                             E4M3 scale, then its 16 (or fewer) E2M1 elements
               tensor-...    the FP32 scale, then every element
             --decode reads that layout (0x optional) and writes each element's value
-              in exact decimal (nan, inf, -0 as such), one per element.
+              in exact decimal (nan, inf, -0 as such), one per element. Encoded
+              again, the values give the codes back: MX in every mode, the formats
+              with FP32 scales when rounding to nearest (away from the ends of the
+              scale's range).
             An empty line gives an empty line. Lines are written as they are read: a
             malformed line stops the run with one error naming it, the lines before
             it already written. Stochastic rounding: number k (from 0) of line n (from
