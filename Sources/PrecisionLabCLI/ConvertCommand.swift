@@ -328,12 +328,13 @@ public struct ConvertCommand: Command {
         }
 
         func summary(lines: Int, scaled: Bool) -> String {
-            let lineCount = "\(lines) line\(lines == 1 ? "" : "s")"
+            func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
             guard scaled else {
-                return "\(lineCount), \(numbers) numbers; inexact \(inexact), overflow \(overflow), "
+                return "\(count(lines, "line")), \(count(numbers, "number")); inexact \(inexact), overflow \(overflow), "
                     + "underflow \(underflow), invalid \(invalid)"
             }
-            return "\(lineCount), \(events.blocks) blocks, \(events.elements) elements; clipped \(events[.clipped]), "
+            return "\(count(lines, "line")), \(count(events.blocks, "block")), \(count(events.elements, "element")); "
+                + "clipped \(events[.clipped]), "
                 + "flushed to zero \(events[.flushedToZero]), zero blocks \(events[.zeroBlocks]), "
                 + "scale overflows \(events[.scaleOverflows]), scale underflows \(events[.scaleUnderflows])"
         }
