@@ -102,7 +102,7 @@ public struct ConvertCommand: Command {
             $0.scaleRule = $1
             $0.givenOptions.append("--scale-rule")
         },
-        .flag("--saturate", help: "binary formats: overflow gives the largest finite value") {
+        .flag("--saturate", help: "binary formats, e8m0: overflow gives the largest finite") {
             $0.environment.saturates = true
             $0.givenOptions.append("--saturate")
         },
@@ -139,8 +139,8 @@ public struct ConvertCommand: Command {
             }
         }
         if givenOptions.contains("--saturate") {
-            guard case .binary = target else {
-                throw UsageError("--saturate applies to the binary formats, not \(target.name) (scaled elements always clamp)")
+            if case .scaled = target {
+                throw UsageError("--saturate applies to the binary formats and e8m0, not \(target.name) (scaled elements always clamp)")
             }
         }
     }

@@ -190,7 +190,7 @@ struct BadInputCorpusTests {
         usage(["convert", "--to", "bf16", "--from", "mxfp4"], "--from: format 'mxfp4' is a scaled"),
         usage(["convert", "--to", "bf16", "--scale-rule", "ceiling"], "--scale-rule applies to the MX formats"),
         usage(["convert", "--to", "mxfp4", "--scale-rule", "up"], "invalid value 'up' for --scale-rule"),
-        usage(["convert", "--to", "nvfp4", "--saturate"], "--saturate applies to the binary formats"),
+        usage(["convert", "--to", "nvfp4", "--saturate"], "--saturate applies to the binary formats and e8m0"),
         usage(["convert", "--to", "bf16", "--decode", "--rounding", "up"], "--rounding has no use with --decode"),
         usage(["convert", "--to", "bf16", "--to", "fp16"], "option --to is given more than once"),
         usage(["convert", "--to", "bf16", "extra"], "unexpected argument 'extra'"),

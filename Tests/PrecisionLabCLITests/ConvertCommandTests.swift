@@ -96,6 +96,7 @@ struct ConvertCommandTests {
         }
         #expect(Self.lines(["--to", "e8m0"], decoded) == [codes.joined(separator: " ")])
         #expect(Self.lines(["--to", "e8m0", "--decode"], ["0xff"]) == ["nan"])
+        #expect(Self.lines(["--to", "e8m0", "--saturate"], ["1e50"]) == ["0xfe"])
         // Ties go to the larger power of two (the even significand); 0, negatives and inf are NaN.
         #expect(Self.lines(["--to", "e8m0"], ["3 0.75 1e-50 1e50 0 -1 inf"])
                 == ["0x81 0x7f 0x00 0xff 0xff 0xff 0xff"])
@@ -359,7 +360,7 @@ struct ConvertCommandTests {
           --seed N          the seed of stochastic rounding (default 0)
           --scale-rule RULE MX scales: floor (OCP's, may clip), ceiling (clips
                             nothing) or nearest (default floor)
-          --saturate        binary formats: overflow gives the largest finite value
+          --saturate        binary formats, e8m0: overflow gives the largest finite
           --decode          read codes, write their exact decimal values
           --events          at the end, one line on standard error: what scaling did
                             (clipped, flushed to zero, zero blocks, scale overflows and
