@@ -248,16 +248,26 @@ public struct ConvertCommand: Command {
 
     /// A `0x` word of hex digits as a bit pattern of `source`, nil for any other word.
     func bitPattern(_ word: Substring, position: Int) throws -> UInt64? {
-        let lower = word.lowercased()
-        func isPattern(_ text: Substring) -> Bool {
-            text.hasPrefix("0x") && text.count > 2 && text.dropFirst(2).allSatisfy(\.isHexDigit)
+        let bytes = word.utf8
+        /// `0x` and hex digits: whether they are, and their value if it fits in 64 bits.
+        func pattern(_ text: Substring.UTF8View) -> (isPattern: Bool, value: UInt64?) {
+            guard text.count > 2, text.first == UInt8(ascii: "0"),
+                  text.dropFirst().first.map({ $0 | 0x20 == UInt8(ascii: "x") }) == true else { return (false, nil) }
+            var value: UInt64? = 0
+            for byte in text.dropFirst(2) {
+                guard let digit = Self.hexDigit(byte) else { return (false, nil) }
+                value = value.flatMap { $0 >> 60 == 0 ? $0 << 4 | digit : nil }
+            }
+            return (true, value)
         }
-        if let sign = lower.first, sign == "+" || sign == "-", isPattern(lower.dropFirst()) {
+        if let sign = bytes.first, sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-"),
+           pattern(word.dropFirst().utf8).isPattern {
             throw LineError(word: position, "a bit pattern has no sign: \(Echo.quoted(String(word))) (write "
-                            + "\(Echo.quoted(String(word.dropFirst()))) for the pattern, or a hex float, e.g. \(sign)0x1p4)")
+                            + "\(Echo.quoted(String(word.dropFirst()))) for the pattern, or a hex float, e.g. \(word.prefix(1))0x1p4)")
         }
-        guard isPattern(Substring(lower)) else { return nil }
-        guard let value = UInt64(lower.dropFirst(2), radix: 16), source.bitWidth == 64 || value >> source.bitWidth == 0 else {
+        let (isPattern, parsed) = pattern(bytes)
+        guard isPattern else { return nil }
+        guard let value = parsed, source.bitWidth == 64 || value >> source.bitWidth == 0 else {
             throw LineError(word: position, "bit pattern \(Echo.quoted(String(word))) does not fit in \(source.name)'s \(source.bitWidth) bits"
                             + " (--from \(source.name))")
         }
@@ -282,11 +292,20 @@ public struct ConvertCommand: Command {
         codes.reserveCapacity(words.count)
         for (k, word) in words.enumerated() {
             let field = target.field(at: k)
-            let digits = word.lowercased().hasPrefix("0x") ? word.dropFirst(2) : word
-            guard !digits.isEmpty, digits.allSatisfy(\.isHexDigit) else {
+            var digits = word.utf8[...]
+            if digits.count > 2, digits.first == UInt8(ascii: "0"), digits.dropFirst().first.map({ $0 | 0x20 }) == UInt8(ascii: "x") {
+                digits = digits.dropFirst(2)
+            }
+            var code: UInt64 = 0, isHex = !digits.isEmpty, overflows = false
+            for byte in digits {
+                guard let digit = Self.hexDigit(byte) else { isHex = false; break }
+                if code >> 60 != 0 { overflows = true }
+                code = code << 4 | digit
+            }
+            guard isHex else {
                 throw LineError(word: k, "code \(Echo.quoted(String(word))) is not a hexadecimal number (\(field.what))")
             }
-            guard let code = UInt64(digits, radix: 16), field.bits == 64 || code >> field.bits == 0 else {
+            guard !overflows, field.bits == 64 || code >> field.bits == 0 else {
                 throw LineError(word: k, "code \(Echo.quoted(String(word))) does not fit in \(field.bits) bits (\(field.what))")
             }
             codes.append(code)
@@ -295,6 +314,17 @@ public struct ConvertCommand: Command {
     }
 
     // MARK: - Pieces
+
+    /// The value of an ASCII hex digit.
+    @inline(__always)
+    static func hexDigit(_ byte: UInt8) -> UInt64? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return UInt64(byte - UInt8(ascii: "0"))
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): return UInt64(byte - UInt8(ascii: "a") + 10)
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): return UInt64(byte - UInt8(ascii: "A") + 10)
+        default: return nil
+        }
+    }
 
     /// The words of a line: what spaces, tabs and carriage returns separate.
     static func words(of line: String) -> [Substring] {

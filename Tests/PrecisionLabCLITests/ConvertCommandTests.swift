@@ -1,3 +1,5 @@
+import DataFiles
+import Foundation
 import Testing
 import PrecisionLabCLI
 import SoftFloat
@@ -129,6 +131,27 @@ struct ConvertCommandTests {
         #expect(Self.lines(["--to", "bf16", "--from", "fp64"], ["0x3fb999999999999a"]) == ["0x3dcd"])
         #expect(Self.lines(["--to", "fp32", "--from", "bf16"], ["0x3f80 0xff80"]) == ["0x3f800000 0xff800000"])
         #expect(Self.lines(["--to", "mxfp8-e4m3", "--from", "fp64"], ["0x4020000000000000"]) == ["0x7a 0x78"])
+        // Leading zeros are fine; 64-bit codes reach 0xffffffffffffffff and stop there.
+        #expect(Self.lines(["--to", "fp16", "--from", "fp16"], ["0x000000000000000000003c00"]) == ["0x3c00"])
+        #expect(Self.lines(["--to", "fp64", "--decode"], ["0xffffffffffffffff 0x3ff0000000000000 4000000000000000"]) == ["nan 1 2"])
+        for (arguments, line) in [(["--to", "fp64", "--decode"], "0x1ffffffffffffffff"),
+                                  (["--to", "fp64", "--from", "fp64"], "0x10000000000000000")] {
+            let outcome = Self.convert(arguments, input: [line])
+            #expect(outcome.status == .usage, "\(outcome.err)")
+            #expect(outcome.err.contains("does not fit in 64 bits") || outcome.err.contains("does not fit in fp64's 64 bits"),
+                    "\(outcome.err)")
+        }
+    }
+
+    @Test("a failed standard output: one error line, status 1, no further line read")
+    func failedOutput() {
+        final class Log: @unchecked Sendable { var err = "", reads = 0 }
+        let log = Log()
+        let io = CommandIO(writingOut: { _ in SystemError(code: ENOSPC) }, writingErr: { log.err += $0; return nil },
+                           readLine: { log.reads += 1; return "1 2" })
+        #expect(PrecisionLab.run(["convert", "--to", "bf16"], io: io) == .failure)
+        #expect(log.err == "error: cannot write standard output: No space left on device\n")
+        #expect(log.reads == 1)
     }
 
     @Test("empty and blank lines give empty lines; events count the flags")
