@@ -208,11 +208,15 @@ struct ConvertCommandTests {
                 == ["nan nan nan", "0 0 0", Array(repeating: "1", count: 33).joined(separator: " ")])
     }
 
-    @Test("MX scale rules: 500 clips under floor, not under ceiling")
+    @Test("MX scale rules: 500 clips under floor, not under ceiling; 600 clips under nearest")
     func mxScaleRules() {
         // amax 500: floor gives 2^(8-8) = 1 and 500 clips to 448; ceiling gives 2 (250 fits).
         #expect(Self.lines(["--to", "mxfp8-e4m3"], ["500 1"]) == ["0x7f 0x7e 0x38"])
         #expect(Self.lines(["--to", "mxfp8-e4m3", "--scale-rule", "ceiling"], ["500 1"]) == ["0x80 0x78 0x30"])
+        // amax 600: floor gives 2^(9-8) = 2 (300 rounds to 288); nearest rounds log2(600/448)
+        // = 0.42 to 0, and 600 clips to 448.
+        #expect(Self.lines(["--to", "mxfp8-e4m3"], ["600 1"]) == ["0x80 0x79 0x30"])
+        #expect(Self.lines(["--to", "mxfp8-e4m3", "--scale-rule", "nearest"], ["600 1"]) == ["0x7f 0x7e 0x38"])
         #expect(Self.lines(["--to", "mxint8"], ["1 -0.5 0.015625"]) == ["0x7f 0x40 0xe0 0x01"])
     }
 
