@@ -179,6 +179,37 @@ struct BadInputCorpusTests {
         failure(["verify", "f16_add", "--input", "$D/empty.tv"], "no test cases in '"),
     ]
 
+    static func convert(_ arguments: [String], _ lines: [String], _ names: String) -> Case {
+        Case(arguments: ["convert"] + arguments, input: lines, names: names)
+    }
+
+    static let convertCases: [Case] = [
+        usage(["convert"], "missing --to F"),
+        usage(["convert", "--to", "fp12"], "unknown format 'fp12'"),
+        usage(["convert", "--to", "lns8"], "format 'lns8' is a logarithmic 8-bit format, not accepted here"),
+        usage(["convert", "--to", "bf16", "--from", "mxfp4"], "--from: format 'mxfp4' is a scaled"),
+        usage(["convert", "--to", "bf16", "--scale-rule", "ceiling"], "--scale-rule applies to the MX formats"),
+        usage(["convert", "--to", "mxfp4", "--scale-rule", "up"], "invalid value 'up' for --scale-rule"),
+        usage(["convert", "--to", "nvfp4", "--saturate"], "--saturate applies to the binary formats and e8m0"),
+        usage(["convert", "--to", "bf16", "--decode", "--rounding", "up"], "--rounding has no use with --decode"),
+        usage(["convert", "--to", "bf16", "--to", "fp16"], "option --to is given more than once"),
+        usage(["convert", "--to", "bf16", "extra"], "unexpected argument 'extra'"),
+        convert(["--to", "bf16"], ["1 2", "1.2.3"], "line 2, word 1: invalid number '1.2.3'"),
+        convert(["--to", "bf16"], ["1 \u{1B}[2J"], "line 1, word 2: invalid number '\\x1B[2J'"),
+        convert(["--to", "bf16"], [long], "line 1, word 1: invalid number 'xxxxxxxx"),
+        convert(["--to", "fp16"], ["-0x3c00"], "a bit pattern has no sign: '-0x3c00'"),
+        convert(["--to", "fp16", "--from", "fp16"], ["0x10000"], "line 1, word 1: bit pattern '0x10000' does not fit in fp16's 16 bits"),
+        convert(["--to", "fp16"], ["0x100000000000000000"], "does not fit in fp32's 32 bits"),
+        convert(["--to", "nvfp4"], ["1 nan(", ""], "line 1, word 2: invalid number 'nan('"),
+        convert(["--to", "fp16", "--decode"], ["0x3c00 3c0g"], "line 1, word 2: code '3c0g' is not a hexadecimal number"),
+        convert(["--to", "fp8-e4m3", "--decode"], ["0x100"], "line 1, word 1: code '0x100' does not fit in 8 bits"),
+        convert(["--to", "mxfp8-e4m3", "--decode"], ["0x7f 0x38", Array(repeating: "0x38", count: 34).joined(separator: " ")],
+                "line 2: 34 codes do not make blocks"),
+        convert(["--to", "nvfp4", "--decode"], ["0x3f800000"], "line 1: 1 code does not make an nvfp4 tensor"),
+        convert(["--to", "tensor-fp8-e4m3", "--decode"], ["0x1ffffffff 0x38"], "code '0x1ffffffff' does not fit in 32 bits (the FP32 scale)"),
+        convert(["--to", "e8m0", "--decode"], ["0x"], "line 1, word 1: code '0x' is not a hexadecimal number"),
+    ]
+
     static let expRange: [Case] = [
         usage(["exp-range", "--formats", "fp12"], "unknown format 'fp12'"),
         usage(["exp-range", "--formats", ""], "--formats"),
@@ -254,7 +285,7 @@ struct BadInputCorpusTests {
         usage(["TRAIN"], "unknown command 'TRAIN'"),
     ]
 
-    static let all: [Case] = train + calc + verifyCases + expRange + bench + report + root
+    static let all: [Case] = train + calc + convertCases + verifyCases + expRange + bench + report + root
 
     /// The folders the cases name, made once.
     final class Folders: Sendable {

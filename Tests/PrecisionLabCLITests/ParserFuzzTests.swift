@@ -3,8 +3,8 @@ import Testing
 import PrecisionLabCLI
 import SoftFloat
 
-/// Seeded, bounded fuzzing of the parsers that read untrusted text: TestFloat lines, and
-/// decimal and hexadecimal operand text. Every input must parse or fail with the parser's
+/// Seeded, bounded fuzzing of the parsers that read untrusted text: TestFloat lines,
+/// decimal and hexadecimal operand text, and the lines `convert` reads. Every input must parse or fail with the parser's
 /// own clean error (one line), never trap. `PRECISION_LAB_FUZZ_ITERATIONS` raises the
 /// count, `PRECISION_LAB_FUZZ_SEED` changes the inputs.
 @Suite("fuzz: TestFloat lines and operand text")
@@ -119,6 +119,37 @@ struct ParserFuzzTests {
                 #expect(err.hasPrefix("error: ") && err.filter { $0 == "\n" }.count == 1, "\(err.debugDescription)")
                 #expect(!err.dropLast().unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F },
                         "\(err.debugDescription)")
+            }
+        }
+    }
+
+    @Test("convert on mutated lines writes one line or ends 64 with one error naming line 2")
+    func convertLines() {
+        var random = Random(state: Self.seed &+ 3)
+        let seeds: [([String], String)] = [
+            (["--to", "bf16"], "0.1 -2e-3 0x3f800000 inf"), (["--to", "e8m0"], "3 0.75 0x40400000"),
+            (["--to", "mxfp8-e4m3"], "1 2 -8 0x1p-3 nan"), (["--to", "nvfp4", "--from", "fp64"], "2688 0x4008000000000000 -1"),
+            (["--to", "tensor-int8"], "127 -63.5 1"), (["--to", "fp16", "--decode"], "0x3c00 7c00 0xfe00"),
+            (["--to", "mxfp4-e2m1", "--decode"], "0x7f 0x1 0x2 0xf"), (["--to", "nvfp4", "--decode"], "0x3f800000 0x38 0x1 0x2"),
+        ]
+        let alphabet = Array("0123456789abcdefxXp+-. \tn".utf8) + [0x07, 0x1B, 0xC3, 0x0D]
+        for i in 0..<max(1, Self.iterations / 5) {
+            let (arguments, line) = seeds[i % seeds.count]
+            let mutated = String(decoding: Self.mutate(Array(line.utf8), &random, alphabet: alphabet), as: UTF8.self)
+            var input = [line, mutated]
+            var out = "", err = ""
+            let io = CommandIO(out: { out += $0 }, err: { err += $0 },
+                               readLine: { input.isEmpty ? nil : input.removeFirst() })
+            let status = PrecisionLab.run(["convert"] + arguments, io: io)
+            let lines = out.filter { $0 == "\n" }.count
+            if status == .success {
+                #expect(err.isEmpty && lines == 2, "\(mutated.debugDescription): \(out)")
+            } else {
+                #expect(status == .usage, "\(mutated.debugDescription): \(err)")
+                #expect(err.hasPrefix("error: line 2") && err.filter { $0 == "\n" }.count == 1, "\(err.debugDescription)")
+                #expect(!err.dropLast().unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F },
+                        "\(err.debugDescription)")
+                #expect(lines == 1, "the first line was written")
             }
         }
     }

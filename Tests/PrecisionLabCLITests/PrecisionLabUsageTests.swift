@@ -30,6 +30,7 @@ struct PrecisionLabUsageTests {
 
         examples:
           precision-lab calc --format bf16 --rounding up 1 / 3
+          echo '0.1 1e-3 448' | precision-lab convert --to fp8-e4m3
           testfloat_gen -rminMag f16_mul | precision-lab verify f16_mul -rminMag
 
         Run 'precision-lab help <command>' for a command's options.

@@ -173,7 +173,11 @@ extension FloatFormat {
         let sign = isNegative(x) ? "-" : ""
         if isInfinite(x) { return sign + "inf" }
         if isZero(x) { return sign + "0" }
-        let (significand, exponent) = integerSignificand(x & magnitudeMask)
+        var (significand, exponent) = integerSignificand(x & magnitudeMask)
+        // Without its trailing zero bits the significand needs fewer powers of five.
+        let zeros = min(significand.trailingZeroBitCount, max(0, -exponent))
+        significand >>= UInt64(zeros)
+        exponent += zeros
         if exponent >= 0 { return sign + (BigUInt(significand) << exponent).description }
         // m × 2^-k = m × 5^k / 10^k: the digits of m × 5^k with the point k places from the right.
         let places = -exponent

@@ -17,6 +17,11 @@
 /// zero; an all-zero block gets the least scale 2^-127 and zero elements; a shared
 /// exponent above 127 is the NaN scale (a scale overflow), one below −127 is raised to
 /// −127 (a scale underflow: the small elements flush to zero).
+///
+/// Stochastic rounding: element i of the values encoded in one call rounds with
+/// `env.random` at counter c + i, c the counter on entry, which is left at c + count; so
+/// the elements draw independent bits, and `encode(tensor:)` gives element k of the
+/// tensor the counter c + k.
 public struct MXFormat: Hashable, Sendable {
     /// The elements; integer elements mean n × 2^-6 (MXINT8).
     public let element: ScaledElement
@@ -116,6 +121,8 @@ extension MXFormat {
     public func encode(_ values: [UInt64], from source: FloatFormat, rule: ScaleRule = .floor,
                        _ env: inout FloatEnvironment, events: inout ScalingEvents) -> ScaledBlock {
         precondition(values.count <= blockSize, "a block holds at most \(blockSize) values")
+        let counter = env.random.counter
+        defer { env.random.counter = counter &+ UInt64(values.count) }
         events.blocks += 1
         events.elements += values.count
         var amax = 0.0
@@ -144,7 +151,8 @@ extension MXFormat {
         let limit = largestElement
         var elements: [UInt64] = []
         elements.reserveCapacity(values.count)
-        for v in values {
+        for (i, v) in values.enumerated() {
+            env.random.counter = counter &+ UInt64(i)
             let code = element.encode(v, from: source, scaledBy: -exponent, unitExponent: Self.integerUnitExponent, &env)
             let magnitude = abs(source.toDouble(v))
             if magnitude / pow2(exponent) > limit { events[.clipped] += 1 }

@@ -18,7 +18,9 @@
 ///
 /// Edge cases: an all-zero tensor has s_t = 1; a block whose scale rounds to zero (its
 /// amax below 2^-9 × 6 × s_t) keeps zero elements (a scale underflow); a NaN or an
-/// infinity anywhere gives the NaN tensor scale (every value decodes as NaN).
+/// infinity anywhere gives the NaN tensor scale (every value decodes as NaN). Stochastic
+/// rounding: element k of the tensor rounds with `env.random` at counter c + k, c the
+/// counter on entry, which is left at c + count.
 public struct NVFP4Format: Hashable, Sendable {
     public let element: FloatFormat
     public let blockScale: FloatFormat
@@ -40,6 +42,8 @@ public struct NVFP4Format: Hashable, Sendable {
     public func encode(_ values: [UInt64], from source: FloatFormat, _ env: inout FloatEnvironment,
                        events: inout ScalingEvents) -> Tensor {
         let fp32 = FloatFormat.fp32
+        let counter = env.random.counter
+        defer { env.random.counter = counter &+ UInt64(values.count) }
         var nearest = FloatEnvironment()
         func f32(_ x: Double) -> UInt64 { fp32.fromDouble(x, &nearest) }
         let amax = TensorScaledFormat.amax(values, in: source)
@@ -55,7 +59,7 @@ public struct NVFP4Format: Hashable, Sendable {
         }
         var tensorScale = amax == 0 ? f32(1) : fp32.divide(f32(amax), f32(largestElement * largestScale), &nearest)
         if fp32.isZero(tensorScale) { tensorScale = fp32.leastNonzeroMagnitude }
-        let blocks = chunks.map { chunk -> ScaledBlock in
+        let blocks = chunks.enumerated().map { blockIndex, chunk -> ScaledBlock in
             let blockMax = TensorScaledFormat.amax(chunk, in: source)
             var scaleEnv = FloatEnvironment(saturates: true)
             let wanted = fp32.divide(fp32.divide(f32(blockMax), f32(largestElement), &nearest), tensorScale, &nearest)
@@ -69,7 +73,8 @@ public struct NVFP4Format: Hashable, Sendable {
                 return ScaledBlock(scale: scale, elements: chunk.map { _ in 0 })
             }
             let divisor = fp32.multiply(fp32.convert(scale, from: blockScale, &nearest), tensorScale, &nearest)
-            let elements = chunk.map { v -> UInt64 in
+            let elements = chunk.enumerated().map { i, v -> UInt64 in
+                env.random.counter = counter &+ UInt64(blockIndex * blockSize + i)
                 let q = fp32.divide(fp32.convert(v, from: source, &nearest), divisor, &nearest)
                 if abs(fp32.toDouble(q)) > largestElement { events[.clipped] += 1 }
                 let code = ScaledElement.float(element).encode(q, from: fp32, scaledBy: 0, unitExponent: 0, &env)

@@ -18,6 +18,8 @@
 ///
 /// Edge cases: an all-zero tensor (or amax 0) gets the scale 1; a NaN or infinite amax,
 /// or a scale that overflows FP32, gives the NaN scale (every element decodes as NaN).
+/// Stochastic rounding: element i rounds with `env.random` at counter c + i, c the
+/// counter on entry, which is left at c + count.
 public struct TensorScaledFormat: Hashable, Sendable {
     /// The elements; integer elements are the integers −127…127.
     public let element: ScaledElement
@@ -71,6 +73,8 @@ public struct TensorScaledFormat: Hashable, Sendable {
     /// scaling (the tensor's own), or a delayed amax from earlier steps.
     public func encode(_ values: [UInt64], from source: FloatFormat, amax: Double? = nil,
                        _ env: inout FloatEnvironment, events: inout ScalingEvents) -> ScaledBlock {
+        let counter = env.random.counter
+        defer { env.random.counter = counter &+ UInt64(values.count) }
         events.blocks += 1
         events.elements += values.count
         let own = Self.amax(values, in: source)
@@ -84,7 +88,8 @@ public struct TensorScaledFormat: Hashable, Sendable {
         }
         let scale = UInt64(scaleBits)
         let limit = largestElement
-        let elements = values.map { v -> UInt64 in
+        let elements = values.enumerated().map { i, v -> UInt64 in
+            env.random.counter = counter &+ UInt64(i)
             // v / s in FP32, nearest-even, as the frameworks compute it.
             var quotientEnv = FloatEnvironment()
             let v32 = fp32.convert(v, from: source, &quotientEnv)
