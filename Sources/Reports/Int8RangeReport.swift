@@ -48,12 +48,14 @@ public struct Int8RangeReport: LabReport {
 
         // Magnitudes softmax regression needs.
         let magnitudes = try measureMagnitudes(context)
+        let scaled = try measureScaled(context)
 
         var report = ReportWriter(name: Self.name, title: Self.title)
         let ranges = [FormatRange(int8), FormatRange(int8s)] + allF.map(FormatRange.init)
             + [FormatRange(FloatFormat.fp8E4M3), FormatRange(FloatFormat.fp8E5M2)]
         let answer = answerText(default: defaultTable, mitchell: mitchellTable, int8: int8Table,
-                                laws: defaultLaws, int8Laws: int8Laws, int8sLaws: int8sLaws, magnitudes: magnitudes)
+                                laws: defaultLaws, int8Laws: int8Laws, int8sLaws: int8sLaws, magnitudes: magnitudes,
+                                scaled: scaled)
         report.provenance(context, data: magnitudes.dataNote, extra: [
             "Exhaustive tables: every one of the 256 × 256 operand pairs, rounding to nearest-even; the exact result "
                 + "is computed in `Double` from the operands' values. Laws: \(Markdown.integer(triples)) triples of "
@@ -214,6 +216,9 @@ public struct Int8RangeReport: LabReport {
         report.document.paragraph(choiceText(magnitudes.quantities, formats: allF,
                                              meanErrors: Array(meanErrors[0..<allF.count]),
                                              unweighted: meanUnweighted))
+
+        // 7. Scaled formats.
+        writeScaled(scaled, into: &report)
         return report.finish(answer: answer)
     }
 
@@ -356,7 +361,7 @@ public struct Int8RangeReport: LabReport {
 
     func answerText(default t: [OperationStatistics], mitchell m: [OperationStatistics], int8: [OperationStatistics],
                     laws: AlgebraStatistics, int8Laws: AlgebraStatistics, int8sLaws: AlgebraStatistics,
-                    magnitudes: Magnitudes) -> String {
+                    magnitudes: Magnitudes, scaled: ScaledMeasurement?) -> String {
         let r = FormatRange(LogFormat.lns8)
         let product = t[0], sum = t[2], difference = t[3]
         let intProduct = int8[0], intSum = int8[2]
@@ -378,6 +383,8 @@ public struct Int8RangeReport: LabReport {
         let distrib = pct(laws.distributivityFailures, laws.triples)
         let signedAssoc = pct(int8sLaws.associativityFailures, int8sLaws.triples)
         let signedDistrib = pct(int8sLaws.distributivityFailures, int8sLaws.triples)
+        let signedAssocInRange = pct(int8sLaws.associativityFailuresInRange, int8sLaws.associativityInRange)
+        let signedDistribInRange = pct(int8sLaws.distributivityFailuresInRange, int8sLaws.distributivityInRange)
         let unsignedAssoc = pct(int8Laws.associativityFailures, int8Laws.triples)
         let text = """
             Multiplication works, and better than in INT8; addition works only approximately. \
@@ -390,10 +397,29 @@ public struct Int8RangeReport: LabReport {
             likewise (max \(differenceMax)). Mitchell's approximation needs no table but reaches \(mitchellMax) \
             units and misses the correctly rounded sum on \(mitchellMiss) of pairs. The laws break: (a+b)+c ≠ \
             a+(b+c) on \(assoc) and a(b+c) ≠ ab+ac on \(distrib) of random lns8 triples, against \(signedAssoc) \
-            and \(signedDistrib) for the signed INT8, whose failures all come from saturation (unsigned INT8: \
-            \(unsignedAssoc)).
+            and \(signedDistrib) for the signed INT8 (\(Self.signedInt8.name)); among its triples where nothing \
+            saturates, associativity fails on \(signedAssocInRange) and distributivity on \(signedDistribInRange): \
+            the sums of a fixed step are exact, its products are rounded to the step (unsigned INT8: associativity \
+            fails on \(unsignedAssoc)).
             """
-        return text
+        return text + (scaled.map(scaledAnswer) ?? "")
+    }
+
+    /// The scaled formats' part of the answer, from the measured rows.
+    func scaledAnswer(_ m: ScaledMeasurement) -> String {
+        func row(_ name: String) -> ScaledRow? { m.rows.first { $0.name == name } }
+        guard let tensor = row("tensor-int8"), let mxint8 = row("mxint8"), let mxfp4 = row("mxfp4-e2m1"),
+              let nvfp4 = row("nvfp4"), let lns8 = row(LogFormat.lns8.name) else { return "" }
+        func acc(_ r: ScaledRow) -> String { Markdown.percent(r.testAccuracy, 1) }
+        func err(_ r: ScaledRow) -> String { Markdown.percent(r.gradientError, 1) }
+        return " The answer practice chose is a shared scale: with one FP32 scale per tensor INT8's 127 steps "
+            + "cover any range, and with one power of two per 32 values (MXINT8) each block gets its own. Products "
+            + "of scaled values are exact (elements multiply exactly, scales add exponents); sums need a common "
+            + "scale and break the laws when re-quantised. On the model's own tensors the weight gradient "
+            + "XᵀE computed from quantised operands is off by \(err(tensor)) (tensor-int8), \(err(mxint8)) (mxint8), "
+            + "\(err(mxfp4)) (mxfp4-e2m1) and \(err(nvfp4)) (nvfp4), against \(err(lns8)) for lns8; the fp32 model "
+            + "classifies with quantised images and weights at \(acc(tensor)), \(acc(mxint8)), \(acc(mxfp4)) and "
+            + "\(acc(nvfp4)) (lns8 \(acc(lns8)), unquantised \(Markdown.percent(m.referenceAccuracy, 1)))."
     }
 
     func choiceText(_ quantities: [SoftmaxMagnitudes.Quantity], formats: [LogFormat], meanErrors: [Double],
