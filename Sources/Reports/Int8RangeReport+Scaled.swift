@@ -10,7 +10,7 @@ import Training
 /// gradients of the weight gradient, each quantised along its product's reduction axis.
 extension Int8RangeReport {
     /// The scaled formats of the section, and the elementwise formats set beside them.
-    static let scaledNames = ["tensor-int8", "mxint8", "mxfp8-e4m3", "mxfp4-e2m1", "nvfp4"]
+    static let scaledNames = ["tensor-int8", "tensor-int8-pow2", "mxint8", "mxfp8-e4m3", "mxfp4-e2m1", "nvfp4"]
 
     struct ScaledSubject {
         var name: String
@@ -239,6 +239,32 @@ extension Int8RangeReport {
             """)
         report.document.table(["format", "(A+B)+C ≠ A+(B+C)", "A(B+C) ≠ AB+AC", "test accuracy, quantised forward"],
                               lawRows, alignments: [.left, .right, .right, .right])
+        report.document.paragraph(lawNotes(m))
+    }
+
+    /// What the laws table shows, from its own rows: formats that hold most weights at zero,
+    /// and the per-tensor scale against its power-of-two variant.
+    func lawNotes(_ m: ScaledMeasurement) -> String {
+        func row(_ name: String) -> ScaledRow? { m.rows.first { $0.name == name } }
+        func share(_ r: ScaledRow, _ n: Int) -> String { Markdown.percent(Double(n) / Double(max(1, r.laws.elements)), 1) }
+        var notes: [String] = []
+        let lost = m.rows.filter { $0.operandErrors[1] > 0.5 }
+        if !lost.isEmpty {
+            notes.append(lost.map { "\($0.name) loses \(Markdown.percent($0.operandErrors[1], 0)) of the weights' "
+                + "magnitude (most round to zero), so its laws hold on zeros" }.joined(separator: "; ") + ".")
+        }
+        if let fp32Scale = row("tensor-int8"), let pow2 = row("tensor-int8-pow2") {
+            notes.append("With an FP32 scale amax / 127, re-quantising a sum picks a new scale that is not a power "
+                + "of two apart from the old one, and the elements move: associativity fails on "
+                + "\(share(fp32Scale, fp32Scale.laws.associativityFailures)) of elements for tensor-int8, against "
+                + "\(share(pow2, pow2.laws.associativityFailures)) for tensor-int8-pow2, whose scales are powers of two.")
+        }
+        if let mx = row("mxfp8-e4m3"), let clipped = mx.clippedShare, clipped > 0 {
+            notes.append("mxfp8-e4m3 clips \(Markdown.percent(clipped, 1)) of its operands: the specification's "
+                + "scale 2^(⌊log2 amax⌋ − 8) puts a block's maximum anywhere in [256, 512) "
+                + "over the scale, and E4M3 stops at 448; `convert --scale-rule ceiling` chooses the scale that never clips.")
+        }
+        return notes.joined(separator: " ")
     }
 
     /// The magnitudes one scale covers, the relative step at the top of the element format,

@@ -419,7 +419,22 @@ public struct Int8RangeReport: LabReport {
             + "XᵀE computed from quantised operands is off by \(err(tensor)) (tensor-int8), \(err(mxint8)) (mxint8), "
             + "\(err(mxfp4)) (mxfp4-e2m1) and \(err(nvfp4)) (nvfp4), against \(err(lns8)) for lns8; the fp32 model "
             + "classifies with quantised images and weights at \(acc(tensor)), \(acc(mxint8)), \(acc(mxfp4)) and "
-            + "\(acc(nvfp4)) (lns8 \(acc(lns8)), unquantised \(Markdown.percent(m.referenceAccuracy, 1)))."
+            + "\(acc(nvfp4)) (lns8 \(acc(lns8)), unquantised \(Markdown.percent(m.referenceAccuracy, 1)))"
+            + inferenceVerdict(m) + "."
+    }
+
+    /// Whether the quantised forward passes differ from the unquantised one by more than the
+    /// 95% binomial interval of the test images (normal approximation).
+    func inferenceVerdict(_ m: ScaledMeasurement) -> String {
+        let p = m.referenceAccuracy, n = Double(m.testImages)
+        let halfWidth = 1.96 * (p * (1 - p) / n).squareRoot()
+        let scaled = m.rows.filter(\.scaled)
+        let within = scaled.filter { abs($0.testAccuracy - p) <= halfWidth }
+        let interval = "±\(Markdown.fixed(halfWidth * 100, 1)) points, the 95% binomial interval of "
+            + "\(Markdown.integer(m.testImages)) test images"
+        if within.count == scaled.count { return ": no measurable difference (\(interval))" }
+        let outside = scaled.filter { abs($0.testAccuracy - p) > halfWidth }.map(\.name)
+        return "; beyond \(interval): " + outside.joined(separator: ", ")
     }
 
     func choiceText(_ quantities: [SoftmaxMagnitudes.Quantity], formats: [LogFormat], meanErrors: [Double],
