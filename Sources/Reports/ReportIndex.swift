@@ -22,7 +22,24 @@ public enum ReportIndex {
         }
     }
 
-    public static func render(_ entries: [Entry], options: ReportOptions) -> String {
+    /// The run that wrote the index: how long it took and what it regenerated.
+    public struct Run: Sendable {
+        public var seconds: Double
+        public var reports: [String]
+        public var complete: Bool
+        public var dataDirectory: String
+        public var hasData: Bool
+
+        public init(seconds: Double, reports: [String], complete: Bool, dataDirectory: String, hasData: Bool) {
+            self.seconds = seconds
+            self.reports = reports
+            self.complete = complete
+            self.dataDirectory = dataDirectory
+            self.hasData = hasData
+        }
+    }
+
+    public static func render(_ entries: [Entry], options: ReportOptions, run: Run? = nil) -> String {
         var doc = MarkdownDocument()
         doc.heading("precision-lab reports", level: 1)
         doc.paragraph("""
@@ -34,6 +51,20 @@ public enum ReportIndex {
             """)
         doc.paragraph("Regenerate everything with `\(options.commandLine())` (one report: `--only NAME`; "
                       + "a small fast version: `--quick`).")
+        if let run {
+            let cores = ProcessInfo.processInfo.activeProcessorCount
+            let which = run.complete ? "every report" : run.reports.joined(separator: ", ")
+            let missingData = run.hasData ? "" : " (not found by this run: the reports that need it are missing)"
+            let threads = Markdown.count(options.threads, "thread")
+            let machine = Markdown.count(cores, "core")
+            var text = "To reproduce on Debian: `apt-get update && apt-get install -y dataset-fashion-mnist zlib1g-dev`, "
+            text += "then `swift build -c release` and `.build/release/precision-lab report` from the repository's "
+            text += "top folder. Data: Debian's `dataset-fashion-mnist` at `" + run.dataDirectory + "`" + missingData
+            text += ". The seeds each report uses are in its header. This index was last written by a run of "
+            text += which + " that took " + Markdown.duration(run.seconds) + " with " + threads
+            text += " on a machine with " + machine + "."
+            doc.paragraph(text)
+        }
         doc.table(["report", "question"], entries.map { e in
             [e.answer == nil ? e.name : Markdown.link(e.name + ".md", e.name + ".md"), e.title]
         })

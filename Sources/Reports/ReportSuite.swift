@@ -51,6 +51,7 @@ public enum ReportSuite {
             throw ReportError("unknown report '\(unknown)' (reports: \(names.joined(separator: ", ")))")
         }
         let context = ReportContext(options: options, progress: progress)
+        let runStart = ContinuousClock.now
         let folder = options.outputDirectory
         let figureFolder = folder + "/figures"
         var outcomes: [Outcome] = []
@@ -118,7 +119,11 @@ public enum ReportSuite {
             }
             entries.append(ReportIndex.Entry(name: type.name, title: type.title, answer: answer, missing: missing))
         }
-        try AtomicFile.write(ReportIndex.render(entries, options: options), to: folder + "/README.md")
+        let total = (ContinuousClock.now - runStart).components
+        let run = ReportIndex.Run(seconds: Double(total.seconds) + Double(total.attoseconds) * 1e-18,
+                                  reports: selected.map { $0.name }, complete: selected.count == reports.count,
+                                  dataDirectory: context.dataDirectory, hasData: context.hasData)
+        try AtomicFile.write(ReportIndex.render(entries, options: options, run: run), to: folder + "/README.md")
         return outcomes
     }
 }
