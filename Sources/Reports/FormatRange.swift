@@ -23,6 +23,9 @@ public struct FormatRange: Sendable {
     /// The largest gap between neighbours relative to the smaller one, over the values
     /// with full precision.
     public var relativeStep: Double
+    /// The largest gap between neighbours relative to the smaller one, over every positive
+    /// value: 100% from the least subnormal (or INT8's 1) to the next; lns8's constant step.
+    public var largestRelativeStep: Double
     /// Whether there are values below `leastNormal` (subnormals).
     public var hasSubnormals: Bool { leastNonzero < leastNormal }
     /// log10(largest / leastNonzero).
@@ -34,6 +37,8 @@ public struct FormatRange: Sendable {
         leastNormal = format.toDouble(format.leastNormalMagnitude)
         largest = format.toDouble(format.maxFiniteMagnitude)
         relativeStep = Foundation.scalbn(1.0, -format.fractionBitCount)
+        let second = format.toDouble(format.leastNonzeroMagnitude + 1)
+        largestRelativeStep = max(relativeStep, (second - leastNonzero) / leastNonzero)
     }
 
     public init(_ format: LogFormat) {
@@ -42,6 +47,7 @@ public struct FormatRange: Sendable {
         leastNormal = format.leastMagnitude
         largest = format.largestValue
         relativeStep = Foundation.exp2(1 / format.scale) - 1
+        largestRelativeStep = relativeStep
     }
 
     public init(_ format: LinearInt8Format) {
@@ -50,6 +56,7 @@ public struct FormatRange: Sendable {
         leastNormal = format.scale
         largest = format.largestValue
         relativeStep = 1 / Double(format.maxCode - 1)
+        largestRelativeStep = 1
     }
 
     /// Whether a magnitude lies within the representable range (no overflow, no underflow).

@@ -71,20 +71,23 @@ public struct Int8RangeReport: LabReport {
             **lns8** (`lns8-fF`): a sign bit and L = 2^F·log2|x| as a 7-bit two's-complement integer, so \
             |x| = 2^(L/2^F) for L in −63…63; the code of L = −64 is zero (positive sign) or NaN (negative sign); \
             there is no infinity: results beyond the largest magnitude saturate to it. `lns8` is F = \
-            \(LogFormat.defaultFractionBits). Relative step: the largest ratio between neighbours, minus 1.
+            \(LogFormat.defaultFractionBits). Relative step: the gap from a value to the next, relative to the \
+            value, at full precision (at the top of INT8's range, in fp8's normal binades) and at its largest \
+            anywhere (INT8's 1 → 2 and fp8's least subnormal → the next are 100%; lns8's is the same everywhere).
             """)
         var rows: [[String]] = []
         for r in ranges {
             let isDefault = r.name == lns8.name
             rows.append([isDefault ? "**\(r.name)** (default)" : r.name, Markdown.significant(r.leastNonzero, 3),
                          Markdown.significant(r.largest, 5), Markdown.fixed(r.decades, 1),
-                         Markdown.percent(r.relativeStep, 1),
+                         Markdown.percent(r.relativeStep, 1), Markdown.percent(r.largestRelativeStep, 1),
                          r.name.hasPrefix("int8") ? "absolute step \(Markdown.significant(r.leastNonzero, 3))"
                             : r.name.hasPrefix("lns8") ? "×\(Markdown.fixed(1 + r.relativeStep, 4)) per code"
                             : "\(r.hasSubnormals ? "subnormals from " + Markdown.significant(r.leastNonzero, 3) : "")"])
         }
-        report.document.table(["format", "least magnitude", "largest", "decades", "relative step", "step"], rows,
-                              alignments: [.left, .right, .right, .right, .right, .left])
+        report.document.table(["format", "least magnitude", "largest", "decades", "relative step (full precision)",
+                               "largest relative step", "step"], rows,
+                              alignments: [.left, .right, .right, .right, .right, .right, .left])
         var chart = SVGRangeChart(title: "Dynamic range of the 8-bit formats", axisLabel: "magnitude (log scale)",
                                   rows: ranges.map(\.chartRow),
                                   caption: "Each bar runs from the least positive magnitude to the largest. lns8-fF "

@@ -23,23 +23,19 @@ public enum ReportIndex {
     }
 
     /// The run that wrote the index: how long it took and what it regenerated.
-    public struct Run: Sendable {
-        public var seconds: Double
-        public var reports: [String]
-        public var complete: Bool
-        public var dataDirectory: String
-        public var hasData: Bool
-
-        public init(seconds: Double, reports: [String], complete: Bool, dataDirectory: String, hasData: Bool) {
-            self.seconds = seconds
-            self.reports = reports
-            self.complete = complete
-            self.dataDirectory = dataDirectory
-            self.hasData = hasData
-        }
+    struct Run: Sendable {
+        var seconds: Double
+        var reports: [String]
+        var complete: Bool
+        var dataDirectory: String
+        var hasData: Bool
     }
 
-    public static func render(_ entries: [Entry], options: ReportOptions, run: Run? = nil) -> String {
+    public static func render(_ entries: [Entry], options: ReportOptions) -> String {
+        render(entries, options: options, run: nil)
+    }
+
+    static func render(_ entries: [Entry], options: ReportOptions, run: Run?) -> String {
         var doc = MarkdownDocument()
         doc.heading("precision-lab reports", level: 1)
         doc.paragraph("""
