@@ -51,44 +51,8 @@ public struct ArrayRounder<Wide: HardwareFloat>: Sendable {
             if UnsafePointer(to) != from { to.update(from: from, count: n) }
             return
         }
-        switch (rounding, rounder.checksRange) {
-        case (.nearestEven, true): lanes(from, to, n) { x, _ in rounder.roundLanes(x, checkingRange: true) }
-        case (.nearestEven, false): lanes(from, to, n) { x, _ in rounder.roundLanes(x, checkingRange: false) }
-        case (.towardZero, true): lanes(from, to, n) { x, _ in rounder.truncateLanes(x, checkingRange: true) }
-        case (.towardZero, false): lanes(from, to, n) { x, _ in rounder.truncateLanes(x, checkingRange: false) }
-        case (.up, true): directed(from, to, n, .up, true)
-        case (.up, false): directed(from, to, n, .up, false)
-        case (.down, true): directed(from, to, n, .down, true)
-        case (.down, false): directed(from, to, n, .down, false)
-        case (.nearestAway, true): directed(from, to, n, .nearestAway, true)
-        case (.nearestAway, false): directed(from, to, n, .nearestAway, false)
-        case (.odd, true): directed(from, to, n, .odd, true)
-        case (.odd, false): directed(from, to, n, .odd, false)
-        case (.stochastic, let checking):
-            let random = env.random
-            let base = random.counter &>> 2
-            if checking {
-                lanes(from, to, n) { x, group in
-                    rounder.roundLanes(x, residual: .zero, mode: .stochastic,
-                                       draws: FormatRounder<Wide>.draws(random.word(block: base &+ group)),
-                                       checkingRange: true)
-                }
-            } else {
-                lanes(from, to, n) { x, group in
-                    rounder.roundLanes(x, residual: .zero, mode: .stochastic,
-                                       draws: FormatRounder<Wide>.draws(random.word(block: base &+ group)),
-                                       checkingRange: false)
-                }
-            }
-        }
-    }
-
-    @inlinable @inline(__always)
-    func directed(_ from: UnsafePointer<Wide>, _ to: UnsafeMutablePointer<Wide>, _ n: Int,
-                  _ mode: RoundingMode, _ checking: Bool) {
-        lanes(from, to, n) { x, _ in
-            rounder.roundLanes(x, residual: .zero, mode: mode, draws: .zero, checkingRange: checking)
-        }
+        Kernel(rounder: rounder, from: from, to: to, n: n, random: env.random, base: env.random.counter &>> 2)(
+            rounding, checksRange: rounder.checksRange)
     }
 
     /// Rounds every element of `values` in place.
@@ -97,29 +61,70 @@ public struct ArrayRounder<Wide: HardwareFloat>: Sendable {
         round(UnsafeBufferPointer(values), into: values, &env)
     }
 
-    /// Eight elements per iteration (two vectors, for the processor to overlap), then the
-    /// rest four lanes at a time with their lanes beyond `n` unused; `step` gets the index
-    /// of the group of four (element `4·group` is its first lane).
-    @inlinable @inline(__always)
-    func lanes(_ from: UnsafePointer<Wide>, _ to: UnsafeMutablePointer<Wide>, _ n: Int,
-               _ step: (FormatRounder<Wide>.Lanes, UInt64) -> FormatRounder<Wide>.Lanes) {
-        typealias Lanes = FormatRounder<Wide>.Lanes
-        var i = 0
-        while i &+ 8 <= n {
-            let a = UnsafeRawPointer(from + i).loadUnaligned(as: Lanes.self)
-            let b = UnsafeRawPointer(from + (i &+ 4)).loadUnaligned(as: Lanes.self)
-            let group = UInt64(i &>> 2)
-            UnsafeMutableRawPointer(to + i).storeBytes(of: step(a, group), as: Lanes.self)
-            UnsafeMutableRawPointer(to + (i &+ 4)).storeBytes(of: step(b, group &+ 1), as: Lanes.self)
-            i &+= 8
+    /// The loop, generic over the mode and the range check so that it is compiled once per
+    /// case with no decision left inside it.
+    @usableFromInline
+    struct Kernel: LaneKernel {
+        @usableFromInline let rounder: FormatRounder<Wide>
+        @usableFromInline let from: UnsafePointer<Wide>
+        @usableFromInline let to: UnsafeMutablePointer<Wide>
+        @usableFromInline let n: Int
+        @usableFromInline let random: StochasticBits
+        /// The word of the first group (`StochasticBits.word(block:)`).
+        @usableFromInline let base: UInt64
+
+        @inlinable @inline(__always)
+        init(rounder: FormatRounder<Wide>, from: UnsafePointer<Wide>, to: UnsafeMutablePointer<Wide>, n: Int,
+             random: StochasticBits, base: UInt64) {
+            self.rounder = rounder
+            self.from = from
+            self.to = to
+            self.n = n
+            self.random = random
+            self.base = base
         }
-        while i < n {
-            var tail = Lanes(repeating: 0)
-            let m = min(4, n &- i)
-            for j in 0..<m { tail[j] = from[i &+ j] }
-            let rounded = step(tail, UInt64(i &>> 2))
-            for j in 0..<m { to[i &+ j] = rounded[j] }
-            i &+= 4
+
+        /// Group `group`'s four lanes rounded.
+        @inlinable @inline(__always)
+        func step<M: LaneMode, C: LaneRange>(_ x: FormatRounder<Wide>.Lanes, _ group: UInt64,
+                                             _: M.Type, _: C.Type) -> FormatRounder<Wide>.Lanes {
+            switch M.mode {
+            case .nearestEven: return rounder.roundLanes(x, checkingRange: C.checksRange)
+            case .towardZero: return rounder.truncateLanes(x, checkingRange: C.checksRange)
+            case .stochastic:
+                return rounder.roundLanes(x, residual: .zero, mode: .stochastic,
+                                          draws: FormatRounder<Wide>.draws(random.word(block: base &+ group)),
+                                          checkingRange: C.checksRange)
+            default:
+                return rounder.roundLanes(x, residual: .zero, mode: M.mode, draws: .zero,
+                                          checkingRange: C.checksRange)
+            }
+        }
+
+        /// Eight elements per iteration (two vectors, for the processor to overlap), then
+        /// the rest four lanes at a time with their lanes beyond `n` unused; group `g`'s
+        /// first lane is element `4·g`.
+        @inlinable
+        func run<M: LaneMode, C: LaneRange>(_: M.Type, _: C.Type) {
+            typealias Lanes = FormatRounder<Wide>.Lanes
+            var i = 0
+            while i &+ 8 <= n {
+                let a = UnsafeRawPointer(from + i).loadUnaligned(as: Lanes.self)
+                let b = UnsafeRawPointer(from + (i &+ 4)).loadUnaligned(as: Lanes.self)
+                let group = UInt64(i &>> 2)
+                UnsafeMutableRawPointer(to + i).storeBytes(of: step(a, group, M.self, C.self), as: Lanes.self)
+                UnsafeMutableRawPointer(to + (i &+ 4)).storeBytes(of: step(b, group &+ 1, M.self, C.self),
+                                                                  as: Lanes.self)
+                i &+= 8
+            }
+            while i < n {
+                var tail = Lanes(repeating: 0)
+                let m = min(4, n &- i)
+                for j in 0..<m { tail[j] = from[i &+ j] }
+                let rounded = step(tail, UInt64(i &>> 2), M.self, C.self)
+                for j in 0..<m { to[i &+ j] = rounded[j] }
+                i &+= 4
+            }
         }
     }
 }

@@ -153,24 +153,17 @@ extension FastArithmetic {
     @inlinable
     func directedMultiplyAccumulate(_ s: Wide, _ x: UnsafePointer<Wide>, into acc: UnsafeMutablePointer<Wide>,
                                     count: Int, _ env: inout FloatEnvironment) -> Int {
-        switch (env.rounding, rounder.checksRange) {
-        case (.towardZero, true): return directedLanes(s, x, acc, count, .towardZero, true, &env)
-        case (.towardZero, false): return directedLanes(s, x, acc, count, .towardZero, false, &env)
-        case (.up, true): return directedLanes(s, x, acc, count, .up, true, &env)
-        case (.up, false): return directedLanes(s, x, acc, count, .up, false, &env)
-        case (.down, true): return directedLanes(s, x, acc, count, .down, true, &env)
-        case (.down, false): return directedLanes(s, x, acc, count, .down, false, &env)
-        case (.nearestAway, true): return directedLanes(s, x, acc, count, .nearestAway, true, &env)
-        case (.nearestAway, false): return directedLanes(s, x, acc, count, .nearestAway, false, &env)
-        case (.stochastic, true): return directedLanes(s, x, acc, count, .stochastic, true, &env)
-        case (.stochastic, false): return directedLanes(s, x, acc, count, .stochastic, false, &env)
-        default: return scalarMultiplyAccumulate(s, x, into: acc, count: count, &env)
+        let rounding = env.rounding, checksRange = rounder.checksRange
+        return withUnsafeMutablePointer(to: &env) { env in
+            DirectedKernel(arithmetic: self, call: .lanes(s, x, acc, count, env))(rounding, checksRange: checksRange)
         }
     }
 
     @inlinable @inline(__always)
-    func directedLanes(_ s: Wide, _ x: UnsafePointer<Wide>, _ acc: UnsafeMutablePointer<Wide>, _ count: Int,
-                       _ mode: RoundingMode, _ checkingRange: Bool, _ env: inout FloatEnvironment) -> Int {
+    func directedLanes<M: LaneMode, C: LaneRange>(_ s: Wide, _ x: UnsafePointer<Wide>, _ acc: UnsafeMutablePointer<Wide>,
+                                                  _ count: Int, _: M.Type, _: C.Type,
+                                                  _ env: inout FloatEnvironment) -> Int {
+        let mode = M.mode, checkingRange = C.checksRange
         env.random.alignToWord()
         let base = env.random.counter
         let n4 = UInt64((count &+ 3) & ~3)

@@ -4,14 +4,19 @@ extension FastArithmetic {
     /// Two sparse dot products with their accumulators held in registers: eight to twelve
     /// lanes each (the ten classes of Fashion-MNIST), as two full vectors and a partial
     /// one. Each lane's products and sums are those of `multiplyAccumulate`, in the same
-    /// order, so the bits and the count of underflows are the same; other widths, and
-    /// environments the hardware does not round for, take the default.
+    /// order, so the bits and the count of underflows are the same. The other modes run in
+    /// the lanes too (`directedMultiplyAccumulateRows`); other widths, and environments
+    /// neither kernel serves, take the default.
     @inlinable
     public func multiplyAccumulateRows(_ a: SparseRun<Wide>, _ b: SparseRun<Wide>,
                                        weights: UnsafePointer<Wide>, stride: Int, count: Int,
                                        into accA: UnsafeMutablePointer<Wide>, _ accB: UnsafeMutablePointer<Wide>,
                                        _ envA: inout FloatEnvironment, _ envB: inout FloatEnvironment) -> Int {
         guard roundsInHardware(envA) && roundsInHardware(envB) && count > 8 && count <= 12 else {
+            if let underflows = directedMultiplyAccumulateRows(a, b, weights: weights, stride: stride, count: count,
+                                                               into: accA, accB, &envA, &envB) {
+                return underflows
+            }
             return scalarMultiplyAccumulateRows(a, b, weights: weights, stride: stride, count: count,
                                                 into: accA, accB, &envA, &envB)
         }
@@ -78,14 +83,19 @@ extension FastArithmetic {
 extension FastArithmetic {
     /// The weight-gradient kernel with the shared factors held in registers: eight to
     /// twelve lanes, as two full vectors and a partial one whose last lanes are never
-    /// stored. Each lane's operations are those of `multiplyAccumulate`, in the same order;
-    /// other widths, and environments the hardware does not round for, take the default.
+    /// stored. Each lane's operations are those of `multiplyAccumulate`, in the same order.
+    /// The other modes run in the lanes too (`directedMultiplyAccumulateIntoRows`); other
+    /// widths, and environments neither kernel serves, take the default.
     @inlinable
     public func multiplyAccumulateIntoRows(_ run: SparseRun<Wide>, _ x: UnsafePointer<Wide>,
                                            into acc: UnsafeMutablePointer<Wide>, stride: Int, count: Int,
                                            envs: UnsafeMutablePointer<FloatEnvironment>) -> Int {
         guard run.count > 0 else { return 0 }
         guard count > 8 && count <= 12 && roundsInHardware(envs[Int(run.indices[0])]) else {
+            if let underflows = directedMultiplyAccumulateIntoRows(run, x, into: acc, stride: stride, count: count,
+                                                                   envs: envs) {
+                return underflows
+            }
             return scalarMultiplyAccumulateIntoRows(run, x, into: acc, stride: stride, count: count, envs: envs)
         }
         // Every row's environment rounds as the first one does (the trainer gives all rows

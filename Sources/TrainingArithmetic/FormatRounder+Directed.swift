@@ -46,12 +46,14 @@ extension FormatRounder {
 
     /// The 13-bit draws of four consecutive roundings that share one word of
     /// `StochasticBits`, lane `j` from bits 63−16j … 51−16j.
+    ///
+    /// How: the word's four 16-bit halves in reverse order (one shuffle), widened to the
+    /// lanes and shifted right by 3, rather than four scalar shifts put into lanes one by one.
     @inlinable @inline(__always)
     public static func draws(_ word: UInt64) -> BitLanes {
-        BitLanes(Wide.SignedBits(truncatingIfNeeded: word &>> 51),
-                 Wide.SignedBits(truncatingIfNeeded: (word &>> 35) & 0x1FFF),
-                 Wide.SignedBits(truncatingIfNeeded: (word &>> 19) & 0x1FFF),
-                 Wide.SignedBits(truncatingIfNeeded: (word &>> 3) & 0x1FFF))
+        let halves = unsafeBitCast(word, to: SIMD4<UInt16>.self)   // halves[i]: bits 16i … 16i + 15
+        let reversed = SIMD4(halves[3], halves[2], halves[1], halves[0])
+        return BitLanes(truncatingIfNeeded: reversed) &>> 3
     }
 
     /// The rounding itself; `mode` and `checkingRange` are constants at each call.

@@ -119,4 +119,21 @@ struct FormatRounderTests {
         }
         #expect(mismatches == 0)
     }
+
+    /// The lanes of `draws(word)` are the draws `StochasticBits` gives the four roundings
+    /// that share the word, written here by shifting the word: lane j is bits 63−16j … 51−16j.
+    @Test func drawsAreTheFourLanesOfAWord() {
+        var random = SplitMix64(seed: 23)
+        let words: [UInt64] = [0, .max, 0x8000_4000_2000_1000, 0x0007_FFF8_0001_E000]
+            + (0..<10_000).map { _ in random.next() }
+        for word in words {
+            let float = FormatRounder<Float>.draws(word), double = FormatRounder<Double>.draws(word)
+            for j in 0..<4 {
+                let expected = (word >> UInt64(51 - 16 * j)) & 0x1FFF
+                #expect(UInt64(float[j]) == expected && UInt64(double[j]) == expected)
+                #expect(StochasticBits.draw(lane: j, of: word) == expected)
+                if UInt64(float[j]) != expected || UInt64(double[j]) != expected { return }
+            }
+        }
+    }
 }

@@ -33,7 +33,10 @@ struct MultiplyAccumulateRowsTests {
         }
     }
 
-    static func check<Wide: HardwareFloat>(_: Wide.Type, _ format: FloatFormat) -> Int {
+    /// Mismatches between the register kernels and the chains of `multiplyAccumulate`
+    /// (bits, underflow counts and the counters they leave), rounding by `rounding`.
+    static func check<Wide: HardwareFloat>(_: Wide.Type, _ format: FloatFormat,
+                                           rounding: RoundingMode = .nearestEven) -> Int {
         let arithmetic = FastArithmetic<Wide>(format: format)!
         var random = SplitMix64(seed: UInt64(format.bitWidth))
         var mismatches = 0
@@ -51,8 +54,10 @@ struct MultiplyAccumulateRowsTests {
                 let (valuesA, indicesA) = run(lengthA), (valuesB, indicesB) = run(lengthB)
                 let startA = values(arithmetic, count: count, &random), startB = values(arithmetic, count: count, &random)
                 var fastA = startA, fastB = startB, slowA = startA, slowB = startB
-                var env1 = FloatEnvironment(), env2 = FloatEnvironment()
-                var env3 = FloatEnvironment(), env4 = FloatEnvironment()
+                var env1 = FloatEnvironment(rounding: rounding, seed: UInt64(trial))
+                var env2 = FloatEnvironment(rounding: rounding, seed: UInt64(count))
+                env1.random.counter = UInt64(trial % 6)
+                var env3 = env1, env4 = env2
                 let (fast, slow) = weights.withUnsafeBufferPointer { w in
                     valuesA.withUnsafeBufferPointer { va in
                         valuesB.withUnsafeBufferPointer { vb in
@@ -79,30 +84,41 @@ struct MultiplyAccumulateRowsTests {
                 // Bits, except that every NaN is one value: which operand's payload a NaN
                 // result carries is the compiler's choice of operand order, in both kernels.
                 func bits(_ x: [Wide]) -> [UInt64] { x.map { $0.isNaN ? UInt64.max : UInt64($0.bitPattern) } }
-                if fast != slow || bits(fastA) != bits(slowA) || bits(fastB) != bits(slowB) {
+                if fast != slow || bits(fastA) != bits(slowA) || bits(fastB) != bits(slowB)
+                    || env1.random != env3.random || env2.random != env4.random {
                     mismatches += 1
                 }
                 // The weight-gradient kernel: run A's features scale `startA` into rows of a
                 // copy of the weights.
                 var rowsFast = weights, rowsSlow = weights
-                var envs = [FloatEnvironment](repeating: FloatEnvironment(), count: rows)
+                let rowEnvs = (0..<rows).map { k in
+                    var env = FloatEnvironment(rounding: rounding, seed: UInt64(k &* 7 &+ trial))
+                    env.random.counter = UInt64(k % 5)
+                    return env
+                }
+                var envsFast = rowEnvs, envsSlow = rowEnvs
                 let (fastRows, slowRows) = startA.withUnsafeBufferPointer { x in
                     valuesA.withUnsafeBufferPointer { va in
                         indicesA.withUnsafeBufferPointer { ia in
-                            envs.withUnsafeMutableBufferPointer { e in
+                            envsFast.withUnsafeMutableBufferPointer { e in
+                              envsSlow.withUnsafeMutableBufferPointer { e2 in
                                 let a = SparseRun(values: va.baseAddress ?? x.baseAddress!,
                                                   indices: ia.baseAddress ?? UnsafePointer(bitPattern: 8)!,
                                                   count: lengthA)
                                 let fast = arithmetic.multiplyAccumulateIntoRows(
                                     a, x.baseAddress!, into: &rowsFast, stride: count, count: count, envs: e.baseAddress!)
                                 let slow = arithmetic.scalarMultiplyAccumulateIntoRows(
-                                    a, x.baseAddress!, into: &rowsSlow, stride: count, count: count, envs: e.baseAddress!)
+                                    a, x.baseAddress!, into: &rowsSlow, stride: count, count: count, envs: e2.baseAddress!)
                                 return (fast, slow)
+                              }
                             }
                         }
                     }
                 }
-                if fastRows != slowRows || bits(rowsFast) != bits(rowsSlow) { mismatches += 1 }
+                if fastRows != slowRows || bits(rowsFast) != bits(rowsSlow)
+                    || zip(envsFast, envsSlow).contains(where: { $0.random != $1.random }) {
+                    mismatches += 1
+                }
             }
         }
         return mismatches
@@ -117,6 +133,43 @@ struct MultiplyAccumulateRowsTests {
     @Test(arguments: [FloatFormat.tf32, .fp32, .bf16, .fp16])
     func doubleKernelMatchesTheChain(format: FloatFormat) {
         #expect(Self.check(Double.self, format) == 0)
+    }
+
+    static let otherModes: [RoundingMode] = [.towardZero, .up, .down, .nearestAway, .odd, .stochastic]
+
+    /// The register kernels of the other rounding modes against the chains, in formats with
+    /// and without their own exponent range check, tiny products (tf32) and in `Double`.
+    @Test(arguments: [FloatFormat.bf16, .fp16, .fp8E4M3, .tf32, try! FloatFormat(name: "e8m9")])
+    func floatKernelMatchesTheChainInEveryMode(format: FloatFormat) {
+        for mode in Self.otherModes {
+            #expect(Self.check(Float.self, format, rounding: mode) == 0, "\(mode)")
+        }
+    }
+
+    @Test(arguments: [FloatFormat.tf32, .bf16])
+    func doubleKernelMatchesTheChainInEveryMode(format: FloatFormat) {
+        for mode in Self.otherModes {
+            #expect(Self.check(Double.self, format, rounding: mode) == 0, "\(mode)")
+        }
+    }
+
+    /// Directed and stochastic rounding with ten classes (and nine, twelve): the fast path
+    /// trains to the soft path's bits, on one thread and on two.
+    @Test(arguments: [FloatFormat.bf16, .fp16, .tf32], [RoundingMode.towardZero, .up, .odd, .stochastic])
+    func fastPathInOtherModesTrainsLikeTheSoftPath(format: FloatFormat, rounding: RoundingMode) throws {
+        for classes in [9, 10, 12] {
+            let data = TrainingData(train: TrainerTests.blobs(count: 120, classes: classes, dimension: 24, seed: 1),
+                                    validation: TrainerTests.blobs(count: 30, classes: classes, dimension: 24, seed: 2),
+                                    test: TrainerTests.blobs(count: 30, classes: classes, dimension: 24, seed: 3))
+            let configuration = TrainerTests.configuration(epochs: 2)
+            let policy = TrainingPolicy(rounding: rounding)
+            let fast = try TrainerTests.run(format, .fast, configuration: configuration, policy: policy, data: data)
+            let soft = try TrainerTests.run(format, .soft, configuration: configuration, policy: policy, data: data)
+            #expect(TrainerTests.fingerprint(fast) == TrainerTests.fingerprint(soft), "\(classes) classes")
+            let two = try TrainerTests.run(format, .fast, configuration: TrainerTests.configuration(epochs: 2, threads: 2),
+                                           policy: policy, data: data)
+            #expect(TrainerTests.fingerprint(fast) == TrainerTests.fingerprint(two), "\(classes) classes")
+        }
     }
 
     /// Ten classes (and nine, eleven, twelve): the fast path trains to the soft path's bits.

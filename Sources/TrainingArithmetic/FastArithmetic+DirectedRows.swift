@@ -1,0 +1,239 @@
+import SoftFloat
+
+/// The two register kernels (`multiplyAccumulateRows`, `multiplyAccumulateIntoRows`) in the
+/// modes other than nearest-even: the operations of `directedMultiplyAccumulate`, lane by
+/// lane and in the same order, with the accumulators (or the shared factors) held in three
+/// vectors. The random bits of feature `n` are the six words its `multiplyAccumulate` would
+/// take (three for the products, three for the sums), drawn at once.
+extension FastArithmetic {
+    /// A call of one of the directed kernels, with its arguments (the environments by
+    /// pointer): what `DirectedKernel` runs with the mode and the range check as types.
+    @usableFromInline
+    enum DirectedCall {
+        /// `directedLanes(s, x, acc, count, env)`: `multiplyAccumulate`.
+        case lanes(Wide, UnsafePointer<Wide>, UnsafeMutablePointer<Wide>, Int, UnsafeMutablePointer<FloatEnvironment>)
+        /// `directedRows(a, b, weights, stride, count, accA, accB, envA, envB)`.
+        case rows(SparseRun<Wide>, SparseRun<Wide>, UnsafePointer<Wide>, Int, Int, UnsafeMutablePointer<Wide>,
+                  UnsafeMutablePointer<Wide>, UnsafeMutablePointer<FloatEnvironment>,
+                  UnsafeMutablePointer<FloatEnvironment>)
+        /// `directedIntoRows(run, x, acc, stride, count, envs)`.
+        case intoRows(SparseRun<Wide>, UnsafePointer<Wide>, UnsafeMutablePointer<Wide>, Int, Int,
+                      UnsafeMutablePointer<FloatEnvironment>)
+    }
+
+    /// Runs a `DirectedCall` specialised for the mode and the range check.
+    @usableFromInline
+    struct DirectedKernel: LaneKernel {
+        @usableFromInline let arithmetic: FastArithmetic
+        @usableFromInline let call: DirectedCall
+
+        @inlinable @inline(__always)
+        init(arithmetic: FastArithmetic, call: DirectedCall) {
+            self.arithmetic = arithmetic
+            self.call = call
+        }
+
+        @inlinable
+        func run<M: LaneMode, C: LaneRange>(_: M.Type, _: C.Type) -> Int {
+            switch call {
+            case let .lanes(s, x, acc, count, env):
+                return arithmetic.directedLanes(s, x, acc, count, M.self, C.self, &env.pointee)
+            case let .rows(a, b, weights, stride, count, accA, accB, envA, envB):
+                return arithmetic.directedRows(a, b, weights, stride, count, accA, accB, &envA.pointee, &envB.pointee,
+                                               M.self, C.self)
+            case let .intoRows(run, x, acc, stride, count, envs):
+                return arithmetic.directedIntoRows(run, x, acc, stride, count, envs, M.self, C.self)
+            }
+        }
+    }
+
+    /// The draws of the three product words and the three sum words of one
+    /// `multiplyAccumulate` of 9 to 12 lanes whose counter (aligned) is `index`.
+    @inlinable @inline(__always)
+    static func rowDraws(_ random: StochasticBits, _ index: UInt64, _ mode: RoundingMode)
+        -> (FormatRounder<Wide>.BitLanes, FormatRounder<Wide>.BitLanes, FormatRounder<Wide>.BitLanes,
+            FormatRounder<Wide>.BitLanes, FormatRounder<Wide>.BitLanes, FormatRounder<Wide>.BitLanes) {
+        typealias R = FormatRounder<Wide>
+        guard mode == .stochastic else { return (.zero, .zero, .zero, .zero, .zero, .zero) }
+        let block = index &>> 2
+        return (R.draws(random.word(block: block)), R.draws(random.word(block: block &+ 1)),
+                R.draws(random.word(block: block &+ 2)), R.draws(random.word(block: block &+ 3)),
+                R.draws(random.word(block: block &+ 4)), R.draws(random.word(block: block &+ 5)))
+    }
+
+    /// `acc + s × w` for one vector of a row, by `mode`, as `directedLanes` computes it:
+    /// the product rounded (its tiny lanes, among the first `live`, through the soft path
+    /// with the counter at `index` plus the lane), then the sum; `underflows` counts the
+    /// products that became zero.
+    @inlinable @inline(__always)
+    func directedStep<M: LaneMode, C: LaneRange>(
+        _ s: Wide, _ factor: FormatRounder<Wide>.Lanes, _ w: FormatRounder<Wide>.Lanes,
+        _ acc: FormatRounder<Wide>.Lanes, _ productDraws: FormatRounder<Wide>.BitLanes,
+        _ sumDraws: FormatRounder<Wide>.BitLanes, _: M.Type, _: C.Type, live: Int, index: UInt64,
+        _ underflows: inout FormatRounder<Wide>.BitLanes, _ env: inout FloatEnvironment
+    ) -> FormatRounder<Wide>.Lanes {
+        let mode = M.mode, checkingRange = C.checksRange
+        var products = directedProducts(factor, w, mode, productDraws, checkingRange)
+        let tiny = tinyProductMask(factor, w, factor * w)
+        if tiny[0] | tiny[1] | tiny[2] | tiny[3] != 0 {
+            products = tinyDirectedProducts(s, w, products, tiny, live: live, index: index, &env)
+        }
+        underflows &-= rounder.zeroMask(products) & ~rounder.zeroMask(w)
+        var sums = acc + products
+        let e = sumResidual(acc, products, &sums, mode)
+        return checkingRange
+            ? rounder.roundLanes(sums, residual: e, mode: mode, draws: sumDraws, checkingRange: true)
+            : rounder.roundLanes(sums, residual: e, mode: mode, draws: sumDraws, checkingRange: false)
+    }
+
+    /// `products` with its tiny lanes among the first `live` replaced by the soft path's
+    /// product, lane `j` rounded with the counter at `index + j` (the counter is left there).
+    @usableFromInline @inline(never)
+    func tinyDirectedProducts(_ s: Wide, _ w: FormatRounder<Wide>.Lanes, _ products: FormatRounder<Wide>.Lanes,
+                              _ tiny: FormatRounder<Wide>.BitLanes, live: Int, index: UInt64,
+                              _ env: inout FloatEnvironment) -> FormatRounder<Wide>.Lanes {
+        var result = products
+        for j in 0..<min(live, 4) where tiny[j] != 0 {
+            env.random.counter = index &+ UInt64(j)
+            result[j] = soft(s, w[j], &env, FloatFormat.multiply)
+        }
+        return result
+    }
+
+    /// `multiplyAccumulateRows` in a mode other than nearest-even, for 9 to 12 lanes, both
+    /// environments rounding alike in the lanes; nil when that does not hold.
+    @inlinable
+    func directedMultiplyAccumulateRows(_ a: SparseRun<Wide>, _ b: SparseRun<Wide>,
+                                        weights: UnsafePointer<Wide>, stride: Int, count: Int,
+                                        into accA: UnsafeMutablePointer<Wide>, _ accB: UnsafeMutablePointer<Wide>,
+                                        _ envA: inout FloatEnvironment, _ envB: inout FloatEnvironment) -> Int? {
+        guard count > 8 && count <= 12 && roundsInLanes(envA) && roundsInLanes(envB)
+              && envA.rounding == envB.rounding else { return nil }
+        let rounding = envA.rounding, checksRange = rounder.checksRange
+        return withUnsafeMutablePointer(to: &envA) { envA in
+            withUnsafeMutablePointer(to: &envB) { envB in
+                DirectedKernel(arithmetic: self, call: .rows(a, b, weights, stride, count, accA, accB, envA, envB))(
+                    rounding, checksRange: checksRange)
+            }
+        }
+    }
+
+    @inlinable @inline(__always)
+    func directedRows<M: LaneMode, C: LaneRange>(_ a: SparseRun<Wide>, _ b: SparseRun<Wide>,
+                                                 _ weights: UnsafePointer<Wide>, _ stride: Int, _ count: Int,
+                                                 _ accA: UnsafeMutablePointer<Wide>, _ accB: UnsafeMutablePointer<Wide>,
+                                                 _ envA: inout FloatEnvironment, _ envB: inout FloatEnvironment,
+                                                 _: M.Type, _: C.Type) -> Int {
+        typealias Lanes = FormatRounder<Wide>.Lanes
+        typealias BitLanes = FormatRounder<Wide>.BitLanes
+        envA.random.alignToWord()
+        envB.random.alignToWord()
+        let baseA = envA.random.counter, baseB = envB.random.counter
+        let randomA = envA.random, randomB = envB.random
+        let tail = count &- 8
+        var a0 = Self.lanes(at: accA), a1 = Self.lanes(at: accA + 4), a2 = Self.lanes(at: accA + 8, count: tail)
+        var b0 = Self.lanes(at: accB), b1 = Self.lanes(at: accB + 4), b2 = Self.lanes(at: accB + 8, count: tail)
+        var underflows = BitLanes()
+        var n = 0, m = 0
+        while n < a.count && m < b.count {
+            directedRowStep(a.values[n], a.indices[n], weights, stride, tail, randomA, baseA, &a0, &a1, &a2,
+                            &underflows, &envA, M.self, C.self)
+            directedRowStep(b.values[m], b.indices[m], weights, stride, tail, randomB, baseB, &b0, &b1, &b2,
+                            &underflows, &envB, M.self, C.self)
+            n &+= 1
+            m &+= 1
+        }
+        while n < a.count {
+            directedRowStep(a.values[n], a.indices[n], weights, stride, tail, randomA, baseA, &a0, &a1, &a2,
+                            &underflows, &envA, M.self, C.self)
+            n &+= 1
+        }
+        while m < b.count {
+            directedRowStep(b.values[m], b.indices[m], weights, stride, tail, randomB, baseB, &b0, &b1, &b2,
+                            &underflows, &envB, M.self, C.self)
+            m &+= 1
+        }
+        @inline(__always) func store(_ p: UnsafeMutablePointer<Wide>, _ x0: Lanes, _ x1: Lanes, _ x2: Lanes) {
+            UnsafeMutableRawPointer(p).storeBytes(of: x0, as: Lanes.self)
+            UnsafeMutableRawPointer(p + 4).storeBytes(of: x1, as: Lanes.self)
+            for i in 0..<tail { p[8 + i] = x2[i] }
+        }
+        store(accA, a0, a1, a2)
+        store(accB, b0, b1, b2)
+        envA.random.counter = baseA
+        envB.random.counter = baseB
+        return Int(underflows.wrappedSum())
+    }
+
+    /// One feature of `directedRows`: `x += s × weights[k]`, its three vectors.
+    @inlinable @inline(__always)
+    func directedRowStep<M: LaneMode, C: LaneRange>(
+        _ s: Wide, _ k: Int32, _ weights: UnsafePointer<Wide>, _ stride: Int, _ tail: Int,
+        _ random: StochasticBits, _ base: UInt64, _ x0: inout FormatRounder<Wide>.Lanes,
+        _ x1: inout FormatRounder<Wide>.Lanes, _ x2: inout FormatRounder<Wide>.Lanes,
+        _ underflows: inout FormatRounder<Wide>.BitLanes, _ env: inout FloatEnvironment, _: M.Type, _: C.Type
+    ) {
+        typealias Lanes = FormatRounder<Wide>.Lanes
+        let w = weights + Int(k) &* stride
+        let factor = Lanes(repeating: s)
+        let w0 = Self.lanes(at: w), w1 = Self.lanes(at: w + 4), w2 = Self.lanes(at: w + 8, count: tail)
+        // Each feature's multiplyAccumulate takes 2·12 indices (count is 9 to 12).
+        let index = base &+ UInt64(UInt32(bitPattern: k)) &* 24
+        let (p0, p1, p2, q0, q1, q2) = Self.rowDraws(random, index, M.mode)
+        var u = FormatRounder<Wide>.BitLanes()
+        x0 = directedStep(s, factor, w0, x0, p0, q0, M.self, C.self, live: 4, index: index, &u, &env)
+        x1 = directedStep(s, factor, w1, x1, p1, q1, M.self, C.self, live: 4, index: index &+ 4, &u, &env)
+        x2 = directedStep(s, factor, w2, x2, p2, q2, M.self, C.self, live: tail, index: index &+ 8, &u, &env)
+        if s != 0 { underflows &+= u }
+    }
+
+    /// `multiplyAccumulateIntoRows` in a mode other than nearest-even, for 9 to 12 lanes,
+    /// every row's environment rounding alike in the lanes; nil when that does not hold.
+    @inlinable
+    func directedMultiplyAccumulateIntoRows(_ run: SparseRun<Wide>, _ x: UnsafePointer<Wide>,
+                                            into acc: UnsafeMutablePointer<Wide>, stride: Int, count: Int,
+                                            envs: UnsafeMutablePointer<FloatEnvironment>) -> Int? {
+        guard run.count > 0, count > 8 && count <= 12 else { return nil }
+        let mode = envs[Int(run.indices[0])].rounding
+        for n in 0..<run.count {
+            let env = envs[Int(run.indices[n])]
+            guard env.rounding == mode && roundsInLanes(env) else { return nil }
+        }
+        return DirectedKernel(arithmetic: self, call: .intoRows(run, x, acc, stride, count, envs))(
+            mode, checksRange: rounder.checksRange)
+    }
+
+    @inlinable @inline(__always)
+    func directedIntoRows<M: LaneMode, C: LaneRange>(_ run: SparseRun<Wide>, _ x: UnsafePointer<Wide>,
+                                                     _ acc: UnsafeMutablePointer<Wide>, _ stride: Int, _ count: Int,
+                                                     _ envs: UnsafeMutablePointer<FloatEnvironment>,
+                                                     _: M.Type, _: C.Type) -> Int {
+        typealias Lanes = FormatRounder<Wide>.Lanes
+        typealias BitLanes = FormatRounder<Wide>.BitLanes
+        let tail = count &- 8
+        let x0 = Self.lanes(at: x), x1 = Self.lanes(at: x + 4), x2 = Self.lanes(at: x + 8, count: tail)
+        var underflows = BitLanes()
+        for n in 0..<run.count {
+            let s = run.values[n]
+            let k = Int(run.indices[n])
+            let row = acc + k &* stride
+            let factor = Lanes(repeating: s)
+            envs[k].random.alignToWord()
+            let index = envs[k].random.counter
+            let (p0, p1, p2, q0, q1, q2) = Self.rowDraws(envs[k].random, index, M.mode)
+            var u = BitLanes()
+            let s0 = directedStep(s, factor, x0, Self.lanes(at: row), p0, q0, M.self, C.self,
+                                  live: 4, index: index, &u, &envs[k])
+            let s1 = directedStep(s, factor, x1, Self.lanes(at: row + 4), p1, q1, M.self, C.self,
+                                  live: 4, index: index &+ 4, &u, &envs[k])
+            let s2 = directedStep(s, factor, x2, Self.lanes(at: row + 8, count: tail), p2, q2, M.self, C.self,
+                                  live: tail, index: index &+ 8, &u, &envs[k])
+            if s != 0 { underflows &+= u }
+            UnsafeMutableRawPointer(row).storeBytes(of: s0, as: Lanes.self)
+            UnsafeMutableRawPointer(row + 4).storeBytes(of: s1, as: Lanes.self)
+            for i in 0..<tail { row[8 + i] = s2[i] }
+            envs[k].random.counter = index &+ 24
+        }
+        return Int(underflows.wrappedSum())
+    }
+}
