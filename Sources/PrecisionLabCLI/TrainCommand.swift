@@ -32,9 +32,12 @@ public struct TrainCommand: Command {
         fp64, fp32, tf32, bf16, fp16, fp8-e5m2, fp8-e4m3 or eXmY (default fp32);
         ml_dtypes' types (float8_e4m3fnuz, float4_e2m1fn, ... or fp8-e4m3fnuz,
         fp4-e2m1, ...) and P3109's binary8p1 ... binary8p7 (the soft path);
-        lns8, lns8-fN (8-bit logarithmic), int8, int8s, int8-sN (linear INT8)
+        lns8, lns8-fN (8-bit logarithmic), int8, int8s, int8-sN (linear INT8);
+        scaled (the products' operands quantised, the rest in --rest):
+        mxfp8-e4m3, mxfp8-e5m2, mxfp6-e2m3, mxfp6-e3m2, mxfp4-e2m1, mxint8,
+        nvfp4, tensor-int8, tensor-int8-pow2, tensor-fp8-e4m3, tensor-fp8-e5m2
         """, OptionValue("a format") { name in
-            do { return (try NumberFormat(name: name), name) } catch { throw UsageError("\(error)") }
+            do { return (try NumberFormat(name: name, accepting: .all), name) } catch { throw UsageError("\(error)") }
         }) { $0.format = $1.0; $0.formatName = $1.1 }
 
     /// A format of the policy (`--accumulate`, `--master-weights`).
@@ -110,6 +113,17 @@ public struct TrainCommand: Command {
             stop when the validation loss has not improved for N epochs, and keep
             the best epoch's parameters
             """, .positiveInteger) { $0.configuration.patience = $1 },
+        .value("--rest", "F", help: """
+            scaled formats: softmax, loss and step in format F (default fp32)
+            """, policyFormat) { $0.rest = $1 },
+        .value("--scale-rule", "RULE", help: """
+            MX formats: the shared scale, floor (the specification's, default),
+            ceiling (never clips) or nearest
+            """, OptionValue("floor, ceiling or nearest") { ScaleRule(name: $0) }) { $0.scaleRule = $1 },
+        .value("--amax-history", "N", help: """
+            per-tensor formats: delayed scaling, each operand scaled by the largest
+            amax of its last N steps (default: current scaling)
+            """, .positiveInteger) { $0.amaxHistory = $1 },
         .value("--arithmetic", "PATH", help: """
             automatic (default: hardware with exact rounding where that is exact),
             fast, or soft (integer soft-float)
@@ -130,10 +144,35 @@ public struct TrainCommand: Command {
     var jsonPath: String?
     /// Whether `--batch` was given (the default is not checked against the training set).
     var batchIsGiven = false
+    /// The scaled recipes' options.
+    var rest: FloatFormat?
+    var scaleRule: ScaleRule?
+    var amaxHistory: Int?
+
+    /// The recipe of a scaled format (nil for an elementwise one).
+    var recipe: ScaledRecipe? {
+        guard case let .scaled(scaled) = format else { return nil }
+        return ScaledRecipe(name: format.name, format: scaled, scaleRule: scaleRule ?? .floor, rest: rest ?? .fp32,
+                            accumulation: policy.accumulation ?? .fp32, amaxHistory: amaxHistory)
+    }
 
     public init() {}
 
     public func validate() throws {
+        if case .scaled = format {
+            if case .mx = recipe!.format {} else if scaleRule != nil {
+                throw UsageError("--scale-rule applies to the MX formats, not to \(format.name)")
+            }
+            if path != .automatic {
+                throw UsageError("--arithmetic does not apply to \(format.name): a scaled recipe picks its paths")
+            }
+        } else {
+            for (given, option) in [(rest != nil, "--rest"), (scaleRule != nil, "--scale-rule"),
+                                    (amaxHistory != nil, "--amax-history")] where given {
+                throw UsageError("\(option) applies to the scaled formats (mxfp4-e2m1, nvfp4, tensor-int8, ...), "
+                                 + "not to \(format.name)")
+            }
+        }
         if configuration.patience != nil && validation == .heldOut(0) {
             throw UsageError("--patience needs validation data (--validation N with N > 0, or test)")
         }
@@ -163,6 +202,7 @@ public struct TrainCommand: Command {
         case .heldOut(0): validationText = "no validation"
         case .heldOut: validationText = "\(data.validation?.count ?? 0) held out for validation (seed \(configuration.seed))"
         }
+        if let recipe { io.out("recipe: " + recipe.description) }
         io.out("\(data.train.count) training images, \(validationText), \(data.test?.count ?? 0) test images; "
                + "\(configuration.epochs) epochs, batch \(configuration.batchSize), lr \(configuration.learningRate), "
                + "seed \(configuration.seed), \(configuration.threads) thread\(configuration.threads == 1 ? "" : "s")")
@@ -180,11 +220,19 @@ public struct TrainCommand: Command {
                     headerPrinted = true
                 }
                 io.out(table.row(record))
+                if let scaling = record.scaling { io.out("       scaling: " + EpochTable.scaling(scaling)) }
             })
         let result: TrainingResult
         do {
-            result = try TrainingRun.train(format: format, path: path, configuration: configuration,
-                                           policy: policy, data: data, observer: observer)
+            if let recipe {
+                var recipePolicy = policy
+                recipePolicy.accumulation = nil
+                result = try TrainingRun.train(recipe: recipe, configuration: configuration, policy: recipePolicy,
+                                               data: data, observer: observer)
+            } else {
+                result = try TrainingRun.train(format: format, path: path, configuration: configuration,
+                                               policy: policy, data: data, observer: observer)
+            }
         } catch let error as TrainingSetupError {
             throw UsageError(error.message)
         }
@@ -245,6 +293,16 @@ struct EpochTable {
         let magnitude = abs(x)
         return magnitude >= 1e6 || (magnitude != 0 && magnitude < 1e-4) ? String(format: "%.4e", x)
             : String(format: "%.4f", x)
+    }
+
+    /// A scaled epoch's events: `clipped 12 (0.001%), flushed to zero ...` over its elements.
+    static func scaling(_ e: ScalingEvents) -> String {
+        func share(_ n: Int) -> String {
+            "\(n)" + (e.elements > 0 && n > 0 ? String(format: " (%.3g%%)", 100 * Double(n) / Double(e.elements)) : "")
+        }
+        return "clipped \(share(e[.clipped])), flushed to zero \(share(e[.flushedToZero])) of \(e.elements) elements; "
+            + "zero blocks \(e[.zeroBlocks]), scale overflows \(e[.scaleOverflows]), "
+            + "scale underflows \(e[.scaleUnderflows]) of \(e.blocks) blocks"
     }
 
     static func percent(_ x: Double) -> String {

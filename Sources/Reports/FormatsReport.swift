@@ -83,24 +83,33 @@ public struct FormatsReport: LabReport {
     }
 
     public static func plannedRuns(_ context: ReportContext) -> [TrainingSpec] {
-        cells(plan(context)).flatMap(\.specs)
+        cells(plan(context)).flatMap(\.specs) + cells2026(plan2026(context)).flatMap(\.specs)
     }
 
     public func make(_ context: ReportContext) throws -> ReportDocument {
         let plan = Self.plan(context)
         var cells = Self.cells(plan)
+        let plan2026 = Self.plan2026(context)
+        var cells2026 = Self.cells2026(plan2026)
         let all = cells.flatMap(\.specs)
-        context.progress("\(cells.count) format/policy pairs × \(Markdown.count(plan.seeds.count, "seed")) = \(Markdown.count(all.count, "run"))")
-        let results = try context.train(all)
+        context.progress("\(cells.count) format/policy pairs × \(Markdown.count(plan.seeds.count, "seed")) = \(Markdown.count(all.count, "run")), "
+                         + "and \(Markdown.count(cells2026.flatMap(\.specs).count, "run")) of the formats of 2026")
+        let results = try context.train(all + cells2026.flatMap(\.specs))
         var offset = 0
         for k in cells.indices {
             cells[k].results = Array(results[offset..<(offset + cells[k].specs.count)])
             offset += cells[k].specs.count
         }
+        for k in cells2026.indices {
+            cells2026[k].results = Array(results[offset..<(offset + cells2026[k].specs.count)])
+            offset += cells2026[k].specs.count
+        }
         let fp32Seconds = Spread(values: cells.first { $0.format == "fp32" }?.results.map(\.seconds) ?? []).mean
 
         var report = ReportWriter(name: Self.name, title: Self.title)
-        let answer = answerText(cells: cells, plan: plan)
+        let fp32Pure = cells.first { $0.format == "fp32" && $0.policy == "pure" }
+        let answer = [answerText(cells: cells, plan: plan), answer2026(cells: cells2026, fp32: fp32Pure)]
+            .compactMap { $0 }.joined(separator: " ")
         report.provenance(context, data: ReportWriter.dataDescription(context, plan.data),
                           extra: ["Runs: `\(all[0].command)` with `--format`, the policy options and `--seed` "
                                   + "\(plan.seeds.map(String.init).joined(separator: ", ")) varied (\(all.count) runs). "
@@ -161,6 +170,8 @@ public struct FormatsReport: LabReport {
         if !context.canTrain(format: "lns8") && !context.quick {
             report.document.paragraph("lns8 is not in this table: the trainer cannot run it yet.")
         }
+
+        section2026(&report, cells: cells2026, plan: plan2026, fp32: fp32Pure, fp32Seconds: fp32Seconds)
 
         report.document.heading("Validation accuracy per epoch (seed \(plan.seeds[0]), pure)")
         var curves = SVGPlot(title: "Validation accuracy per epoch, pure policy", xAxis: PlotAxis("epoch"),

@@ -49,6 +49,8 @@ extension Int8RangeReport {
         var gradientError: Double
         var testAccuracy: Double
         var laws: ScaledQuantisation.Laws
+        /// The test accuracy of a run trained in the format (a scaled one with its recipe).
+        var trainedAccuracy: Double? = nil
     }
 
     struct ScaledMeasurement {
@@ -59,6 +61,18 @@ extension Int8RangeReport {
         var batch: Int
         var triples: Int
         var command: String
+        /// The runs trained in each subject's format: epochs and seed.
+        var trainedEpochs: Int
+        var trainedSeed: UInt64
+    }
+
+    /// A run trained in each subject's format (scaled formats with their recipe), the
+    /// seed's experiment: shared with the formats report where it has the same run.
+    static func trainedSpecs(_ context: ReportContext) -> [TrainingSpec] {
+        guard context.hasData else { return [] }
+        return scaledSubjects.map(\.name).filter(context.canTrain).map {
+            TrainingSpec(format: $0, seed: context.seed, epochs: context.quick ? 1 : 10, data: context.dataBudget)
+        }
     }
 
     /// Measures every subject on the fp32 baseline model; nil without the data.
@@ -95,7 +109,9 @@ extension Int8RangeReport {
 
         context.progress("scaled formats: \(Self.scaledSubjects.count) subjects on \(images) images, "
                          + "\(testCount) test images, \(triples) law triples")
-        let rows = Self.scaledSubjects.map { subject -> ScaledRow in
+        let trained = Self.trainedSpecs(context)
+        let trainedResults = Dictionary(uniqueKeysWithValues: zip(trained.map(\.format), try context.train(trained)))
+        var rows = Self.scaledSubjects.map { subject -> ScaledRow in
             var events = ScalingEvents()
             func q(_ m: ScaledQuantisation.Matrix) -> ScaledQuantisation.Matrix {
                 let (result, e) = subject.quantise(m)
@@ -133,6 +149,7 @@ extension Int8RangeReport {
                              flushedShare: flushed, logitError: logitError, gradientError: gradientError,
                              testAccuracy: accuracy, laws: laws)
         }
+        for k in rows.indices { rows[k].trainedAccuracy = trainedResults[rows[k].name]?.testAccuracy }
         let reference = ScaledQuantisation.product(xt, transposed: wt)
         var correct = 0
         for i in 0..<testCount {
@@ -140,7 +157,8 @@ extension Int8RangeReport {
             if scores.indices.max(by: { scores[$0] < scores[$1] }) == Int(test.labels[i]) { correct += 1 }
         }
         return ScaledMeasurement(rows: rows, referenceAccuracy: Double(correct) / Double(testCount), images: images,
-                                 testImages: testCount, batch: batch, triples: triples, command: spec.command)
+                                 testImages: testCount, batch: batch, triples: triples, command: spec.command,
+                                 trainedEpochs: trained.first?.configuration.epochs ?? 0, trainedSeed: context.seed)
     }
 
     /// The same laws for an elementwise format: every result rounded value by value.
@@ -222,7 +240,7 @@ extension Int8RangeReport {
             lawRows.append([r.scaled ? "**\(r.name)**" : r.name,
                             Markdown.percent(Double(r.laws.associativityFailures) / Double(max(1, r.laws.elements)), 2),
                             Markdown.percent(Double(r.laws.distributivityFailures) / Double(max(1, r.laws.elements)), 2),
-                            Markdown.percent(r.testAccuracy, 2)])
+                            Markdown.percent(r.testAccuracy, 2), Markdown.percent(r.trainedAccuracy, 2)])
         }
         report.document.heading("Multiplication, addition and the laws in a scaled format", level: 3)
         report.document.paragraph("""
@@ -233,12 +251,16 @@ extension Int8RangeReport {
             \(Markdown.integer(m.triples)) triples of blocks (32 values; 16 for nvfp4) from the trained weights, \
             stores A, B, C in the format, and compares q(q(A + B) + C) with q(A + q(B + C)) and q(A ∘ q(B + C)) \
             with q(q(A ∘ B) + q(A ∘ C)) element by element (∘: elementwise product; each q() re-quantises the whole \
-            block). The last column is the test accuracy of the fp32-trained model when its forward product takes \
-            the quantised images and weights (\(Markdown.integer(m.testImages)) test images; unquantised: \
-            \(Markdown.percent(m.referenceAccuracy, 2))).
+            block). "Quantised forward" is the test accuracy of the fp32-trained model when its forward product \
+            takes the quantised images and weights (\(Markdown.integer(m.testImages)) test images; unquantised: \
+            \(Markdown.percent(m.referenceAccuracy, 2))). "Trained" is the test accuracy of a run trained in the \
+            format itself (seed \(m.trainedSeed), \(Markdown.count(m.trainedEpochs, "epoch"))): a scaled format with \
+            its recipe (every product's operands quantised along the reduction axis, FP32 sums and master weights, \
+            the rest FP32), an elementwise one pure (every operation in the format).
             """)
-        report.document.table(["format", "(A+B)+C ≠ A+(B+C)", "A(B+C) ≠ AB+AC", "test accuracy, quantised forward"],
-                              lawRows, alignments: [.left, .right, .right, .right])
+        report.document.table(["format", "(A+B)+C ≠ A+(B+C)", "A(B+C) ≠ AB+AC", "test accuracy, quantised forward",
+                               "test accuracy, trained"],
+                              lawRows, alignments: [.left, .right, .right, .right, .right])
         report.document.paragraph(lawNotes(m))
     }
 

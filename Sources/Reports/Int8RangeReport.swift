@@ -338,7 +338,9 @@ public struct Int8RangeReport: LabReport {
                 + "lr·g of one more step.")
     }
 
-    public static func plannedRuns(_ context: ReportContext) -> [TrainingSpec] { [baselineSpec(context)] }
+    public static func plannedRuns(_ context: ReportContext) -> [TrainingSpec] {
+        [baselineSpec(context)] + trainedSpecs(context)
+    }
 
     /// The fp32 run whose model the magnitudes come from (shared with the formats report).
     /// Rounds a magnitude to a format and back.

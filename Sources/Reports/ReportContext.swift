@@ -70,7 +70,7 @@ public final class ReportContext: @unchecked Sendable {
     }
 
     /// Whether training supports the format `name` (any name of the registry).
-    public func canTrain(format name: String) -> Bool { (try? NumberFormat(name: name)) != nil }
+    public func canTrain(format name: String) -> Bool { (try? NumberFormat(name: name, accepting: .all)) != nil }
 
     /// The results of `specs`, in order: runs done before are reused, the others run
     /// side by side.
@@ -125,7 +125,7 @@ public final class ReportContext: @unchecked Sendable {
         let data = try data(for: spec)
         let result: TrainingResult
         do {
-            result = try TrainingRun.train(format: try NumberFormat(name: spec.format), path: .automatic,
+            result = try TrainingRun.train(format: try NumberFormat(name: spec.format, accepting: .all), path: .automatic,
                                            configuration: configuration, policy: spec.policy, data: data)
         } catch let error as TrainingSetupError {
             throw ReportError("cannot train \(spec.label): \(error.message)")

@@ -19,6 +19,9 @@ public struct EpochRecord: Sendable, Equatable {
     public var steps: Int
     /// The numerical events of the epoch's training steps.
     public var events: NumericalEvents
+    /// With a scaled format: what the scaling of the epoch's operands clipped, flushed and
+    /// found empty.
+    public var scaling: ScalingEvents? = nil
 }
 
 /// The first training step that produced an infinity or a NaN, and why.
@@ -66,6 +69,8 @@ public struct TrainingResult: Sendable {
     /// With master weights: the master copy, exactly.
     public var masterWeights: [Double]?
     public var seconds: Double
+    /// With a scaled format: the recipe, in words (`ScaledRecipe.description`).
+    public var recipe: String? = nil
 
     /// Every figure, for scripts and reports: the keys `epochs` (a list of per-epoch
     /// records) and `test_accuracy` (a fraction), and the run's settings.
@@ -75,8 +80,14 @@ public struct TrainingResult: Sendable {
                      ("nans", .int(e.nans)), ("swallowed_updates", .int(e.swallowedUpdates)),
                      ("saturations", .int(e.saturations))])
         }
+        func scalingEvents(_ e: ScalingEvents) -> JSONValue {
+            .object([("blocks", .int(e.blocks)), ("elements", .int(e.elements)), ("clipped", .int(e[.clipped])),
+                     ("flushed_to_zero", .int(e[.flushedToZero])), ("zero_blocks", .int(e[.zeroBlocks])),
+                     ("scale_overflows", .int(e[.scaleOverflows])), ("scale_underflows", .int(e[.scaleUnderflows]))])
+        }
         let records: [JSONValue] = epochs.map { r in
-            .object([
+            let scaling: [(String, JSONValue)] = r.scaling.map { [("scaling_events", scalingEvents($0))] } ?? []
+            let fields: [(String, JSONValue)] = [
                 ("epoch", .int(r.epoch)),
                 ("train_loss", .number(r.trainLoss)),
                 ("train_accuracy", .number(r.trainAccuracy)),
@@ -85,12 +96,13 @@ public struct TrainingResult: Sendable {
                 ("seconds", .number(r.seconds)),
                 ("steps", .int(r.steps)),
                 ("events", events(r.events)),
-            ])
+            ]
+            return .object(fields + scaling)
         }
         let c = configuration
-        return .object([
-            ("format", .string(format)),
-            ("arithmetic", .string(arithmetic)),
+        let recipeField: [(String, JSONValue)] = recipe.map { [("recipe", JSONValue.string($0))] } ?? []
+        let head: [(String, JSONValue)] = [("format", .string(format)), ("arithmetic", .string(arithmetic))]
+        let fields: [(String, JSONValue)] = [
             ("policy", .object([
                 ("name", .string(policy.name)),
                 ("accumulation", policy.accumulation.map { .string($0.name) } ?? .null),
@@ -123,6 +135,7 @@ public struct TrainingResult: Sendable {
                          ("example", e.example.map { .int($0) } ?? .null), ("reason", .string(e.reason))])
             } ?? .null),
             ("seconds", .number(seconds)),
-        ])
+        ]
+        return .object(head + recipeField + fields)
     }
 }

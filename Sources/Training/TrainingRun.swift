@@ -38,6 +38,9 @@ public enum TrainingRun {
     ///     try TrainingRun.train(format: try NumberFormat(name: "lns8"), path: .automatic,
     ///                           configuration: configuration, policy: TrainingPolicy(), data: data)
     ///
+    /// A scaled format trains with its `ScaledRecipe`'s defaults (the policy's accumulation
+    /// format, else fp32; the rest in fp32); `train(recipe:)` sets the rest.
+    ///
     /// Edge cases: `--arithmetic fast` is an error (`TrainingSetupError`) for the 8-bit
     /// formats (they have one path) and for binary formats the fast path cannot round exactly.
     public static func train(format: NumberFormat, path: ArithmeticPath, configuration: TrainingConfiguration,
@@ -53,8 +56,13 @@ public enum TrainingRun {
         case let .linear(format):
             return try train(eightBit: format, path: path, configuration: configuration, policy: policy,
                              data: data, observer: observer)
-        case .scaled:
-            throw TrainingSetupError("\(format.name) is a scaled format: training takes elementwise formats")
+        case let .scaled(scaled):
+            // The recipe's defaults; the policy's accumulation format becomes the recipe's.
+            var recipePolicy = policy
+            recipePolicy.accumulation = nil
+            let recipe = ScaledRecipe(name: format.name, format: scaled, accumulation: policy.accumulation ?? .fp32)
+            return try train(recipe: recipe, configuration: configuration, policy: recipePolicy, data: data,
+                             observer: observer)
         }
     }
 

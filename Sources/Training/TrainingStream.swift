@@ -19,4 +19,15 @@ public enum TrainingStream {
     public static let evaluation: UInt64 = 6
     /// Stochastic rounding of the training data itself.
     public static let data: UInt64 = 7
+    /// Stochastic rounding of the elements of one operand of a scaled recipe's step
+    /// (the element of the stream is the operand).
+    public static let scaledOperands: UInt64 = 8
+    /// The same in evaluation (the element is the chunk of examples, 0 the weights), and
+    /// the rest format's operations of an evaluated example.
+    public static let scaledEvaluation: UInt64 = 9
+    /// Stochastic rounding in the rest format (loss, softmax, logit gradient) of one example
+    /// of a scaled recipe's step.
+    public static let scaledRest: UInt64 = 10
+    /// Stochastic rounding in the update of one row of weights of a scaled recipe's step.
+    public static let scaledUpdate: UInt64 = 11
 }

@@ -14,14 +14,16 @@ struct FormatNameErrorTests {
     }
 
     @Test("train, exp-range, calc and bench give FormatNameError's message, exit 64", arguments: [
-        (["train", "--format", "bogus"], "bogus", NumberFormat.Kinds.elementwise),
-        (["train", "--format", "lns8-f9"], "lns8-f9", .elementwise),
+        (["train", "--format", "bogus"], "bogus", NumberFormat.Kinds.all),
+        (["train", "--format", "lns8-f9"], "lns8-f9", .all),
+        (["train", "--format", "mxfp5"], "mxfp5", .all),
         (["train", "--accumulate", "bogus"], "bogus", .binary),
         (["exp-range", "--formats", "fp32,bogus"], "bogus", .elementwise),
         (["calc", "--format", "bogus", "1"], "bogus", .binary),
         (["calc", "--format", "lns8", "1"], "lns8", .binary),
         (["bench", "ops", "--formats", "bogus"], "bogus", .binary),
         (["bench", "round", "--formats", "lns8"], "lns8", .binary),
+        (["exp-range", "--formats", "nvfp4"], "nvfp4", .elementwise),
     ])
     func oneErrorForUnknownNames(arguments: [String], name: String, accepted: NumberFormat.Kinds) {
         let (status, err) = Self.run(arguments)

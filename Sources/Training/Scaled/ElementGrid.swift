@@ -1,0 +1,87 @@
+import SoftFloat
+
+/// The values an element format of a scaled format holds, as a grid to round onto: the
+/// quantiser's rounding, exact for every element type and every rounding mode.
+///
+///     let e2m1 = ElementGrid(.float(.fp4E2M1), unitExponent: 0)
+///     e2m1.round(2.6, mode: .nearestEven, bits: bits, counter: 0)   // 3: the grid is 0, 0.5, 1, 1.5, 2, 3, 4, 6
+///     e2m1.round(9.0, mode: .up, bits: bits, counter: 0)            // 6: clamped to the largest element
+///
+/// A binary element's magnitudes in binade e are the multiples of 2^(e − f) (the subnormals
+/// the multiples of 2^(emin − f)); an integer element's are the multiples of its unit. A
+/// magnitude m is first clamped to the largest element (which is what rounding with
+/// saturation gives in every mode), then r = m / step is split into its integer part t and
+/// fraction φ, both exact in `Double`, and the mode decides between t and t + 1 as the
+/// soft-float rounding does: nearest-even on φ > ½ or a tie with t odd; toward zero never;
+/// odd when φ ≠ 0 and t is even (the code's last bit is t's); stochastic when the 13-bit
+/// draw is below ⌈2^13 φ⌉ (`StochasticBits.roundsAway`).
+///
+/// Edge cases: the value must not be a NaN (a block holding one has the NaN scale and is
+/// not rounded). A zero keeps its sign in a binary element and is +0 in an integer one.
+public struct ElementGrid: Sendable, Equatable {
+    /// The largest finite element magnitude.
+    public let largest: Double
+    /// The fraction bits of a binary element (a large number for integers: one step).
+    let fractionBits: Int
+    /// The exponent of the least step (the least subnormal, or the integer unit).
+    let leastStepExponent: Int
+    let isInteger: Bool
+
+    public init(_ element: ScaledElement, unitExponent: Int) {
+        largest = element.largest(unitExponent: unitExponent)
+        switch element {
+        case let .float(format):
+            fractionBits = format.fractionBitCount
+            leastStepExponent = format.minExponent - format.fractionBitCount
+            isInteger = false
+        case .int8:
+            fractionBits = 4096
+            leastStepExponent = unitExponent
+            isInteger = true
+        }
+    }
+
+    /// `x` rounded onto the grid in `mode`; stochastic rounding draws its 13 bits from
+    /// `bits` at `counter` (only then: the draw is not computed otherwise).
+    @inline(__always)
+    public func round(_ x: Double, mode: RoundingMode, bits: StochasticBits, counter: UInt64) -> Double {
+        if x == 0 { return isInteger ? 0 : x }
+        let negative = x.sign == .minus
+        let m = Swift.min(x.magnitude, largest)
+        let e = Swift.max(Int(m.exponent) &- fractionBits, leastStepExponent)
+        let r = m * Self.power(-e)
+        let magnitude: Double
+        if mode == .nearestEven {
+            // r < 2^52: adding and removing 2^52 rounds it to an integer, nearest-even.
+            magnitude = Swift.min(((r + 0x1p52) - 0x1p52) * Self.power(e), largest)
+        } else {
+            let nearest = (r + 0x1p52) - 0x1p52
+            let t = nearest > r ? nearest - 1 : nearest
+            let fraction = r - t
+            let odd = Int64(t) & 1 != 0
+            let up: Bool
+            if fraction == 0 {
+                up = false
+            } else {
+                switch mode {
+                case .nearestEven: up = fraction > 0.5 || (fraction == 0.5 && odd)
+                case .nearestAway: up = fraction >= 0.5
+                case .towardZero: up = false
+                case .up: up = !negative
+                case .down: up = negative
+                case .odd: up = !odd
+                case .stochastic: up = Double(bits.draw(at: counter)) < (fraction * 8192).rounded(.up)
+                }
+            }
+            magnitude = Swift.min((up ? t + 1 : t) * Self.power(e), largest)
+        }
+        if magnitude == 0 { return isInteger || !negative ? 0 : -0.0 }
+        return negative ? -magnitude : magnitude
+    }
+
+    /// 2^e for −1022 ≤ e ≤ 1023.
+    @inline(__always)
+    static func power(_ e: Int) -> Double {
+        Double(bitPattern: UInt64(truncatingIfNeeded: 1023 &+ e) &<< 52)
+    }
+}

@@ -1,0 +1,237 @@
+import SoftFloat
+import TrainingArithmetic
+
+/// Quantises a matrix to a scaled format with its blocks along its rows, as the training
+/// recipes quantise the operands of a product along its reduction axis: the fast path of
+/// `MXFormat`, `NVFP4Format` and `TensorScaledFormat`'s encoders, value for value the same
+/// (the tests compare them on random and corner blocks in every mode).
+///
+///     let q = ScaledQuantiser(format: .mx(MXFormat(element: .float(.fp4E2M1))))
+///     var events = ScalingEvents()
+///     let factor = q.quantise(x, rows: 256, length: 784, into: units, mode: .nearestEven,
+///                             random: bits, parallel: parallel, events: &events)
+///     // value (r, k) is units[r * 784 + k] × factor
+///
+/// Each value becomes a *unit* and the matrix one *factor*: MX, unit = element × 2^X (its
+/// block's E8M0 scale), factor 1; NVFP4, unit = element × block scale (E4M3), factor the
+/// FP32 tensor scale; per-tensor, unit = element, factor the FP32 scale. Units are exact
+/// in `Float` and have at most 8 significant bits, so the product of two units is exact
+/// in `Float` (within its range) and a product of quantised matrices can be accumulated
+/// from exact products, the factors applied once at the end.
+///
+/// A row of MX ends in a partial block when its length is not a multiple of 32 (NVFP4:
+/// 16); blocks never span two rows. NVFP4's and per-tensor scaling's amax is the whole
+/// matrix's (current scaling), or `delayed` for per-tensor formats (an amax history's).
+/// Stochastic rounding draws value (r, k)'s bits from `random` at counter r × length + k.
+///
+/// Edge cases: as the encoders (see `MXFormat`, `NVFP4Format`, `TensorScaledFormat`): a
+/// block (MX) or a matrix (NVFP4, per-tensor) holding a NaN or an infinity decodes as NaN
+/// (its units are NaN); an all-zero block has zero units; a scale that underflows flushes.
+public struct ScaledQuantiser: Sendable {
+    public let format: ScaledFormat
+    public let rule: ScaleRule
+    let grid: ElementGrid
+    /// NVFP4's block scales, rounded to nearest-even with saturation.
+    let scaleGrid: ElementGrid?
+
+    public init(format: ScaledFormat, rule: ScaleRule = .floor) {
+        self.format = format
+        self.rule = rule
+        switch format {
+        case let .mx(mx):
+            grid = ElementGrid(mx.element, unitExponent: -6)
+            scaleGrid = nil
+        case let .nvfp4(nv):
+            grid = ElementGrid(.float(nv.element), unitExponent: 0)
+            scaleGrid = ElementGrid(.float(nv.blockScale), unitExponent: 0)
+        case let .tensor(t):
+            grid = ElementGrid(t.element, unitExponent: 0)
+            scaleGrid = nil
+        }
+    }
+
+    /// Rows processed per task of the parallel loop (fixed: events are counts, so the
+    /// sums do not depend on the threads either way).
+    static let rowsPerTask = 8
+
+    /// Quantises `rows × length` values (row-major) into `units`; returns the factor.
+    public func quantise(_ source: UnsafePointer<Float>, rows: Int, length: Int,
+                         into units: UnsafeMutablePointer<Float>, mode: RoundingMode, random: StochasticBits,
+                         delayed: Double? = nil, parallel: ParallelChunks, events: inout ScalingEvents) -> Float {
+        let count = rows * length
+        guard count > 0 else { return 1 }
+        var factor: Float = 1
+        var tensorScale: Float = 1
+        switch format {
+        case .mx:
+            break
+        case let .nvfp4(nv):
+            let (amax, special) = Self.amax(source, count: count)
+            if special {
+                return poisoned(units, count: count, blocks: rows * ((length + nv.blockSize - 1) / nv.blockSize),
+                                &events)
+            }
+            let largest = grid.largest * scaleGrid!.largest
+            tensorScale = amax == 0 ? 1 : Float(amax) / Float(largest)
+            if tensorScale == 0 { tensorScale = .leastNonzeroMagnitude }
+            factor = tensorScale
+        case let .tensor(t):
+            let (amax, special) = Self.amax(source, count: count)
+            let bits = special ? UInt32(FloatFormat.fp32.defaultNaN) : t.scale(amax: delayed ?? amax)
+            factor = Float(bitPattern: bits)
+            if factor.isNaN { return poisoned(units, count: count, blocks: 1, &events) }
+            if amax == 0 { events[.zeroBlocks] += 1 }
+            events.blocks += 1
+        }
+        let tasks = (rows + Self.rowsPerTask - 1) / Self.rowsPerTask
+        let taskEvents = WorkBuffer(repeating: ScalingEvents(), count: tasks)
+        let scale = factor
+        parallel.run(tasks) { task in
+            var counts = Counts()
+            for r in task * Self.rowsPerTask..<min((task + 1) * Self.rowsPerTask, rows) {
+                let row = source + r * length, out = units + r * length
+                let bits = StochasticBits(key: random.key, counter: random.counter &+ UInt64(r * length))
+                switch format {
+                case let .mx(mx):
+                    var start = 0
+                    while start < length {
+                        let n = min(mx.blockSize, length - start)
+                        mxBlock(mx, row + start, n, out + start, mode, bits, UInt64(start), &counts)
+                        start += n
+                    }
+                case let .nvfp4(nv):
+                    var start = 0
+                    while start < length {
+                        let n = min(nv.blockSize, length - start)
+                        nvfp4Block(row + start, n, out + start, tensorScale, mode, bits, UInt64(start), &counts)
+                        start += n
+                    }
+                case .tensor:
+                    for k in 0..<length {
+                        let q = row[k] / scale
+                        if Double(q.magnitude) > grid.largest { counts.clipped += 1 }
+                        let e = grid.round(Double(q), mode: mode, bits: bits, counter: bits.counter &+ UInt64(k))
+                        if e == 0 && row[k] != 0 { counts.flushed += 1 }
+                        out[k] = Float(e)
+                    }
+                }
+            }
+            taskEvents[task] = counts.events
+        }
+        events.elements += count
+        for task in 0..<tasks { events += taskEvents[task] }
+        return factor
+    }
+
+    /// Events counted without the dictionary-like subscript in the inner loops.
+    struct Counts {
+        var blocks = 0, clipped = 0, flushed = 0, zeroBlocks = 0, overflows = 0, underflows = 0
+
+        var events: ScalingEvents {
+            var e = ScalingEvents()
+            e.blocks = blocks
+            e[.clipped] = clipped
+            e[.flushedToZero] = flushed
+            e[.zeroBlocks] = zeroBlocks
+            e[.scaleOverflows] = overflows
+            e[.scaleUnderflows] = underflows
+            return e
+        }
+    }
+
+    /// One MX block: the shared exponent by the rule, then each element.
+    @inline(__always)
+    func mxBlock(_ mx: MXFormat, _ x: UnsafePointer<Float>, _ n: Int, _ out: UnsafeMutablePointer<Float>,
+                 _ mode: RoundingMode, _ bits: StochasticBits, _ offset: UInt64, _ counts: inout Counts) {
+        counts.blocks += 1
+        var amax: Float = 0
+        for i in 0..<n {
+            if !x[i].isFinite {
+                counts.overflows += 1
+                for i in 0..<n { out[i] = .nan }
+                return
+            }
+            amax = max(amax, x[i].magnitude)
+        }
+        var exponent: Int
+        if amax == 0 {
+            counts.zeroBlocks += 1
+            exponent = MXFormat.scaleExponents.lowerBound
+        } else {
+            exponent = mx.sharedExponent(amax: Double(amax), rule: rule)
+            if exponent > MXFormat.scaleExponents.upperBound {
+                counts.overflows += 1
+                for i in 0..<n { out[i] = .nan }
+                return
+            }
+            if exponent < MXFormat.scaleExponents.lowerBound {
+                counts.underflows += 1
+                exponent = MXFormat.scaleExponents.lowerBound
+            }
+        }
+        let down = ElementGrid.power(-exponent), up = ElementGrid.power(exponent)
+        for i in 0..<n {
+            if x[i] == 0 {
+                // Zero stays zero (with its sign in a binary element): nothing to count.
+                out[i] = Float(grid.round(Double(x[i]), mode: mode, bits: bits, counter: 0))
+                continue
+            }
+            let q = Double(x[i]) * down
+            if q.magnitude > grid.largest { counts.clipped += 1 }
+            let e = grid.round(q, mode: mode, bits: bits, counter: bits.counter &+ offset &+ UInt64(i))
+            if e == 0 && x[i] != 0 { counts.flushed += 1 }
+            out[i] = Float(e * up)
+        }
+    }
+
+    /// One NVFP4 block: its E4M3 scale from its amax and the tensor scale, then each
+    /// element, every quotient and product an FP32 operation (nearest-even).
+    @inline(__always)
+    func nvfp4Block(_ x: UnsafePointer<Float>, _ n: Int, _ out: UnsafeMutablePointer<Float>, _ tensorScale: Float,
+                    _ mode: RoundingMode, _ bits: StochasticBits, _ offset: UInt64, _ counts: inout Counts) {
+        counts.blocks += 1
+        var amax: Float = 0
+        for i in 0..<n { amax = max(amax, x[i].magnitude) }
+        if amax == 0 { counts.zeroBlocks += 1 }
+        let wanted = amax / Float(grid.largest) / tensorScale
+        let scale = Float(scaleGrid!.round(Double(wanted), mode: .nearestEven, bits: bits, counter: 0))
+        guard scale != 0 else {
+            if amax != 0 {
+                counts.underflows += 1
+                for i in 0..<n where x[i] != 0 { counts.flushed += 1 }
+            }
+            for i in 0..<n { out[i] = 0 }
+            return
+        }
+        let divisor = scale * tensorScale
+        for i in 0..<n {
+            let q = x[i] / divisor
+            if Double(q.magnitude) > grid.largest { counts.clipped += 1 }
+            let e = grid.round(Double(q), mode: mode, bits: bits, counter: bits.counter &+ offset &+ UInt64(i))
+            if e == 0 && x[i] != 0 { counts.flushed += 1 }
+            out[i] = Float(e) * scale
+        }
+    }
+
+    /// The largest magnitude, and whether a NaN or an infinity was met.
+    static func amax(_ x: UnsafePointer<Float>, count: Int) -> (Double, Bool) {
+        var amax: Float = 0
+        var special = false
+        for i in 0..<count {
+            let m = x[i].magnitude
+            if !m.isFinite { special = true }
+            amax = max(amax, m)
+        }
+        return (Double(amax), special)
+    }
+
+    /// Every unit NaN: the NaN scale.
+    func poisoned(_ units: UnsafeMutablePointer<Float>, count: Int, blocks: Int,
+                  _ events: inout ScalingEvents) -> Float {
+        for i in 0..<count { units[i] = .nan }
+        events.blocks += blocks
+        events.elements += count
+        events[.scaleOverflows] += blocks
+        return .nan
+    }
+}
