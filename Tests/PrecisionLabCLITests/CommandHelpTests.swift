@@ -180,7 +180,10 @@ struct CommandHelpTests {
           --format F             fp64, fp32, tf32, bf16, fp16, fp8-e5m2, fp8-e4m3 or eXmY (default fp32);
                                  ml_dtypes' types (float8_e4m3fnuz, float4_e2m1fn, ... or fp8-e4m3fnuz,
                                  fp4-e2m1, ...) and P3109's binary8p1 ... binary8p7 (the soft path);
-                                 lns8, lns8-fN (8-bit logarithmic), int8, int8s, int8-sN (linear INT8)
+                                 lns8, lns8-fN (8-bit logarithmic), int8, int8s, int8-sN (linear INT8);
+                                 scaled (the products' operands quantised, the rest in --rest):
+                                 mxfp8-e4m3, mxfp8-e5m2, mxfp6-e2m3, mxfp6-e3m2, mxfp4-e2m1, mxint8,
+                                 nvfp4, tensor-int8, tensor-int8-pow2, tensor-fp8-e4m3, tensor-fp8-e5m2
           --epochs N             epochs, 0 to 100000 (default 10)
           --lr X                 learning rate (default 0.1)
           --batch N              minibatch size, at most the training set (default 256)
@@ -206,6 +209,11 @@ struct CommandHelpTests {
           --weight-decay L       L2 penalty on the weights (default 0)
           --patience N           stop when the validation loss has not improved for N epochs, and keep
                                  the best epoch's parameters
+          --rest F               scaled formats: softmax, loss and step in format F (default fp32)
+          --scale-rule RULE      MX formats: the shared scale, floor (the specification's, default),
+                                 ceiling (never clips) or nearest
+          --amax-history N       per-tensor formats: delayed scaling, each operand scaled by the largest
+                                 amax of its last N steps (default: current scaling)
           --arithmetic PATH      automatic (default: hardware with exact rounding where that is exact),
                                  fast, or soft (integer soft-float)
           --json FILE            write every figure as JSON (keys include "epochs" and "test_accuracy")
