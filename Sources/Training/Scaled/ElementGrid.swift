@@ -45,20 +45,22 @@ public struct ElementGrid: Sendable, Equatable {
     /// `bits` at `counter` (only then: the draw is not computed otherwise).
     @inline(__always)
     public func round(_ x: Double, mode: RoundingMode, bits: StochasticBits, counter: UInt64) -> Double {
-        if x == 0 { return isInteger ? 0 : x }
-        let negative = x.sign == .minus
         let m = Swift.min(x.magnitude, largest)
-        let e = Swift.max(Int(m.exponent) &- fractionBits, leastStepExponent)
+        // The step's exponent from m's exponent field: a zero or a Double subnormal gives
+        // the least step, which is what their exponent gives too (every grid's least step
+        // lies far above Double's subnormals).
+        let e = Swift.max(Int(truncatingIfNeeded: m.bitPattern &>> 52) &- (1023 &+ fractionBits), leastStepExponent)
         let r = m * Self.power(-e)
+        let nearest = (r + 0x1p52) - 0x1p52
         let magnitude: Double
         if mode == .nearestEven {
             // r < 2^52: adding and removing 2^52 rounds it to an integer, nearest-even.
-            magnitude = Swift.min(((r + 0x1p52) - 0x1p52) * Self.power(e), largest)
+            magnitude = Swift.min(nearest * Self.power(e), largest)
         } else {
-            let nearest = (r + 0x1p52) - 0x1p52
             let t = nearest > r ? nearest - 1 : nearest
             let fraction = r - t
             let odd = Int64(t) & 1 != 0
+            let negative = x.sign == .minus
             let up: Bool
             if fraction == 0 {
                 up = false
@@ -75,8 +77,9 @@ public struct ElementGrid: Sendable, Equatable {
             }
             magnitude = Swift.min((up ? t + 1 : t) * Self.power(e), largest)
         }
-        if magnitude == 0 { return isInteger || !negative ? 0 : -0.0 }
-        return negative ? -magnitude : magnitude
+        // The sign of x (a zero kept signed), but +0 in an integer element.
+        if isInteger && magnitude == 0 { return 0 }
+        return Double(bitPattern: magnitude.bitPattern | (x.bitPattern & (1 &<< 63)))
     }
 
     /// 2^e for −1022 ≤ e ≤ 1023.

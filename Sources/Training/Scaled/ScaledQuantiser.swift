@@ -53,6 +53,9 @@ public struct ScaledQuantiser: Sendable {
     /// Rows processed per task of the parallel loop (fixed: events are counts, so the
     /// sums do not depend on the threads either way).
     static let rowsPerTask = 8
+    /// Matrices smaller than this are quantised on the calling thread: waking the other
+    /// threads would cost more than it saves.
+    static let parallelMinimum = 1 << 15
 
     /// Quantises `rows × length` values (row-major) into `units`; returns the factor.
     public func quantise(_ source: UnsafePointer<Float>, rows: Int, length: Int,
@@ -86,7 +89,8 @@ public struct ScaledQuantiser: Sendable {
         let tasks = (rows + Self.rowsPerTask - 1) / Self.rowsPerTask
         let taskEvents = WorkBuffer(repeating: ScalingEvents(), count: tasks)
         let scale = factor
-        parallel.run(tasks) { task in
+        let threads = count < Self.parallelMinimum ? ParallelChunks(threads: 1) : parallel
+        threads.run(tasks) { task in
             var counts = Counts()
             for r in task * Self.rowsPerTask..<min((task + 1) * Self.rowsPerTask, rows) {
                 let row = source + r * length, out = units + r * length
@@ -107,13 +111,8 @@ public struct ScaledQuantiser: Sendable {
                         start += n
                     }
                 case .tensor:
-                    for k in 0..<length {
-                        let q = row[k] / scale
-                        if Double(q.magnitude) > grid.largest { counts.clipped += 1 }
-                        let e = grid.round(Double(q), mode: mode, bits: bits, counter: bits.counter &+ UInt64(k))
-                        if e == 0 && row[k] != 0 { counts.flushed += 1 }
-                        out[k] = Float(e)
-                    }
+                    roundElements(row, length, into: out, mode, bits, bits.counter, &counts,
+                                  quotient: { Double($0 / scale) }, unit: { Float($0) })
                 }
             }
             taskEvents[task] = counts.events
@@ -144,15 +143,13 @@ public struct ScaledQuantiser: Sendable {
     func mxBlock(_ mx: MXFormat, _ x: UnsafePointer<Float>, _ n: Int, _ out: UnsafeMutablePointer<Float>,
                  _ mode: RoundingMode, _ bits: StochasticBits, _ offset: UInt64, _ counts: inout Counts) {
         counts.blocks += 1
-        var amax: Float = 0
-        for i in 0..<n {
-            if !x[i].isFinite {
-                counts.overflows += 1
-                for i in 0..<n { out[i] = .nan }
-                return
-            }
-            amax = max(amax, x[i].magnitude)
+        let (wide, special) = Self.amax(x, count: n)
+        if special {
+            counts.overflows += 1
+            for i in 0..<n { out[i] = .nan }
+            return
         }
+        let amax = Float(wide)
         var exponent: Int
         if amax == 0 {
             counts.zeroBlocks += 1
@@ -170,18 +167,9 @@ public struct ScaledQuantiser: Sendable {
             }
         }
         let down = ElementGrid.power(-exponent), up = ElementGrid.power(exponent)
-        for i in 0..<n {
-            if x[i] == 0 {
-                // Zero stays zero (with its sign in a binary element): nothing to count.
-                out[i] = Float(grid.round(Double(x[i]), mode: mode, bits: bits, counter: 0))
-                continue
-            }
-            let q = Double(x[i]) * down
-            if q.magnitude > grid.largest { counts.clipped += 1 }
-            let e = grid.round(q, mode: mode, bits: bits, counter: bits.counter &+ offset &+ UInt64(i))
-            if e == 0 && x[i] != 0 { counts.flushed += 1 }
-            out[i] = Float(e * up)
-        }
+        // A zero stays zero (signed in a binary element) and counts as nothing.
+        roundElements(x, n, into: out, mode, bits, bits.counter &+ offset, &counts,
+                      quotient: { Double($0) * down }, unit: { Float($0 * up) })
     }
 
     /// One NVFP4 block: its E4M3 scale from its amax and the tensor scale, then each
@@ -190,8 +178,7 @@ public struct ScaledQuantiser: Sendable {
     func nvfp4Block(_ x: UnsafePointer<Float>, _ n: Int, _ out: UnsafeMutablePointer<Float>, _ tensorScale: Float,
                     _ mode: RoundingMode, _ bits: StochasticBits, _ offset: UInt64, _ counts: inout Counts) {
         counts.blocks += 1
-        var amax: Float = 0
-        for i in 0..<n { amax = max(amax, x[i].magnitude) }
+        let amax = Float(Self.amax(x, count: n).0)
         if amax == 0 { counts.zeroBlocks += 1 }
         let wanted = amax / Float(grid.largest) / tensorScale
         let scale = Float(scaleGrid!.round(Double(wanted), mode: .nearestEven, bits: bits, counter: 0))
@@ -204,25 +191,50 @@ public struct ScaledQuantiser: Sendable {
             return
         }
         let divisor = scale * tensorScale
-        for i in 0..<n {
-            let q = x[i] / divisor
-            if Double(q.magnitude) > grid.largest { counts.clipped += 1 }
-            let e = grid.round(Double(q), mode: mode, bits: bits, counter: bits.counter &+ offset &+ UInt64(i))
-            if e == 0 && x[i] != 0 { counts.flushed += 1 }
-            out[i] = Float(e) * scale
+        roundElements(x, n, into: out, mode, bits, bits.counter &+ offset, &counts,
+                      quotient: { Double($0 / divisor) }, unit: { Float($0) * scale })
+    }
+
+    /// Rounds `n` values onto the element grid: `unit(round(quotient(x)))` into `out`,
+    /// value i with the stochastic counter `counter + i`, counting the clipped (the
+    /// quotient beyond the largest element) and the flushed (a nonzero x rounded to 0).
+    @inline(__always)
+    func roundElements(_ x: UnsafePointer<Float>, _ n: Int, into out: UnsafeMutablePointer<Float>,
+                       _ mode: RoundingMode, _ bits: StochasticBits, _ counter: UInt64, _ counts: inout Counts,
+                       quotient: (Float) -> Double, unit: (Double) -> Float) {
+        var clipped = 0, flushed = 0
+        @inline(__always) func each(_ mode: RoundingMode) {
+            for i in 0..<n {
+                let q = quotient(x[i])
+                clipped &+= q.magnitude > grid.largest ? 1 : 0
+                let e = grid.round(q, mode: mode, bits: bits, counter: counter &+ UInt64(i))
+                flushed &+= e == 0 && x[i] != 0 ? 1 : 0
+                out[i] = unit(e)
+            }
         }
+        // Nearest-even, the common mode, with the mode a constant of the loop.
+        if mode == .nearestEven { each(.nearestEven) } else { each(mode) }
+        counts.clipped += clipped
+        counts.flushed += flushed
     }
 
     /// The largest magnitude, and whether a NaN or an infinity was met.
     static func amax(_ x: UnsafePointer<Float>, count: Int) -> (Double, Bool) {
-        var amax: Float = 0
-        var special = false
-        for i in 0..<count {
-            let m = x[i].magnitude
-            if !m.isFinite { special = true }
-            amax = max(amax, m)
+        // Magnitudes order as their bit patterns; NaNs and infinities lie at ∞'s or above.
+        let magnitudeMask: UInt32 = 0x7fff_ffff, infinity = Float.infinity.bitPattern
+        var lanes = SIMD8<UInt32>(repeating: 0)
+        var i = 0
+        while i + 8 <= count {
+            let v = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<UInt32>.self)
+            lanes = pointwiseMax(lanes, v & magnitudeMask)
+            i += 8
         }
-        return (Double(amax), special)
+        var top = lanes.max()
+        while i < count {
+            top = max(top, x[i].bitPattern & magnitudeMask)
+            i += 1
+        }
+        return (Double(Float(bitPattern: min(top, infinity))), top >= infinity)
     }
 
     /// Every unit NaN: the NaN scale.

@@ -272,7 +272,9 @@ extension ScaledTrainer.Run {
 
     /// Mean loss and accuracy over `rows` with the current weights, quantised as in
     /// training (current scaling), `batchSize` examples at a time.
-    func evaluate(_ rows: WorkBuffer<Float>, labels: [UInt8], pass: UInt64) -> (loss: Double, accuracy: Double) {
+    /// `quantised`: the rows already quantised (see `ScaledTrainer.quantisedRows`), if so.
+    func evaluate(_ rows: WorkBuffer<Float>, labels: [UInt8], pass: UInt64,
+                  quantised: WorkBuffer<Float>? = nil) -> (loss: Double, accuracy: Double) {
         let d = model.inputs, c = model.classes
         let n = labels.count
         guard n > 0 else { return (.nan, .nan) }
@@ -289,9 +291,15 @@ extension ScaledTrainer.Run {
         var lossSum = 0.0, right = 0
         for (index, start) in stride(from: 0, to: n, by: chunk).enumerated() {
             let m = min(chunk, n - start)
-            x.pointer.update(from: rows.pointer + start * d, count: m * d)
-            let xFactor = quantiser.quantise(x.pointer, rows: m, length: d, into: xQ.pointer, mode: mode,
+            let xFactor: Float
+            if let quantised {
+                xQ.pointer.update(from: quantised.pointer + start * d, count: m * d)
+                xFactor = 1
+            } else {
+                x.pointer.update(from: rows.pointer + start * d, count: m * d)
+                xFactor = quantiser.quantise(x.pointer, rows: m, length: d, into: xQ.pointer, mode: mode,
                                              random: bits(index + 1), parallel: parallel, events: &ignored)
+            }
             products(xQ.pointer, rows: m, length: d, wQ.pointer, factors: (xFactor, wFactor),
                      bias: parameters.pointer + d * c, into: logits.pointer) {
                 Self.environment(seed: seed, mode: mode, TrainingStream.evaluation, Int(pass), start + $0)

@@ -196,6 +196,10 @@ public final class ScaledTrainer<Rest: ScalarArithmetic, Accumulation: ScalarAri
             var best: (epoch: Int, loss: Double)?
             var stoppedEarly = false
             let validationRows = data.validation.map(ScaledTrainer.rows)
+            let quantisedValidation = validationRows.flatMap {
+                ScaledTrainer.quantisedRows($0, count: data.validation!.count, dimension: model.inputs,
+                                            trainer: trainer, parallel: parallel)?.units
+            }
             var batch = [Int](repeating: 0, count: b)
 
             for epoch in 1..<(configuration.epochs + 1) {
@@ -226,7 +230,8 @@ public final class ScaledTrainer<Rest: ScalarArithmetic, Accumulation: ScalarAri
                                          validationLoss: nil, validationAccuracy: nil, seconds: 0,
                                          steps: stepsPerEpoch, events: events, scaling: scaling)
                 if let validation = data.validation, let rows = validationRows {
-                    let figures = evaluate(rows, labels: validation.labels, pass: UInt64(epoch))
+                    let figures = evaluate(rows, labels: validation.labels, pass: UInt64(epoch),
+                                           quantised: quantisedValidation)
                     record.validationLoss = figures.loss
                     record.validationAccuracy = figures.accuracy
                 }
