@@ -112,14 +112,7 @@ public struct ReportCommand: Command {
     public func run(_ io: CommandIO) throws -> ExitCode {
         if let shard { return try runShard(shard, io) }
         let start = ContinuousClock.now
-        let outcomes: [ReportSuite.Outcome]
-        do {
-            outcomes = try ReportSuite.generate(options, merging: mergeFolders) { io.err($0) }
-        } catch let error as FileError {
-            throw RuntimeError(error.description)
-        } catch let error as ReportError {
-            throw RuntimeError(error.message)
-        }
+        let outcomes = try Self.failingAtRunTime { try ReportSuite.generate(options, merging: mergeFolders) { io.err($0) } }
         let elapsed = (ContinuousClock.now - start).components
         let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18
         for outcome in outcomes where outcome.status == .written {
@@ -133,17 +126,21 @@ public struct ReportCommand: Command {
 
     /// `--shard`: trains the shard's runs and writes their results.
     func runShard(_ shard: ReportShard, _ io: CommandIO) throws -> ExitCode {
-        let outcome: ReportSuite.ShardOutcome
+        let outcome = try Self.failingAtRunTime { try ReportSuite.trainShard(options, shard: shard) { io.err($0) } }
+        io.out("shard \(shard): wrote \(outcome.files.count) of the \(outcome.plannedRuns) results to "
+               + ReportShard.folder(in: options.outputDirectory))
+        return .success
+    }
+
+    /// `body`'s value; a file or report error becomes a run-time failure (exit 1) with its message.
+    static func failingAtRunTime<T>(_ body: () throws -> T) throws -> T {
         do {
-            outcome = try ReportSuite.trainShard(options, shard: shard) { io.err($0) }
+            return try body()
         } catch let error as FileError {
             throw RuntimeError(error.description)
         } catch let error as ReportError {
             throw RuntimeError(error.message)
         }
-        io.out("shard \(shard): wrote \(outcome.files.count) of the \(outcome.plannedRuns) results to "
-               + ReportShard.folder(in: options.outputDirectory))
-        return .success
     }
 
     /// The reports not written, in one line: those skipped or failed for the same reason

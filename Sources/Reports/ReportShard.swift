@@ -69,7 +69,8 @@ public struct ReportShard: Sendable, Equatable, CustomStringConvertible {
 ///     try ShardResults.write(result, of: spec, shard: shard, into: "Reports/shards")
 ///     let results = try ShardResults.load(["Reports/shards"])   // key → result
 ///
-/// Edge cases: `load` reads the files ending in `.json` (others are ignored) and throws
+/// Edge cases: `load` reads the files ending in `.json` (others, and hidden ones such as
+/// `AtomicFile`'s temporary files, are ignored) and throws
 /// `ReportError` naming the file for one that is not a shard result, and for two files
 /// with different results for one run (the measured seconds and threads aside); equal
 /// duplicates are read once.
@@ -110,7 +111,7 @@ public enum ShardResults {
             } catch {
                 throw ReportError("cannot read the shard results folder \(folder)")
             }
-            for name in names.sorted() where name.hasSuffix(".json") {
+            for name in names.sorted() where name.hasSuffix(".json") && !name.hasPrefix(".") {
                 let path = folder + "/" + name
                 let (key, result) = try read(path)
                 if let earlier = results[key] {
@@ -168,12 +169,21 @@ extension ReportSuite {
     ///     let outcome = try ReportSuite.trainShard(options, shard: try ReportShard(parsing: "1/3"))
     ///
     /// Edge cases: throws `ReportError` for an unknown report name, when the data cannot be
-    /// loaded and there are runs to train, and for the first run that fails (the results of
-    /// the runs that finished are written).
+    /// loaded and a selected report needs it or plans runs (without it the parts would
+    /// differ), and for the first run that fails (the results of the runs that finished are
+    /// written). A part with no runs writes nothing and succeeds.
     public static func trainShard(_ options: ReportOptions, shard: ReportShard,
                                   progress: @escaping (String) -> Void = { _ in }) throws -> ShardOutcome {
         let selected = try selectedReports(options)
         let context = ReportContext(options: options, progress: progress)
+        // Without the data some reports plan fewer runs, which would change every shard's part.
+        if selected.contains(where: { $0.needsData }) || !selected.flatMap({ $0.plannedRuns(context) }).isEmpty {
+            do {
+                _ = try context.fashionMNIST()
+            } catch {
+                throw ReportError("cannot train shard \(shard): \(error)")
+            }
+        }
         let planned = selected.flatMap { $0.plannedRuns(context) }
         let mine = shard.select(planned)
         let total = Set(planned.map(\.key)).count
@@ -182,11 +192,6 @@ extension ReportSuite {
         context.progress("\(Markdown.count(mine.count, "run")) of the \(total) of \(selected.map { $0.name }.joined(separator: ", ")), "
                          + "\(options.threads) at a time, into \(folder)")
         guard !mine.isEmpty else { return ShardOutcome(plannedRuns: total, files: []) }
-        do {
-            _ = try context.fashionMNIST()
-        } catch {
-            throw ReportError("cannot train shard \(shard): \(error)")
-        }
         let files = FileList()
         context.finishedRun = { spec, result in
             let path = try ShardResults.write(result, of: spec, shard: shard, into: folder)
@@ -197,18 +202,19 @@ extension ReportSuite {
     }
 
     /// Fills `context` with the shard results in `folders`, after checking that they hold
-    /// every run in `planned`; the context then trains nothing.
+    /// every run in `planned` (each missing one is a progress line, the error names the
+    /// first and the count); the context then trains nothing.
     static func merge(_ folders: [String], planned: [TrainingSpec], into context: ReportContext) throws {
         let loaded = try ShardResults.load(folders)
         let plannedKeys = Set(planned.map(\.key))
         var missing: [String] = []
         for spec in planned where loaded[spec.key] == nil && !missing.contains(spec.key) { missing.append(spec.key) }
         if !missing.isEmpty {
-            let shown = missing.prefix(20).joined(separator: "; ")
-            let more = missing.count > 20 ? "; and \(missing.count - 20) more" : ""
+            for key in missing { context.progress("missing run: \(key)") }
+            let more = missing.count > 1 ? " and \(missing.count - 1) more, listed above" : ""
             throw ReportError("the shard results in \(folders.joined(separator: ", ")) lack \(missing.count) of the "
                               + "\(plannedKeys.count) runs these reports need (did every `--shard I/N` finish, with the "
-                              + "same options?): \(shown)\(more)")
+                              + "same options?): \(missing[0])\(more)")
         }
         let unused = loaded.keys.filter { !plannedKeys.contains($0) }.count
         context.progress("\(Markdown.count(plannedKeys.count, "run")) read from \(folders.joined(separator: ", "))"

@@ -65,6 +65,20 @@ struct ReportCommandTests {
         #expect(!FileManager.default.fileExists(atPath: folder + "/epochs.md"))
     }
 
+    @Test("a shard without the data fails on one line naming the data, writing no result")
+    func shardWithoutData() throws {
+        let folder = NSTemporaryDirectory() + "report-command-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let (status, out, err) = Self.run(["report", "--quick", "--only", "epochs", "--out", folder,
+                                           "--shard", "2/3", "--data", "/nonexistent/data"])
+        #expect(status == .failure)
+        #expect(out.isEmpty)
+        let lastLine = err.split(separator: "\n").last.map(String.init) ?? ""
+        #expect(lastLine.hasPrefix("error: cannot train shard 2/3: ") && lastLine.contains("/nonexistent/data"))
+        let written = (try? FileManager.default.contentsOfDirectory(atPath: folder + "/shards")) ?? []
+        #expect(written.isEmpty)
+    }
+
     @Test("a report that needs missing data fails with one line naming the data, after writing the others")
     func missingData() throws {
         let folder = NSTemporaryDirectory() + "report-command-\(UUID().uuidString)"

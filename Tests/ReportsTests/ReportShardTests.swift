@@ -11,11 +11,7 @@ import Testing
 struct ReportShardTests {
     static let hasData = ReportGenerationTests.hasData
 
-    func temporaryFolder() throws -> String {
-        let path = NSTemporaryDirectory() + "shards-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
-    }
+    func temporaryFolder() throws -> String { try ReportGenerationTests().temporaryFolder() }
 
     // MARK: JSON
 
