@@ -23,6 +23,11 @@ public final class ReportContext: @unchecked Sendable {
     private var runs: [String: TrainingResult] = [:]
     /// The report being generated, for progress lines.
     var currentReport = ""
+    /// With `report --merge`: the runs come from shard results only; a run that is not
+    /// among them is an error rather than an hour of training.
+    var trainsRuns = true
+    /// Called with each run as it finishes (before the others of its pool), from its thread.
+    var finishedRun: (@Sendable (TrainingSpec, TrainingResult) throws -> Void)?
 
     public init(options: ReportOptions, progress: @escaping (String) -> Void = { _ in }) {
         self.options = options
@@ -63,8 +68,13 @@ public final class ReportContext: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         if let data = splits[key] { return data }
-        let data = try TrainingData(splitting: full.train, test: full.test, validation: .heldOut(spec.data.validationCount),
+        var data = try TrainingData(splitting: full.train, test: full.test, validation: .heldOut(spec.data.validationCount),
                                     seed: spec.configuration.seed, trainLimit: spec.data.trainLimit)
+        if let limit = options.imageLimit {
+            data.train = data.train.prefix(limit)
+            data.validation = data.validation?.prefix(limit)
+            data.test = data.test?.prefix(limit)
+        }
         splits[key] = data
         return data
     }
@@ -90,6 +100,14 @@ public final class ReportContext: @unchecked Sendable {
         try? runPending(specs, stopOnError: false)
     }
 
+    /// Adds results made elsewhere (by `report --shard`), keyed by `TrainingSpec.key`;
+    /// `train` then returns them as if this context had run them.
+    func insert(_ results: [String: TrainingResult]) {
+        lock.lock()
+        defer { lock.unlock() }
+        runs.merge(results) { old, _ in old }
+    }
+
     private func runPending(_ specs: [TrainingSpec], stopOnError: Bool) throws {
         var pending: [TrainingSpec] = []
         var seen = Set<String>()
@@ -100,6 +118,10 @@ public final class ReportContext: @unchecked Sendable {
         }
         lock.unlock()
         guard !pending.isEmpty else { return }
+        guard trainsRuns else {
+            throw ReportError("\(Markdown.count(pending.count, "run")) not among the shard results: "
+                              + pending.map(\.key).joined(separator: "; "))
+        }
         for spec in pending { _ = try data(for: spec) }
         let queue = pending.sorted { $0.estimatedCost > $1.estimatedCost }
         let done = Counter()
@@ -123,7 +145,7 @@ public final class ReportContext: @unchecked Sendable {
         var configuration = spec.configuration
         configuration.threads = threads
         let data = try data(for: spec)
-        let result: TrainingResult
+        var result: TrainingResult
         do {
             result = try TrainingRun.train(format: try NumberFormat(name: spec.format, accepting: .all), path: .automatic,
                                            configuration: configuration, policy: spec.policy, data: data)
@@ -132,6 +154,11 @@ public final class ReportContext: @unchecked Sendable {
         } catch let error as FormatNameError {
             throw ReportError("cannot train \(spec.label): \(error)")
         }
+        if let seconds = options.fixedSeconds {
+            result.seconds = seconds
+            for i in result.epochs.indices { result.epochs[i].seconds = seconds }
+        }
+        try finishedRun?(spec, result)
         let accuracy = result.testAccuracy.map { String(format: "%.2f%%", $0 * 100) } ?? "-"
         let count = (done.take(below: total) ?? total - 1) + 1
         progress("run \(count)/\(total), \(spec.label): \(Markdown.count(result.epochs.count, "epoch")) in \(String(format: "%.1f", result.seconds)) s, "

@@ -21,6 +21,12 @@ public struct ReportOptions: Sendable, Equatable {
     public var dataDirectory: String?
     public var seed: UInt64
     public var threads: Int
+    /// For tests: every measured time the reports show (each run's and epoch's seconds, the
+    /// index's run time) reads this value instead, so that two runs can be compared to the byte.
+    var fixedSeconds: Double?
+    /// For tests: each run trains on, validates on and tests on at most this many images
+    /// (the first of its split), to compare runs quickly; the reports still describe their plan.
+    var imageLimit: Int?
 
     public init(outputDirectory: String = "Reports", quick: Bool = false, only: [String]? = nil,
                 dataDirectory: String? = nil, seed: UInt64 = 0,

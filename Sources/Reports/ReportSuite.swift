@@ -44,22 +44,36 @@ public enum ReportSuite {
         public var seconds: Double
     }
 
-    /// Runs the selected reports (all by default) and writes them and the index.
-    public static func generate(_ options: ReportOptions,
-                                progress: @escaping (String) -> Void = { _ in }) throws -> [Outcome] {
+    /// The reports `options.only` names (all of them by default).
+    static func selectedReports(_ options: ReportOptions) throws -> [any LabReport.Type] {
         if let only = options.only, let unknown = only.first(where: { !names.contains($0) }) {
             throw ReportError("unknown report '\(unknown)' (reports: \(names.joined(separator: ", ")))")
         }
+        return reports.filter { options.only?.contains($0.name) ?? true }
+    }
+
+    /// Runs the selected reports (all by default) and writes them and the index.
+    ///
+    /// With `merging` folders of shard results (`trainShard`), the training runs are read
+    /// from them instead of run: the reports are the same as without, the measured times
+    /// aside. Edge cases: throws `ReportError`, before any report is written, when the
+    /// results lack a run the reports plan (naming the runs), or are unreadable or disagree.
+    public static func generate(_ options: ReportOptions, merging folders: [String] = [],
+                                progress: @escaping (String) -> Void = { _ in }) throws -> [Outcome] {
+        let selected = try selectedReports(options)
         let context = ReportContext(options: options, progress: progress)
         let runStart = ContinuousClock.now
         let folder = options.outputDirectory
         let figureFolder = folder + "/figures"
         var outcomes: [Outcome] = []
         var answers: [String: String] = [:]
-        let selected = reports.filter { options.only?.contains($0.name) ?? true }
-        // Every report's training runs in one pool, longest first, when the data is there.
         let planned = selected.flatMap { $0.plannedRuns(context) }
-        if !planned.isEmpty && context.hasData {
+        if !folders.isEmpty {
+            context.currentReport = "merge"
+            try merge(folders, planned: planned, into: context)
+        }
+        // Every report's training runs in one pool, longest first, when the data is there.
+        if !planned.isEmpty && context.trainsRuns && context.hasData {
             context.currentReport = "training"
             progress("[training] \(Set(planned.map(\.key)).count) runs for \(selected.count) report\(selected.count == 1 ? "" : "s"), "
                      + "\(options.threads) at a time")
@@ -120,7 +134,7 @@ public enum ReportSuite {
             entries.append(ReportIndex.Entry(name: type.name, title: type.title, answer: answer, missing: missing))
         }
         let total = (ContinuousClock.now - runStart).components
-        let run = ReportIndex.Run(seconds: Double(total.seconds) + Double(total.attoseconds) * 1e-18,
+        let run = ReportIndex.Run(seconds: options.fixedSeconds ?? Double(total.seconds) + Double(total.attoseconds) * 1e-18,
                                   reports: selected.map { $0.name }, complete: selected.count == reports.count,
                                   dataDirectory: context.dataDirectory, hasData: context.hasData)
         try AtomicFile.write(ReportIndex.render(entries, options: options, run: run), to: folder + "/README.md")

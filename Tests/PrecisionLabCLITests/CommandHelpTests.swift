@@ -266,11 +266,20 @@ struct CommandHelpTests {
 
     static let goldenReport = """
         usage: precision-lab report [--out DIR] [--quick] [--only NAME[,NAME...]] [--data DIR] [--seed N]
+               precision-lab report [--shard I/N] [--out DIR] [--quick] [--only NAME[,NAME...]] [--data DIR] [--seed N]
+               precision-lab report [--merge DIR[,DIR...]] [--out DIR] [--quick] [--only NAME[,NAME...]] [--data DIR] [--seed N]
 
         Runs the measurements behind each exercise and writes, into DIR (default Reports):
         README.md (the index: each exercise, its answer, a link), exp-range.md, int8-range.md,
         epochs.md, learning-rates.md, formats.md, softmax-stability.md, and their figures in
         DIR/figures. Every file is written atomically. Progress goes to standard error.
+
+        To spread the training runs over machines (a Slurm job array, GNU parallel), run
+        `--shard I/N` for I = 1 to N with the same other options: each trains a fixed Nth of
+        the runs the reports need and writes each result to DIR/shards as a JSON file, and no
+        report. Then `--merge DIR/shards` (folders of results, comma-separated) writes the
+        reports from the results, the same as one run would, measured times aside; it trains
+        nothing, and stops naming the runs missing if any are.
 
         options:
           --out DIR          output folder (default Reports)
@@ -280,6 +289,8 @@ struct CommandHelpTests {
           --data DIR         folder with the Fashion-MNIST IDX files (default: $PRECISION_LAB_DATA,
                              else /usr/share/datasets/fashion-mnist)
           --seed N           seed of every run (default 0)
+          --shard I/N        train shard I of N of the runs, into DIR/shards; no reports
+          --merge DIRS       write the reports from these folders of shard results (comma-separated)
           --threads N        runs or threads at once, 1 to 256 (default: all cores)
         """
 }
