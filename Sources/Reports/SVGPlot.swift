@@ -30,10 +30,13 @@ public struct SVGPlot: Sendable {
         // Data bounds in transformed coordinates.
         var xs: [Double] = [], ys: [Double] = []
         for s in series {
-            for p in s.points {
+            for (i, p) in s.points.enumerated() {
                 if let x = xAxis.transform(p.x), let y = yAxis.transform(p.y) {
                     xs.append(x)
                     ys.append(y)
+                    if let band = s.bounds(at: i) {
+                        ys += [band.lower, band.upper].compactMap(yAxis.transform)
+                    }
                 }
             }
         }
@@ -49,7 +52,7 @@ public struct SVGPlot: Sendable {
         // Layout: title on top, legend on the right, caption below.
         let legendNames = series.map(\.name) + (marksNonFinite && hasNonFinite ? ["× turns inf/NaN"] : [])
         let legendWidth = legendNames.isEmpty ? 0
-            : min(240, (legendNames.map { SVGWriter.estimatedWidth($0, size: 11) }.max() ?? 0) + 40)
+            : min(260, (legendNames.map { SVGWriter.estimatedWidth($0, size: 11) }.max() ?? 0) + 44)
         let captionLines = caption.map { Self.wrap($0, width: width - 40, size: 11) } ?? []
         let left = 78.0, right = 16 + legendWidth, top = 44.0
         let bottom = 56.0
@@ -92,22 +95,52 @@ public struct SVGPlot: Sendable {
             }
         }
 
-        // Series: runs of drawable points become polylines.
+        // Bands first, under every line.
+        let styles = series.indices.map { series[$0].resolvedStyle($0) }
+        for (index, s) in series.enumerated() where s.lower != nil && s.upper != nil {
+            var run: [(x: Double, lower: Double, upper: Double)] = []
+            func flushBand() {
+                if run.count > 1 {
+                    let outline = run.map { ($0.x, $0.upper) } + run.reversed().map { ($0.x, $0.lower) }
+                    svg.polygon(outline, fill: styles[index].color, opacity: 0.18, clipPath: "plot-area",
+                                kind: "band")
+                } else if let only = run.first {
+                    svg.line(x1: only.x, y1: only.lower, x2: only.x, y2: only.upper, stroke: styles[index].color,
+                             width: 3)
+                }
+                run = []
+            }
+            for (i, p) in s.points.enumerated() {
+                if let x = xAxis.transform(p.x), let band = s.bounds(at: i),
+                   let lo = yAxis.transform(band.lower), let hi = yAxis.transform(band.upper) {
+                    run.append((px(x), py(lo), py(hi)))
+                } else {
+                    flushBand()
+                }
+            }
+            flushBand()
+        }
+
+        // Series: runs of drawable points become polylines, with markers spread along them.
         for (index, s) in series.enumerated() {
-            let color = s.color ?? PlotPalette.color(index)
+            let style = styles[index]
+            let color = style.color
             var run: [(Double, Double)] = []
+            var drawable: [(Double, Double)] = []
+            var lone: Set<Int> = []
             var previousDrawable = false
             func flush() {
                 if run.count == 1 {
-                    svg.circle(x: run[0].0, y: run[0].1, radius: 2.5, fill: color, clipPath: "plot-area")
+                    lone.insert(drawable.count - 1)
                 } else if run.count > 1 {
-                    svg.polyline(run, stroke: color, dash: s.dashed ? "6 3" : nil, clipPath: "plot-area")
+                    svg.polyline(run, stroke: color, width: 1.8, dash: style.dash, clipPath: "plot-area")
                 }
                 run = []
             }
             for p in s.points {
                 if let x = xAxis.transform(p.x), let y = yAxis.transform(p.y) {
                     run.append((px(x), py(y)))
+                    drawable.append((px(x), py(y)))
                     previousDrawable = true
                 } else {
                     flush()
@@ -118,12 +151,10 @@ public struct SVGPlot: Sendable {
                 }
             }
             flush()
-            if s.markers {
-                for p in s.points {
-                    if let x = xAxis.transform(p.x), let y = yAxis.transform(p.y) {
-                        svg.circle(x: px(x), y: py(y), radius: 2.5, fill: color, clipPath: "plot-area")
-                    }
-                }
+            let marked = lone.union(Self.markerIndices(count: drawable.count, every: s.markers, series: index))
+            for k in marked.sorted() {
+                svg.marker(style.marker, x: drawable[k].0, y: drawable[k].1, size: 7, color: color,
+                           clipPath: "plot-area")
             }
         }
         if xs.isEmpty {
@@ -136,10 +167,13 @@ public struct SVGPlot: Sendable {
             let x0 = width - legendWidth - 4
             var y = top + 10
             for (index, s) in series.enumerated() {
-                let color = s.color ?? PlotPalette.color(index)
-                svg.line(x1: x0, y1: y - 4, x2: x0 + 22, y2: y - 4, stroke: color, width: 2.5,
-                         dash: s.dashed ? "6 3" : nil)
-                svg.text(s.name, x: x0 + 28, y: y, size: 11)
+                let style = styles[index]
+                if s.lower != nil && s.upper != nil {
+                    svg.rect(x: x0, y: y - 9, width: 26, height: 10, fill: style.color, opacity: 0.18)
+                }
+                svg.line(x1: x0, y1: y - 4, x2: x0 + 26, y2: y - 4, stroke: style.color, width: 2, dash: style.dash)
+                svg.marker(style.marker, x: x0 + 13, y: y - 4, size: 7, color: style.color)
+                svg.text(s.name, x: x0 + 32, y: y, size: 11)
                 y += 16
             }
             if marksNonFinite && hasNonFinite {
@@ -159,6 +193,16 @@ public struct SVGPlot: Sendable {
     /// Whether some series has a point whose value is NaN or infinite.
     var hasNonFinite: Bool {
         series.contains { $0.points.contains { !$0.y.isFinite && $0.x.isFinite } }
+    }
+
+    /// Which of `count` drawable points of the `series`-th line get a marker: all when
+    /// `every`, else at most `PlotPalette.maxMarkers` evenly spaced, starting at an offset
+    /// that differs between series so that overlapping lines' markers do not coincide.
+    static func markerIndices(count: Int, every: Bool, series: Int) -> [Int] {
+        guard count > 0 else { return [] }
+        if every || count <= PlotPalette.maxMarkers { return Array(0..<count) }
+        let stride = (count + PlotPalette.maxMarkers - 1) / PlotPalette.maxMarkers
+        return Array(Swift.stride(from: (series * (stride / 2 + 1)) % stride, to: count, by: stride))
     }
 
     /// Splits `text` into lines of at most `width` (estimated) at spaces.
