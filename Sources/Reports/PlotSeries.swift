@@ -100,11 +100,12 @@ public struct PlotReferenceLine: Sendable {
     }
 }
 
-/// A marker shape drawn at data points and in legends.
+/// A marker shape drawn at data points and in legends. The automatic cycle
+/// (`PlotPalette.markers`) leaves out `cross`, which plots use to mark non-finite values.
 ///
 ///     SVGText.marker(shape: .triangle, x: 10, y: 10, size: 7, color: "#0072B2")
 public enum PlotMarker: String, Sendable, CaseIterable {
-    case circle, square, triangle, diamond, cross, triangleDown, plus, star
+    case circle, square, triangle, diamond, triangleDown, plus, star, ring, cross
 }
 
 /// The colour, dash pattern and marker of one series.
@@ -146,9 +147,11 @@ public enum PlotPalette {
     /// The marker for the `index`-th series: one shape per colour, so two series of
     /// different colours always differ in shape too (and survive greyscale).
     public static func marker(_ index: Int) -> PlotMarker {
-        let shapes = PlotMarker.allCases
-        return shapes[abs(index) % colors.count % shapes.count]
+        markers[abs(index) % colors.count % markers.count]
     }
+
+    /// The markers of the automatic cycle, one per colour.
+    public static let markers: [PlotMarker] = [.circle, .square, .triangle, .diamond, .triangleDown, .plus, .star, .ring]
 
     public static func style(_ index: Int) -> PlotStyle {
         PlotStyle(color: color(index), dash: dash(index), marker: marker(index))

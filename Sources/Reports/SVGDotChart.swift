@@ -71,7 +71,9 @@ public struct SVGDotChart: Sendable {
         let captionLines = caption.map { SVGPlot.wrap($0, width: width - 40, size: 11) } ?? []
         let left = nameWidth + 8, right = legendWidth + 16, top = 44.0
         let lane = 11.0
-        let rowHeight = max(24, lane * Double(series.count) + 10)
+        // Rows tall enough for a lane per series, and together for the legend.
+        let rowHeight = max(24, lane * Double(series.count) + 10,
+                            (16 * Double(series.count) + 4) / Double(max(1, rows.count)))
         let plotWidth = max(60, width - left - right), plotHeight = rowHeight * Double(max(1, rows.count))
         let height = top + plotHeight + 50 + Double(captionLines.count) * 15 + 6
         func px(_ t: Double) -> Double { left + layout.fraction(t) * plotWidth }
@@ -84,7 +86,10 @@ public struct SVGDotChart: Sendable {
             guard let t = axis.transform(line.value) else { continue }
             let x = px(t)
             svg.line(x1: x, y1: top, x2: x, y2: top + plotHeight, stroke: line.color, dash: "6 4")
-            svg.text(line.label, x: x + 4, y: top - 4, size: 10, fill: line.color)
+            // Above the plot, turned leftwards where it would run into the legend.
+            let fits = x + 4 + SVGWriter.estimatedWidth(line.label, size: 10) <= left + plotWidth
+            svg.text(line.label, x: fits ? x + 4 : x - 4, y: top - 4, anchor: fits ? "start" : "end", size: 10,
+                     fill: line.color)
         }
         for (r, name) in rows.enumerated() {
             let y0 = top + Double(r) * rowHeight
@@ -96,7 +101,7 @@ public struct SVGDotChart: Sendable {
                 guard !values.isEmpty else { continue }
                 drew = true
                 let color = s.color ?? PlotPalette.color(k)
-                let y = y0 + 5 + lane * (Double(k) + 0.5)
+                let y = y0 + (rowHeight - lane * Double(series.count)) / 2 + lane * (Double(k) + 0.5)
                 let mean = values.reduce(0, +) / Double(values.count)
                 if values.count > 1, let lo = values.min(), let hi = values.max() {
                     svg.raw("<line x1=\"\(SVGText.number(px(lo)))\" y1=\"\(SVGText.number(y))\" "
@@ -110,7 +115,10 @@ public struct SVGDotChart: Sendable {
                             + "M\(SVGText.number(b)),\(SVGText.number(y - 3.5))V\(SVGText.number(y + 3.5))\" "
                             + "fill=\"none\" stroke=\"\(color)\" stroke-width=\"1\" clip-path=\"url(#plot-area)\"/>")
                 }
-                svg.marker(markers[k], x: px(mean), y: y, size: 8, color: color, clipPath: "plot-area")
+                let x = px(mean)
+                if x >= left - 0.5 && x <= left + plotWidth + 0.5 {
+                    svg.marker(markers[k], x: x, y: y, size: 8, color: color)
+                }
             }
             if !drew && !series.isEmpty {
                 svg.text("no finite value", x: left + 6, y: y0 + rowHeight / 2 + 4, size: 10, fill: "#888888")
@@ -118,11 +126,13 @@ public struct SVGDotChart: Sendable {
         }
         let x0 = width - legendWidth - 4
         var y = top + 10
+        svg.raw("<g class=\"legend\">")
         for (k, s) in series.enumerated() {
             svg.marker(markers[k], x: x0 + 8, y: y - 4, size: 8, color: s.color ?? PlotPalette.color(k))
             svg.text(s.name, x: x0 + 20, y: y, size: 11)
             y += 16
         }
+        svg.raw("</g>")
         var cy = top + plotHeight + 58
         for line in captionLines {
             svg.text(line, x: 20, y: cy, size: 11, fill: "#444444")

@@ -56,7 +56,9 @@ public struct SVGPlot: Sendable {
         let captionLines = caption.map { Self.wrap($0, width: width - 40, size: 11) } ?? []
         let left = 78.0, right = 16 + legendWidth, top = 44.0
         let bottom = 56.0
-        let plotWidth = max(50, width - left - right), plotHeight = max(50, height - top - bottom)
+        // Tall enough for the legend, which must not run into the caption.
+        let plotWidth = max(50, width - left - right)
+        let plotHeight = max(50, height - top - bottom, 16 * Double(legendNames.count) + 4)
         let totalHeight = top + plotHeight + bottom + Double(captionLines.count) * 15 + 4
 
         func px(_ t: Double) -> Double { left + xLayout.fraction(t) * plotWidth }
@@ -122,6 +124,11 @@ public struct SVGPlot: Sendable {
         }
 
         // Series: runs of drawable points become polylines, with markers spread along them.
+        // Markers are not clipped (one on the frame stays whole); those outside are left out.
+        var nonFiniteMarks: [Double] = []
+        func inside(_ p: (Double, Double)) -> Bool {
+            p.0 >= left - 0.5 && p.0 <= left + plotWidth + 0.5 && p.1 >= top - 0.5 && p.1 <= top + plotHeight + 0.5
+        }
         for (index, s) in series.enumerated() {
             let style = styles[index]
             let color = style.color
@@ -145,16 +152,20 @@ public struct SVGPlot: Sendable {
                 } else {
                     flush()
                     if marksNonFinite, previousDrawable, !p.y.isFinite, let x = xAxis.transform(p.x) {
-                        svg.text("×", x: px(x), y: top + 12, anchor: "middle", size: 14, weight: "bold", fill: color)
+                        // Stacked downwards where another series' × already sits.
+                        let at = px(x)
+                        let level = nonFiniteMarks.filter { abs($0 - at) < 9 }.count
+                        nonFiniteMarks.append(at)
+                        svg.text("×", x: at, y: top + 12 + 13 * Double(level), anchor: "middle", size: 14,
+                                 weight: "bold", fill: color)
                     }
                     previousDrawable = false
                 }
             }
             flush()
-            let marked = lone.union(Self.markerIndices(count: drawable.count, every: s.markers, series: index))
-            for k in marked.sorted() {
-                svg.marker(style.marker, x: drawable[k].0, y: drawable[k].1, size: 7, color: color,
-                           clipPath: "plot-area")
+            let marked = lone.union(Self.markerIndices(drawable, every: s.markers, series: index))
+            for k in marked.sorted() where inside(drawable[k]) {
+                svg.marker(style.marker, x: drawable[k].0, y: drawable[k].1, size: 7, color: color)
             }
         }
         if xs.isEmpty {
@@ -164,6 +175,7 @@ public struct SVGPlot: Sendable {
 
         // Legend.
         if !legendNames.isEmpty {
+            svg.raw("<g class=\"legend\">")
             let x0 = width - legendWidth - 4
             var y = top + 10
             for (index, s) in series.enumerated() {
@@ -179,6 +191,7 @@ public struct SVGPlot: Sendable {
             if marksNonFinite && hasNonFinite {
                 svg.text("× turns inf/NaN", x: x0 + 4, y: y, size: 11, fill: "#555555")
             }
+            svg.raw("</g>")
         }
 
         // Caption.
@@ -195,14 +208,30 @@ public struct SVGPlot: Sendable {
         series.contains { $0.points.contains { !$0.y.isFinite && $0.x.isFinite } }
     }
 
-    /// Which of `count` drawable points of the `series`-th line get a marker: all when
-    /// `every`, else at most `PlotPalette.maxMarkers` evenly spaced, starting at an offset
-    /// that differs between series so that overlapping lines' markers do not coincide.
-    static func markerIndices(count: Int, every: Bool, series: Int) -> [Int] {
-        guard count > 0 else { return [] }
-        if every || count <= PlotPalette.maxMarkers { return Array(0..<count) }
-        let stride = (count + PlotPalette.maxMarkers - 1) / PlotPalette.maxMarkers
-        return Array(Swift.stride(from: (series * (stride / 2 + 1)) % stride, to: count, by: stride))
+    /// Which of the drawable `points` (screen coordinates, in order) of the `series`-th
+    /// line get a marker: all when `every` or when there are few, else at most
+    /// `PlotPalette.maxMarkers` spaced evenly along the line's length on screen (so a
+    /// log axis's crowded end is not smothered), at a phase that differs between series
+    /// so that overlapping lines' markers do not coincide.
+    static func markerIndices(_ points: [(Double, Double)], every: Bool, series: Int) -> [Int] {
+        let limit = PlotPalette.maxMarkers
+        if every || points.count <= limit { return Array(points.indices) }
+        var distance = [0.0]
+        for (a, b) in zip(points, points.dropFirst()) {
+            distance.append(distance[distance.count - 1] + ((b.0 - a.0) * (b.0 - a.0) + (b.1 - a.1) * (b.1 - a.1)).squareRoot())
+        }
+        let length = distance[distance.count - 1]
+        guard length > 0 else { return [0] }
+        let spacing = length / Double(limit)
+        let phase = (0.5 + 0.29 * Double(abs(series))).truncatingRemainder(dividingBy: 1)
+        var marked: [Int] = []
+        var i = 0
+        for k in 0..<limit {
+            let threshold = (Double(k) + phase) * spacing
+            while i < points.count - 1 && distance[i] < threshold { i += 1 }
+            if marked.last != i { marked.append(i) }
+        }
+        return marked
     }
 
     /// Splits `text` into lines of at most `width` (estimated) at spaces.

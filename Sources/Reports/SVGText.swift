@@ -43,8 +43,16 @@ public enum SVGText {
 }
 
 extension SVGText {
+    /// Whether a `#RRGGBB` colour is light enough (yellow) that a white outline would lose it.
+    static func isLight(_ color: String) -> Bool {
+        guard color.count == 7, color.hasPrefix("#"), let rgb = Int(color.dropFirst(), radix: 16) else { return false }
+        let (r, g, b) = (Double(rgb >> 16 & 0xFF), Double(rgb >> 8 & 0xFF), Double(rgb & 0xFF))
+        return 0.299 * r + 0.587 * g + 0.114 * b > 190
+    }
+
     /// The markup of a marker of `shape` centred on (x, y), `size` across, in `color`;
-    /// filled shapes get a thin white outline so they stand out on a line of their colour.
+    /// filled shapes get a thin white outline so they stand out on a line of their colour
+    /// (grey for light colours such as yellow, which white would wash out).
     ///
     ///     SVGText.marker(shape: .square, x: 20, y: 30, size: 7, color: "#E69F00")
     ///     // "<rect class=\"marker-square\" x=\"16.85\" y=\"26.85\" width=\"6.3\" height=\"6.3\" fill=\"#E69F00\" …/>"
@@ -56,7 +64,8 @@ extension SVGText {
         let r = max(size, 0.5) / 2
         let clip = clipPath.map { " clip-path=\"url(#\($0))\"" } ?? ""
         let kind = " class=\"marker-\(shape.rawValue)\""
-        let filled = "\(kind) fill=\"\(color)\" stroke=\"#ffffff\" stroke-width=\"0.6\"\(clip)"
+        let outline = isLight(color) ? "#555555" : "#ffffff"
+        let filled = "\(kind) fill=\"\(color)\" stroke=\"\(outline)\" stroke-width=\"0.6\"\(clip)"
         func points(_ list: [(Double, Double)]) -> String {
             list.map { "\(number(x + $0.0 * r)),\(number(y + $0.1 * r))" }.joined(separator: " ")
         }
@@ -81,6 +90,9 @@ extension SVGText {
                 list.append((radius * cos(angle), radius * sin(angle)))
             }
             return "<polygon points=\"\(points(list))\"\(filled)/>"
+        case .ring:
+            return "<circle\(kind) cx=\"\(number(x))\" cy=\"\(number(y))\" r=\"\(number(r * 0.85))\" "
+                + "fill=\"#ffffff\" stroke=\"\(color)\" stroke-width=\"1.8\"\(clip)/>"
         case .cross, .plus:
             let d = shape == .cross ? r * 0.9 : r * 1.15
             let path = shape == .cross

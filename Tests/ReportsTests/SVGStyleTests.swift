@@ -7,6 +7,16 @@ private func nodes(_ svg: String, classPrefix prefix: String) -> [(name: String,
     XMLCheck.parse(svg).nodes.filter { $0.attributes["class"]?.hasPrefix(prefix) == true }
 }
 
+/// How many markers come before the legend (data) and inside it.
+private func markerCounts(_ svg: String) -> (data: Int, legend: Int) {
+    let all = XMLCheck.parse(svg).nodes
+    let legend = all.firstIndex { $0.attributes["class"] == "legend" } ?? all.count
+    func isMarker(_ n: (name: String, attributes: [String: String])) -> Bool {
+        n.attributes["class"]?.hasPrefix("marker-") == true
+    }
+    return (all[..<legend].filter(isMarker).count, all[legend...].filter(isMarker).count)
+}
+
 @Suite("SVG styles: palette, dashes, markers, bands")
 struct SVGStyleTests {
     @Test("automatic colours are Okabe–Ito in the issue's order")
@@ -44,9 +54,31 @@ struct SVGStyleTests {
         #expect(Set(shapes.keys) == colours)
         #expect(shapes.values.allSatisfy { $0.count == 1 })
         #expect(Set(shapes.values.flatMap { $0 }).count == 2)
-        // Three data markers per series inside the plot area, one per series in the legend (unclipped).
-        #expect(markers.filter { $0.attributes["clip-path"] != nil }.count == 6)
-        #expect(markers.filter { $0.attributes["clip-path"] == nil }.count == 2)
+        // Three data markers per series, one per series in the legend.
+        #expect(markerCounts(svg) == (6, 2))
+    }
+
+    @Test("a marker on the frame is drawn whole; one beyond fixed bounds is left out")
+    func markersAtEdges() {
+        var plot = SVGPlot(title: "t", xAxis: PlotAxis("x", lower: 0, upper: 2), yAxis: PlotAxis("y"))
+        plot.series = [PlotSeries("a", x: [0, 1, 3], y: [1, 2, 3])]
+        let svg = plot.render()
+        #expect(markerCounts(svg) == (2, 1))
+        #expect(nodes(svg, classPrefix: "marker-").allSatisfy { $0.attributes["clip-path"] == nil })
+    }
+
+    @Test("× marks of series that turn non-finite at the same x are stacked, not drawn over each other")
+    func stackedNonFiniteMarks() {
+        var plot = SVGPlot(title: "t", xAxis: PlotAxis("x"), yAxis: PlotAxis("y"))
+        plot.series = (0..<3).map { PlotSeries("s\($0)", x: [1, 2, 3], y: [1, Double($0), .nan]) }
+        let svg = plot.render()
+        let lines = svg.components(separatedBy: "\n").filter { $0.hasSuffix(">×</text>") }
+        #expect(lines.count == 3)
+        let positions = lines.map { line -> String in
+            let start = line.range(of: " y=\"")!.upperBound
+            return String(line[start...].prefix { $0 != "\"" })
+        }
+        #expect(Set(positions).count == 3)   // the same x, three heights
     }
 
     @Test("explicit colours and dashes are kept")
@@ -60,16 +92,23 @@ struct SVGStyleTests {
         #expect(lines.map { $0.attributes["stroke-dasharray"] } == [nil, PlotPalette.dashes[1], "1 4"])
     }
 
-    @Test("a dense line gets at most a dozen markers, not at the same points as its neighbour")
+    @Test("a dense line gets at most a dozen markers, spread on screen, not where its neighbour's are")
     func sparseMarkers() {
-        let a = SVGPlot.markerIndices(count: 200, every: false, series: 0)
-        let b = SVGPlot.markerIndices(count: 200, every: false, series: 1)
-        #expect(a.count <= PlotPalette.maxMarkers && a.count >= PlotPalette.maxMarkers / 2)
+        let line = (0..<200).map { (Double($0), 0.0) }
+        let a = SVGPlot.markerIndices(line, every: false, series: 0)
+        let b = SVGPlot.markerIndices(line, every: false, series: 1)
+        #expect(a.count <= PlotPalette.maxMarkers && a.count >= PlotPalette.maxMarkers - 1)
         #expect(Set(a).isDisjoint(with: b))
-        #expect(a.allSatisfy { (0..<200).contains($0) })
-        #expect(SVGPlot.markerIndices(count: 200, every: true, series: 0).count == 200)
-        #expect(SVGPlot.markerIndices(count: 5, every: false, series: 3) == [0, 1, 2, 3, 4])
-        #expect(SVGPlot.markerIndices(count: 0, every: false, series: 0).isEmpty)
+        #expect(a == a.sorted() && a.allSatisfy { line.indices.contains($0) })
+        // Points crowded at one end (as on a log axis) do not crowd the markers: no two
+        // markers closer than half the even spacing.
+        let crowded = (0..<200).map { (log(Double($0 + 1)) * 100, 0.0) }
+        let c = SVGPlot.markerIndices(crowded, every: false, series: 0)
+        let spacing = crowded[199].0 / Double(PlotPalette.maxMarkers)
+        for (p, q) in zip(c, c.dropFirst()) { #expect(crowded[q].0 - crowded[p].0 > spacing / 2) }
+        #expect(SVGPlot.markerIndices(line, every: true, series: 0).count == 200)
+        #expect(SVGPlot.markerIndices(Array(line.prefix(5)), every: false, series: 3) == [0, 1, 2, 3, 4])
+        #expect(SVGPlot.markerIndices([], every: false, series: 0).isEmpty)
     }
 
     @Test("bounds draw a band under the line, covering the bounds, split where they are missing")
@@ -106,7 +145,7 @@ struct SVGStyleTests {
         let markers = nodes(svg, classPrefix: "marker-")
         #expect(markers.count == 6)   // 4 dots and 2 in the legend
         #expect(Set(markers.map { $0.attributes["class"]! }).count == 2)
-        #expect(markers.filter { $0.attributes["clip-path"] == nil }.count == 2)
+        #expect(markerCounts(svg) == (4, 2))
         let bars = nodes(svg, classPrefix: "error-bar")
         #expect(bars.count == 1)
         #expect(bars.first?.attributes["stroke"] == PlotPalette.color(0))
