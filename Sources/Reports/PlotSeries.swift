@@ -151,7 +151,7 @@ public enum PlotPalette {
     }
 
     /// The markers of the automatic cycle, one per colour.
-    public static let markers: [PlotMarker] = [.circle, .square, .triangle, .diamond, .triangleDown, .plus, .star, .ring]
+    public static let markers: [PlotMarker] = [.circle, .square, .triangle, .diamond, .triangleDown, .plus, .ring, .star]
 
     public static func style(_ index: Int) -> PlotStyle {
         PlotStyle(color: color(index), dash: dash(index), marker: marker(index))

@@ -211,9 +211,11 @@ public struct SVGPlot: Sendable {
     /// Which of the drawable `points` (screen coordinates, in order) of the `series`-th
     /// line get a marker: all when `every` or when there are few, else at most
     /// `PlotPalette.maxMarkers` spaced evenly along the line's length on screen (so a
-    /// log axis's crowded end is not smothered), at a phase that differs between series
-    /// so that overlapping lines' markers do not coincide.
-    static func markerIndices(_ points: [(Double, Double)], every: Bool, series: Int) -> [Int] {
+    /// log axis's crowded end is not smothered), at least `minimumSpacing` apart (a short
+    /// line gets fewer), at a phase that differs between series so that overlapping
+    /// lines' markers do not coincide.
+    static func markerIndices(_ points: [(Double, Double)], every: Bool, series: Int,
+                              minimumSpacing: Double = 30) -> [Int] {
         let limit = PlotPalette.maxMarkers
         if every || points.count <= limit { return Array(points.indices) }
         var distance = [0.0]
@@ -222,16 +224,17 @@ public struct SVGPlot: Sendable {
         }
         let length = distance[distance.count - 1]
         guard length > 0 else { return [0] }
-        let spacing = length / Double(limit)
+        let spacing = max(length / Double(limit), minimumSpacing)
         let phase = (0.5 + 0.29 * Double(abs(series))).truncatingRemainder(dividingBy: 1)
         var marked: [Int] = []
         var i = 0
         for k in 0..<limit {
             let threshold = (Double(k) + phase) * spacing
+            if threshold > length { break }
             while i < points.count - 1 && distance[i] < threshold { i += 1 }
             if marked.last != i { marked.append(i) }
         }
-        return marked
+        return marked.isEmpty ? [0] : marked
     }
 
     /// Splits `text` into lines of at most `width` (estimated) at spaces.

@@ -94,7 +94,7 @@ struct SVGStyleTests {
 
     @Test("a dense line gets at most a dozen markers, spread on screen, not where its neighbour's are")
     func sparseMarkers() {
-        let line = (0..<200).map { (Double($0), 0.0) }
+        let line = (0..<200).map { (Double($0) * 5, 0.0) }
         let a = SVGPlot.markerIndices(line, every: false, series: 0)
         let b = SVGPlot.markerIndices(line, every: false, series: 1)
         #expect(a.count <= PlotPalette.maxMarkers && a.count >= PlotPalette.maxMarkers - 1)
@@ -109,6 +109,11 @@ struct SVGStyleTests {
         #expect(SVGPlot.markerIndices(line, every: true, series: 0).count == 200)
         #expect(SVGPlot.markerIndices(Array(line.prefix(5)), every: false, series: 3) == [0, 1, 2, 3, 4])
         #expect(SVGPlot.markerIndices([], every: false, series: 0).isEmpty)
+        // A short dense line: markers at least the minimum spacing apart, but at least one.
+        let short = (0..<100).map { (Double($0) * 0.5, 0.0) }
+        let s = SVGPlot.markerIndices(short, every: false, series: 0, minimumSpacing: 30)
+        #expect(s.count == 2 && s.count < SVGPlot.markerIndices(line, every: false, series: 0).count)
+        #expect(SVGPlot.markerIndices(Array(short.prefix(20)), every: false, series: 0, minimumSpacing: 30).count == 1)
     }
 
     @Test("bounds draw a band under the line, covering the bounds, split where they are missing")
