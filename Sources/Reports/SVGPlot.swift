@@ -8,11 +8,17 @@ import Foundation
 ///     plot.caption = "softmax regression, lr 0.1, batch 256, seed 0"
 ///     let svg = plot.render()           // "<?xml version=…><svg …>…</svg>"
 ///
+/// Each series is drawn in its own colour, dash pattern and marker shape (`PlotPalette`,
+/// unless the series names its own), with markers at its points — at most a dozen,
+/// spread along the line, unless `markers` asks for every point — and the same marker on
+/// its legend entry. A series with `lower`/`upper` gets a shaded band under the lines.
+///
 /// Edge cases: NaN and infinite values (and values ≤ 0 on a log axis) leave gaps; where
-/// a series turns non-finite, a "×" on the top edge marks it (`marksNonFinite`); lines
-/// beyond fixed bounds are clipped to the plot area. With no drawable point at all the
-/// axes run 0…1 and the plot says "no finite data". `height` excludes the caption,
-/// which adds a line of height per line of text.
+/// a series turns non-finite, a "×" on the top edge marks it (`marksNonFinite`; several
+/// at one x are stacked); lines beyond fixed bounds are clipped to the plot area, and
+/// markers outside it are left out. With no drawable point at all the axes run 0…1 and
+/// the plot says "no finite data". `height` excludes the caption, which adds a line of
+/// height per line of text; a long legend makes the plot taller rather than overlap it.
 public struct SVGPlot: Sendable {
     public var title: String
     public var xAxis: PlotAxis
