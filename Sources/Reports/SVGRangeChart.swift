@@ -60,10 +60,10 @@ public struct SVGRangeChart: Sendable {
         var svg = SVGWriter(width: width, height: height)
         svg.text(title, x: width / 2, y: 22, anchor: "middle", size: 15, weight: "bold")
         // Key.
-        svg.rect(x: left, y: 32, width: 14, height: 10, fill: "#4e79a7")
+        svg.rect(x: left, y: 32, width: 14, height: 10, fill: "#0072B2")
         svg.text(keyLabels.normal, x: left + 18, y: 41, size: 11)
         let second = left + 36 + SVGWriter.estimatedWidth(keyLabels.normal, size: 11)
-        svg.rect(x: second, y: 32, width: 14, height: 10, fill: "#a0cbe8")
+        svg.rect(x: second, y: 32, width: 14, height: 10, fill: "#56B4E9")
         svg.text(keyLabels.subnormal, x: second + 18, y: 41, size: 11)
 
         for tick in layout.ticks {
@@ -88,11 +88,11 @@ public struct SVGRangeChart: Sendable {
                 + "\(Self.scientific(row.leastNormal)) … \(Self.scientific(row.largest))"
             if let sub = row.leastSubnormal.flatMap(axis.transform), let normal = axis.transform(row.leastNormal) {
                 svg.rect(x: px(sub), y: y + 5, width: px(normal) - px(sub), height: rowHeight - 10,
-                         fill: "#a0cbe8", title: tooltip)
+                         fill: "#56B4E9", title: tooltip)
             }
             if let normal = axis.transform(row.leastNormal), let largest = axis.transform(row.largest) {
                 svg.rect(x: px(normal), y: y + 5, width: max(1, px(largest) - px(normal)), height: rowHeight - 10,
-                         fill: "#4e79a7", title: tooltip)
+                         fill: "#0072B2", title: tooltip)
             }
             if let note = row.note {
                 svg.text(note, x: left + plotWidth + 8, y: y + rowHeight / 2 + 4, size: 10, fill: "#444444")

@@ -42,6 +42,69 @@ public enum SVGText {
     }
 }
 
+extension SVGText {
+    /// Whether a `#RRGGBB` colour is light enough (yellow) that a white outline would lose it.
+    static func isLight(_ color: String) -> Bool {
+        guard color.count == 7, color.hasPrefix("#"), let rgb = Int(color.dropFirst(), radix: 16) else { return false }
+        let (r, g, b) = (Double(rgb >> 16 & 0xFF), Double(rgb >> 8 & 0xFF), Double(rgb & 0xFF))
+        return 0.299 * r + 0.587 * g + 0.114 * b > 190
+    }
+
+    /// The markup of a marker of `shape` centred on (x, y), `size` across, in `color`;
+    /// filled shapes get a thin white outline so they stand out on a line of their colour
+    /// (grey for light colours such as yellow, which white would wash out).
+    ///
+    ///     SVGText.marker(shape: .square, x: 20, y: 30, size: 7, color: "#E69F00")
+    ///     // "<rect class=\"marker-square\" x=\"16.85\" y=\"26.85\" width=\"6.3\" height=\"6.3\" fill=\"#E69F00\" …/>"
+    ///
+    /// Edge cases: `clipPath` (an id) clips the marker to a plot area; a size ≤ 0 draws
+    /// a point-sized marker.
+    public static func marker(shape: PlotMarker, x: Double, y: Double, size: Double, color: String,
+                              clipPath: String? = nil) -> String {
+        let r = max(size, 0.5) / 2
+        let clip = clipPath.map { " clip-path=\"url(#\($0))\"" } ?? ""
+        let kind = " class=\"marker-\(shape.rawValue)\""
+        let outline = isLight(color) ? "#555555" : "#ffffff"
+        let filled = "\(kind) fill=\"\(color)\" stroke=\"\(outline)\" stroke-width=\"0.6\"\(clip)"
+        func points(_ list: [(Double, Double)]) -> String {
+            list.map { "\(number(x + $0.0 * r)),\(number(y + $0.1 * r))" }.joined(separator: " ")
+        }
+        switch shape {
+        case .circle:
+            return "<circle cx=\"\(number(x))\" cy=\"\(number(y))\" r=\"\(number(r))\"\(filled)/>"
+        case .square:
+            let s = r * 0.9
+            return "<rect x=\"\(number(x - s))\" y=\"\(number(y - s))\" width=\"\(number(2 * s))\" "
+                + "height=\"\(number(2 * s))\"\(filled)/>"
+        case .triangle:
+            return "<polygon points=\"\(points([(0, -1.15), (1.05, 0.8), (-1.05, 0.8)]))\"\(filled)/>"
+        case .triangleDown:
+            return "<polygon points=\"\(points([(0, 1.15), (1.05, -0.8), (-1.05, -0.8)]))\"\(filled)/>"
+        case .diamond:
+            return "<polygon points=\"\(points([(0, -1.2), (1.1, 0), (0, 1.2), (-1.1, 0)]))\"\(filled)/>"
+        case .star:
+            var list: [(Double, Double)] = []
+            for k in 0..<10 {
+                let angle = Double.pi * Double(k) / 5 - Double.pi / 2
+                let radius = k % 2 == 0 ? 1.3 : 0.55
+                list.append((radius * cos(angle), radius * sin(angle)))
+            }
+            return "<polygon points=\"\(points(list))\"\(filled)/>"
+        case .ring:
+            return "<circle\(kind) cx=\"\(number(x))\" cy=\"\(number(y))\" r=\"\(number(r * 0.85))\" "
+                + "fill=\"#ffffff\" stroke=\"\(color)\" stroke-width=\"1.8\"\(clip)/>"
+        case .cross, .plus:
+            let d = shape == .cross ? r * 0.9 : r * 1.15
+            let path = shape == .cross
+                ? "M\(number(x - d)),\(number(y - d))L\(number(x + d)),\(number(y + d))"
+                    + "M\(number(x - d)),\(number(y + d))L\(number(x + d)),\(number(y - d))"
+                : "M\(number(x - d)),\(number(y))L\(number(x + d)),\(number(y))"
+                    + "M\(number(x)),\(number(y - d))L\(number(x)),\(number(y + d))"
+            return "<path\(kind) d=\"\(path)\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\"\(clip)/>"
+        }
+    }
+}
+
 /// A small builder of SVG markup: elements appended in order to a string.
 ///
 ///     var svg = SVGWriter(width: 200, height: 100)
@@ -93,6 +156,21 @@ struct SVGWriter {
         if let dash { attributes += " stroke-dasharray=\"\(dash)\"" }
         if let clipPath { attributes += " clip-path=\"url(#\(clipPath))\"" }
         raw("<polyline \(attributes)/>")
+    }
+
+    /// A closed, filled shape (a band between two lines).
+    mutating func polygon(_ points: [(Double, Double)], fill: String, opacity: Double, clipPath: String? = nil,
+                          kind: String? = nil) {
+        let coordinates = points.map { "\(SVGText.number($0.0)),\(SVGText.number($0.1))" }.joined(separator: " ")
+        var attributes = (kind.map { "class=\"\($0)\" " } ?? "") + "points=\"\(coordinates)\" fill=\"\(fill)\" fill-opacity=\"\(SVGText.number(opacity))\" stroke=\"none\""
+        if let clipPath { attributes += " clip-path=\"url(#\(clipPath))\"" }
+        raw("<polygon \(attributes)/>")
+    }
+
+    /// A marker (see `SVGText.marker`).
+    mutating func marker(_ shape: PlotMarker, x: Double, y: Double, size: Double, color: String,
+                         clipPath: String? = nil) {
+        raw(SVGText.marker(shape: shape, x: x, y: y, size: size, color: color, clipPath: clipPath))
     }
 
     mutating func circle(x: Double, y: Double, radius: Double, fill: String, clipPath: String? = nil) {
