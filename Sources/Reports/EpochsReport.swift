@@ -69,7 +69,7 @@ public struct EpochsReport: LabReport {
                                 decayed: decayed, decays: plan.weightDecays)
         report.provenance(context, data: ReportWriter.dataDescription(context, plan.data),
                           extra: ["Runs: " + (base + [stopping] + decays).map { "`\($0.command)`" }
-                            .joined(separator: "; ") + "."])
+                            .joined(separator: "; ") + "."], results: results)
         report.answer(answer)
 
         report.document.heading("Loss and accuracy per epoch")
@@ -98,6 +98,21 @@ public struct EpochsReport: LabReport {
         accuracyPlot.caption = "Solid: training accuracy; dashed: validation accuracy on the held-out images."
         report.figure("loss", svg: lossPlot.render(), alt: "training and validation loss per epoch")
         report.figure("accuracy", svg: accuracyPlot.render(), alt: "training and validation accuracy per epoch")
+        var differencePlot = SVGPlot(title: "Validation accuracy minus fp32's, per epoch", xAxis: PlotAxis("epoch"),
+                                     yAxis: PlotAxis("difference (points)"))
+        for (k, (format, r)) in zip(plan.formats, long).enumerated().dropFirst() {
+            let n = min(r.epochs.count, fp32.epochs.count)
+            differencePlot.series.append(PlotSeries(format, x: Array(r.epochNumbers.prefix(n)),
+                                                    y: (0..<n).map { r.validationAccuracies[$0] - fp32.validationAccuracies[$0] },
+                                                    color: PlotPalette.color(k)))
+        }
+        differencePlot.referenceLines = [PlotReferenceLine(y: 0, label: "fp32")]
+        differencePlot.caption = "Where the curves of the figure above lie on each other: each format's validation "
+            + "accuracy minus fp32's at the same epoch, in percentage points; one accuracy on "
+            + "\(Markdown.integer(fp32.validationCount)) images has a 95% binomial interval of about ±"
+            + Markdown.fixed(Spread.binomialHalfWidth95(fp32.finalValidationAccuracy ?? 0.85,
+                                                        images: fp32.validationCount) * 100, 1) + " points."
+        report.figure("accuracy-difference", svg: differencePlot.render(), alt: "validation accuracy minus fp32's")
 
         var rows: [[String]] = []
         for (format, r) in zip(plan.formats, long) {
@@ -162,47 +177,94 @@ public struct EpochsReport: LabReport {
         let fp32 = long[0]
         var parts: [String] = []
         if let peak = fp32.peakValidation, let last = fp32.finalValidationAccuracy {
-            let fall = (peak.accuracy - last) * 100
-            let trainFirst = Markdown.percent(fp32.epochs.first?.trainAccuracy, 1)
-            let trainLast = Markdown.percent(fp32.epochs.last?.trainAccuracy, 1)
+            let images = fp32.validationCount
+            let fall = Spread.singleRunDifference(peak.accuracy, last, images: images, what: "validation images")
             var s = "In fp32 the validation accuracy peaks at \(Markdown.percent(peak.accuracy, 2)) in epoch "
-                + "\(peak.epoch) of \(fp32.epochs.count) and ends at \(Markdown.percent(last, 2))"
-            s += fall > 0.005 ? ", \(Markdown.fixed(fall, 2)) points lower" : ", no lower than the peak"
-            s += ", while training accuracy climbs from \(trainFirst) to \(trainLast)"
+                + "\(peak.epoch) of \(fp32.epochs.count) and ends at \(Markdown.percent(last, 2)): the fall, "
+                + "\(fall.text)"
+            if let noise = Self.epochNoise(fp32) {
+                s += "; from one epoch to the next the validation accuracy moves by \(Markdown.fixed(noise * 100, 2)) "
+                    + "points (standard deviation of the changes over the second half), and the highest of "
+                    + "\(fp32.epochs.count) noisy values lies above the last by selection alone"
+            }
+            s += fall.differs == true ? "." : ". So there is no measurable overfitting in accuracy."
+            if let gap = Self.gaps(fp32) {
+                s += " The gap between training and validation accuracy goes from \(Markdown.points(gap.early, 2)) "
+                    + "(epoch \(gap.earlyEpoch)) to \(Markdown.points(gap.last, 2)) (epoch \(fp32.epochs.count))"
+            }
             if let low = fp32.lowestValidationLoss, let lastLoss = fp32.epochs.last?.validationLoss {
                 s += low.epoch < fp32.epochs.count
-                    ? "; the validation loss is lowest at epoch \(low.epoch) (\(Markdown.fixed(low.loss, 4))) and rises to "
-                        + "\(Markdown.fixed(lastLoss, 4)) — mild overfitting of a linear model"
+                    ? "; the validation loss is lowest at epoch \(low.epoch) (\(Markdown.fixed(low.loss, 4))) and ends "
+                        + "at \(Markdown.fixed(lastLoss, 4))"
                     : "; the validation loss is still falling at the last epoch"
             }
             parts.append(s + ".")
         }
         var others: [String] = []
         for (format, r) in zip(formats, long).dropFirst() {
-            guard let peak = r.peakValidation else {
+            guard let peak = r.peakValidation, let last = r.finalValidationAccuracy else {
                 others.append("\(format) never produced a finite validation accuracy")
                 continue
             }
-            others.append("\(format) peaks at \(Markdown.percent(peak.accuracy, 2)) (epoch \(peak.epoch)) and ends at "
-                          + "\(Markdown.percent(r.finalValidationAccuracy, 2)), with "
-                          + "\(Markdown.percent(r.swallowedShare, 1)) of its updates swallowed")
+            let fall = Spread.singleRunDifference(peak.accuracy, last, images: r.validationCount,
+                                                  what: "validation images")
+            var s = "\(format) peaks at \(Markdown.percent(peak.accuracy, 2)) (epoch \(peak.epoch)) and ends at "
+                + "\(Markdown.percent(last, 2)) (\(fall.differs == true ? "a measurable fall" : "no measurable fall"))"
+            let trainAtPeak = r.epochs[peak.epoch - 1].trainAccuracy, trainLast = r.epochs.last!.trainAccuracy
+            let trainChange = Spread.singleRunDifference(trainLast, trainAtPeak, images: r.trainCount,
+                                                         what: "training images")
+            s += "; its training accuracy changes by \(Markdown.points(trainLast - trainAtPeak, 2)) from that epoch to "
+                + "the last, with \(Markdown.percent(r.swallowedShare, 1)) of its updates swallowed"
+            if trainChange.differs != true && r.swallowedShare >= 0.2 {
+                s += " — a model that no longer learns the training set either: a plateau of swallowed updates, "
+                    + "not overfitting"
+            }
+            others.append(s)
         }
         if !others.isEmpty { parts.append(others.joined(separator: "; ") + ".") }
+        let testImages = fp32.testCount
         var es = "Early stopping (patience \(patience)) "
         if let best = stopped.bestEpoch {
             es += stopped.stoppedEarly ? "stops after epoch \(stopped.epochs.count), keeping epoch \(best), "
                 : "never triggers and keeps epoch \(best), "
         }
+        let esDifference = Spread.singleRunDifference(stopped.testAccuracy, fp32.testAccuracy, images: testImages,
+                                                      what: "test images")
         es += "for a test accuracy of \(Markdown.percent(stopped.testAccuracy, 2)) against "
-            + "\(Markdown.percent(fp32.testAccuracy, 2)) after all \(fp32.epochs.count) epochs"
+            + "\(Markdown.percent(fp32.testAccuracy, 2)) after all \(fp32.epochs.count) epochs: \(esDifference.text)"
         parts.append(es + ".")
         var wd: [String] = []
         for (decay, r) in zip(decays, decayed) {
-            wd.append("λ = \(TrainingSpec.number(decay)) gives \(Markdown.percent(r.testAccuracy, 2)) "
-                      + "(validation peak \(Markdown.percent(r.peakValidation?.accuracy, 2)), last "
-                      + "\(Markdown.percent(r.finalValidationAccuracy, 2)))")
+            let d = Spread.singleRunDifference(r.testAccuracy, fp32.testAccuracy, images: testImages,
+                                               what: "test images")
+            wd.append("λ = \(TrainingSpec.number(decay)) gives \(Markdown.percent(r.testAccuracy, 2)) test accuracy, "
+                      + (d.differs == true ? (d.text.hasPrefix("+") ? "a measurable improvement" : "measurably worse")
+                         : "no improvement") + " (\(Markdown.points((r.testAccuracy ?? .nan) - (fp32.testAccuracy ?? .nan), 2)))")
         }
-        if !wd.isEmpty { parts.append("Weight decay: " + wd.joined(separator: "; ") + ".") }
+        if !wd.isEmpty {
+            parts.append("Weight decay against none: " + wd.joined(separator: "; ") + " — within the 95% binomial "
+                         + "interval of one test accuracy unless said otherwise.")
+        }
         return parts.joined(separator: " ")
+    }
+
+    /// The standard deviation of the changes of validation accuracy between neighbouring
+    /// epochs over the second half of the run (nil with fewer than 4 epochs).
+    static func epochNoise(_ r: TrainingResult) -> Double? {
+        let v = r.epochs.compactMap(\.validationAccuracy)
+        guard v.count >= 4 else { return nil }
+        let half = Array(v[(v.count / 2)...])
+        let changes = zip(half.dropFirst(), half).map { $0 - $1 }
+        return Spread(values: changes).standardDeviation
+    }
+
+    /// Training minus validation accuracy at epoch 10 (or the first) and at the last.
+    static func gaps(_ r: TrainingResult) -> (earlyEpoch: Int, early: Double, last: Double)? {
+        guard let last = r.epochs.last, let lastValidation = last.validationAccuracy, r.epochs.count >= 2 else {
+            return nil
+        }
+        let early = r.epochs[min(9, r.epochs.count - 2)]
+        guard let earlyValidation = early.validationAccuracy else { return nil }
+        return (early.epoch, early.trainAccuracy - earlyValidation, last.trainAccuracy - lastValidation)
     }
 }

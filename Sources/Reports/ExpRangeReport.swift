@@ -143,10 +143,13 @@ public struct ExpRangeReport: LabReport {
             guard let zero = row.entry(.zero), let overflow = row.entry(.overflow) else { continue }
             let low = zero.threshold.map { Markdown.significant($0.value, 6) } ?? "−∞"
             let high = overflow.threshold.map { Markdown.significant($0.value, 6) } ?? "∞"
-            intervals.append("\(row.format) (\(low), \(high)]")
+            intervals.append("\(row.format) [\(zero.bound.argument), \(overflow.bound.argument)] (\(low), \(high)]")
         }
-        var text = "exp(x) is finite and nonzero for x in " + intervals.joined(separator: ", ")
-            + " (thresholds rounded here to 6 digits; the report gives \(ExpRangeThreshold.significantDigits))."
+        var text = "exp(x) is finite and nonzero for the arguments the format holds in [least, largest], and "
+            + "for real x in (lower, upper]: " + intervals.joined(separator: ", ")
+            + " (real thresholds rounded here to 6 digits; the report gives "
+            + "\(ExpRangeThreshold.significantDigits)). A format without negative values, such as int8, has no "
+            + "negative argument at all: its least argument is 0."
         if let fp32 = table.rows.first(where: { $0.format == "fp32" }), let normal = fp32.entry(.normal)?.threshold {
             text += " In fp32, exp(x) is subnormal — precision lost — already below "
                 + "\(Markdown.significant(normal.value, 6))."

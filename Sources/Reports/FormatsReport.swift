@@ -113,7 +113,8 @@ public struct FormatsReport: LabReport {
         report.provenance(context, data: ReportWriter.dataDescription(context, plan.data),
                           extra: ["Runs: `\(all[0].command)` with `--format`, the policy options and `--seed` "
                                   + "\(plan.seeds.map(String.init).joined(separator: ", ")) varied (\(all.count) runs). "
-                                  + "Runs execute \(context.options.threads) at a time, one thread each."])
+                                  + "Runs execute \(context.options.threads) at a time, one thread each."],
+                          results: results)
         report.answer(answer)
 
         report.document.heading("Test accuracy")
@@ -163,7 +164,8 @@ public struct FormatsReport: LabReport {
             operation giving infinity), underflows to zero (a product, quotient or exponential of nonzero \
             operands giving zero), NaNs, and swallowed updates (lr·g ≠ 0 leaving the weight unchanged; as a \
             share of all parameter updates). Times are wall-clock per run with runs side by side; the ratio is to \
-            fp32's mean in the same process.\(lossScales.isEmpty ? "" : " Loss scales: \(lossScales).") \
+            fp32's mean in the same process. They measure the cost of emulating the format in software on this \
+            CPU (fp32 runs on the hardware), not the speed the format would have on hardware built for it.\(lossScales.isEmpty ? "" : " Loss scales: \(lossScales).") \
             Reference *(cited)*: \(CitedReference.bookSource) reports \
             \(Markdown.percent(CitedReference.bookSoftmaxAccuracy, 1)) test accuracy for FP32.
             """)

@@ -431,8 +431,8 @@ public struct Int8RangeReport: LabReport {
     /// Whether the quantised forward passes differ from the unquantised one by more than the
     /// 95% binomial interval of the test images (normal approximation).
     func inferenceVerdict(_ m: ScaledMeasurement) -> String {
-        let p = m.referenceAccuracy, n = Double(m.testImages)
-        let halfWidth = 1.96 * (p * (1 - p) / n).squareRoot()
+        let p = m.referenceAccuracy
+        let halfWidth = Spread.binomialHalfWidth95(p, images: m.testImages)
         let scaled = m.rows.filter(\.scaled)
         let within = scaled.filter { abs($0.testAccuracy - p) <= halfWidth }
         let interval = "±\(Markdown.fixed(halfWidth * 100, 1)) points, the 95% binomial interval of "

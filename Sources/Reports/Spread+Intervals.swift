@@ -41,6 +41,29 @@ extension Spread {
         return (ma - mb - half, ma - mb + half)
     }
 
+    /// Half the width of the 95% binomial interval of one accuracy `p` measured on `n`
+    /// images (normal approximation, 1.96·√(p(1−p)/n)): the yardstick for comparing two
+    /// single runs evaluated on the same images.
+    static func binomialHalfWidth95(_ p: Double, images n: Int) -> Double {
+        guard n > 0, p.isFinite else { return .infinity }
+        return 1.96 * (p * (1 - p) / Double(n)).squareRoot()
+    }
+
+    /// "+0.29 points, within ±0.70 (the 95% binomial interval of one accuracy on 10,000
+    /// images): no measurable difference" for accuracy a against b, two single runs
+    /// evaluated on the same `images`; `differs` is whether |a − b| exceeds the half-width
+    /// (nil where either is missing).
+    static func singleRunDifference(_ a: Double?, _ b: Double?, images: Int,
+                                    what: String = "images") -> (text: String, differs: Bool?) {
+        guard let a, let b, a.isFinite, b.isFinite else { return ("–", nil) }
+        let half = binomialHalfWidth95(max(a, b), images: images)
+        let differs = abs(a - b) > half
+        let interval = "±\(Markdown.fixed(half * 100, 2)) (the 95% binomial interval of one accuracy on "
+            + "\(Markdown.integer(images)) \(what))"
+        return (Markdown.points(a - b, 2) + (differs ? ", beyond " : ", within ") + interval
+                    + (differs ? "" : ": no measurable difference"), differs)
+    }
+
     /// "−0.42 points (−0.80 to −0.05)" for a difference of fractions, with its verdict word.
     static func differenceText(_ a: Spread, _ b: Spread) -> (text: String, differs: Bool?) {
         guard let ma = a.mean, let mb = b.mean else { return ("–", nil) }

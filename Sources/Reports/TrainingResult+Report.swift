@@ -49,6 +49,11 @@ extension TrainingResult {
         firstNonFinite != nil || epochs.contains { !$0.trainLoss.isFinite }
     }
 
+    /// Whether a loss became non-finite in the first `epoch` epochs.
+    func went(nonFiniteBy epoch: Int) -> Bool {
+        (firstNonFinite.map { $0.epoch <= epoch } ?? false) || epochs.prefix(epoch).contains { !$0.trainLoss.isFinite }
+    }
+
     /// Per-epoch series for plots.
     var epochNumbers: [Double] { epochs.map { Double($0.epoch) } }
     var trainLosses: [Double] { epochs.map(\.trainLoss) }
