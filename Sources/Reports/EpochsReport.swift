@@ -67,9 +67,10 @@ public struct EpochsReport: LabReport {
         var report = ReportWriter(name: Self.name, title: Self.title)
         let answer = answerText(long: long, formats: plan.formats, stopped: stopped, patience: plan.patience,
                                 decayed: decayed, decays: plan.weightDecays)
-        report.provenance(context, data: ReportWriter.dataDescription(context, plan.data),
-                          extra: ["Runs: " + (base + [stopping] + decays).map { "`\($0.command)`" }
-                            .joined(separator: "; ") + "."], results: results)
+        let commands: [String] = (base + [stopping] + decays).map { "`\($0.command)`" }
+        let runsLine: String = "Runs: " + commands.joined(separator: "; ") + "."
+        report.provenance(context, data: ReportWriter.dataDescription(context, plan.data), extra: [runsLine],
+                          results: results)
         report.answer(answer)
 
         report.document.heading("Loss and accuracy per epoch")

@@ -1,4 +1,5 @@
 import Foundation
+import Training
 /// One of the reports `precision-lab report` writes: it runs its own measurements and
 /// returns Markdown with SVG figures.
 ///

@@ -82,9 +82,56 @@ public struct ElementGrid: Sendable, Equatable {
         return Double(bitPattern: magnitude.bitPattern | (x.bitPattern & (1 &<< 63)))
     }
 
+    /// Eight FP32 values rounded to nearest-even onto the grid, lane by lane: `round(Double(q),
+    /// mode: .nearestEven, …)` of each lane, in FP32 arithmetic. Every step is exact in FP32:
+    /// the grid's values and steps are FP32 numbers (at most 8 significant bits, exponents
+    /// within FP32's normal range), r = m / step is a power-of-two scaling below 2^23, and
+    /// adding and removing 2^23 rounds it to an integer, nearest-even.
+    ///
+    /// Edge cases: a zero or an FP32 subnormal lies below half the least step of every grid
+    /// and rounds to zero, signed as the value (+0 in an integer element); no lane may be a NaN.
+    @inline(__always)
+    func roundNearestEven(_ q: SIMD8<Float>) -> SIMD8<Float> {
+        let signMask = SIMD8<UInt32>(repeating: 1 << 31)
+        let m = pointwiseMin(Float.magnitudes(q), SIMD8(repeating: Float(largest)))
+        let biased = SIMD8<Int32>(truncatingIfNeeded: m.bitPattern &>> 23)
+        let e = pointwiseMax(biased &- Int32(127 &+ Swift.min(fractionBits, 64)),
+                             SIMD8(repeating: Int32(leastStepExponent)))
+        let r = m * Self.powers(0 &- e)
+        let n = (r + 0x1p23) - 0x1p23
+        let magnitude = pointwiseMin(n * Self.powers(e), SIMD8(repeating: Float(largest)))
+        var signs = q.bitPattern & signMask
+        if isInteger { signs = signs.replacing(with: 0, where: magnitude .== 0) }
+        return SIMD8<Float>(bitPattern: magnitude.bitPattern | signs)
+    }
+
+    /// 2^e lane by lane, for −126 ≤ e ≤ 127.
+    @inline(__always)
+    static func powers(_ e: SIMD8<Int32>) -> SIMD8<Float> {
+        SIMD8<Float>(bitPattern: SIMD8<UInt32>(truncatingIfNeeded: e &+ 127) &<< 23)
+    }
+
     /// 2^e for −1022 ≤ e ≤ 1023.
     @inline(__always)
     static func power(_ e: Int) -> Double {
         Double(bitPattern: UInt64(truncatingIfNeeded: 1023 &+ e) &<< 52)
     }
+}
+
+extension Float {
+    /// |v| lane by lane (the sign bits cleared).
+    @inline(__always)
+    static func magnitudes(_ v: SIMD8<Float>) -> SIMD8<Float> {
+        SIMD8<Float>(bitPattern: v.bitPattern & SIMD8(repeating: 0x7fff_ffff))
+    }
+}
+
+extension SIMD8 where Scalar == Float {
+    @inline(__always)
+    init(bitPattern bits: SIMD8<UInt32>) {
+        self = unsafeBitCast(bits, to: SIMD8<Float>.self)
+    }
+
+    @inline(__always)
+    var bitPattern: SIMD8<UInt32> { unsafeBitCast(self, to: SIMD8<UInt32>.self) }
 }
