@@ -58,7 +58,7 @@ extension Spread {
         guard let a, let b, a.isFinite, b.isFinite else { return ("–", nil) }
         let half = binomialHalfWidth95(max(a, b), images: images)
         let differs = abs(a - b) > half
-        let interval = "±\(Markdown.fixed(half * 100, 2)) (the 95% binomial interval of one accuracy on "
+        let interval = "±\(Markdown.fixed(half * 100, 2)) pp (the 95% binomial interval of one accuracy on "
             + "\(Markdown.integer(images)) \(what))"
         return (Markdown.points(a - b, 2) + (differs ? ", beyond " : ", within ") + interval
                     + (differs ? "" : ": no measurable difference"), differs)

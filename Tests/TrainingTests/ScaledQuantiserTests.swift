@@ -179,4 +179,24 @@ struct ScaledQuantiserTests {
             }
         }
     }
+
+    @Test("the eight-lane nearest-even rounding is the scalar grid's, lane for lane, every element grid")
+    func lanesAreTheScalarGrid() {
+        let grids = [FloatFormat.fp8E4M3, .fp8E5M2, .fp6E2M3, .fp6E3M2, .fp4E2M1].map {
+            ElementGrid(.float($0), unitExponent: 0)
+        } + [ElementGrid(.int8, unitExponent: -6), ElementGrid(.int8, unitExponent: 0)]
+        let values = Self.values(count: 8 * 4000, seed: 11)
+            + [0, -0.0, .leastNonzeroMagnitude, -.leastNormalMagnitude, 0.25, -0.75, 1e30, -.greatestFiniteMagnitude]
+        let bits = StochasticBits(key: 0)
+        for grid in grids {
+            for start in stride(from: 0, to: values.count, by: 8) {
+                let lanes = SIMD8<Float>((0..<8).map { values[start + $0] })
+                let got = grid.roundNearestEven(lanes)
+                for k in 0..<8 {
+                    let expected = Float(grid.round(Double(lanes[k]), mode: .nearestEven, bits: bits, counter: 0))
+                    #expect(got[k].bitPattern == expected.bitPattern, "\(grid.largest) \(lanes[k])")
+                }
+            }
+        }
+    }
 }
