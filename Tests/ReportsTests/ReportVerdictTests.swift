@@ -37,8 +37,8 @@ struct ReportVerdictTests {
 
     @Test("rates within the interval of the best tie; those below it are behind")
     func ties() {
-        // Half-width at 0.84 on 5000 images: 1.96·√(0.84·0.16/5000) = 0.01016.
-        let runs = [Self.run([0.70]), Self.run([0.835]), Self.run([0.84]), Self.run([0.8295]), Self.run([0.82])]
+        // Half-width at 0.84 on 5000 images: 1.96·√(0.84·0.16/5000) = 0.01016: 0.8305 ties, 0.82 does not.
+        let runs = [Self.run([0.70]), Self.run([0.835]), Self.run([0.84]), Self.run([0.8305]), Self.run([0.82])]
         #expect(LearningRatesReport.bestRates(runs, after: 1) == [1, 2, 3])
         #expect(LearningRatesReport.verdicts(runs) == [.behind, .best, .best, .best, .behind])
         // More images narrow the interval: only the top remains.
@@ -48,7 +48,8 @@ struct ReportVerdictTests {
 
     @Test("a budget of k epochs reads the k-th epoch, and a run that went non-finite by then counts as missing")
     func budgets() {
-        let runs = [Self.run([0.60, 0.80, 0.84]), Self.run([0.75, 0.83, 0.70], nonFiniteAt: 3)]
+        // After epoch 2: 0.825 lies within 1.96·√(0.83·0.17/5000) = 0.0104 of 0.83.
+        let runs = [Self.run([0.60, 0.825, 0.84]), Self.run([0.75, 0.83, 0.70], nonFiniteAt: 3)]
         #expect(LearningRatesReport.bestRates(runs, after: 1) == [1])
         #expect(LearningRatesReport.bestRates(runs, after: 2) == [0, 1])
         #expect(LearningRatesReport.bestRates(runs, after: 3) == [0])
