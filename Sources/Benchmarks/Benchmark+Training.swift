@@ -37,7 +37,17 @@ extension Benchmark {
                 cases.append(TrainingCase(name: "\(format.name)+\(suffix)", format: .binary(format), policy: policy))
             }
         }
+        // The same kernels as stochastic rounding without its random bits: the difference is their cost.
+        for format in [FloatFormat.bf16, .fp16] {
+            cases.append(TrainingCase(name: "\(format.name)+toward-zero", format: .binary(format),
+                                      policy: TrainingPolicy(rounding: .towardZero)))
+        }
         cases.append(TrainingCase(name: "lns8", format: .logarithmic(.lns8)))
+        for name in ["mxfp8-e4m3", "nvfp4"] {
+            if let format = try? NumberFormat(name: name, accepting: .scaled) {
+                cases.append(TrainingCase(name: name, format: format))
+            }
+        }
         return cases
     }()
 
@@ -51,6 +61,10 @@ extension Benchmark {
         /// Why the configuration could not run, when it could not.
         public var unavailable: String?
         public var testAccuracy: Double?
+        /// Where the time went, per epoch (the run's phases over its epochs).
+        public var phasesPerEpoch = PhaseTimes()
+        /// The mean epoch's seconds.
+        public var meanSecondsPerEpoch = Double.nan
     }
 
     /// Trains one configuration for `configuration.epochs` epochs; the fastest epoch's time.
@@ -63,8 +77,12 @@ extension Benchmark {
             let result = try TrainingRun.train(format: trainingCase.format, path: .automatic,
                                                configuration: configuration, policy: trainingCase.policy, data: data)
             let fastest = result.epochs.map(\.seconds).min() ?? .nan
+            let epochs = Double(max(result.epochs.count, 1))
+            var phases = PhaseTimes()
+            for phase in PhaseTimes.Phase.allCases { phases[phase] = result.phases[phase] / epochs }
             return TrainingRate(trainingCase: trainingCase, arithmetic: result.arithmetic, secondsPerEpoch: fastest,
-                                unavailable: nil, testAccuracy: result.testAccuracy)
+                                unavailable: nil, testAccuracy: result.testAccuracy, phasesPerEpoch: phases,
+                                meanSecondsPerEpoch: result.epochs.reduce(0) { $0 + $1.seconds } / epochs)
         } catch {
             return TrainingRate(trainingCase: trainingCase, arithmetic: nil, secondsPerEpoch: .nan,
                                 unavailable: "\(error)", testAccuracy: nil)

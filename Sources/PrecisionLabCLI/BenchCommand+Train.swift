@@ -66,6 +66,7 @@ extension BenchCommand {
             }
         }
         let fp32 = reference?.secondsPerEpoch ?? .nan
+        printBreakdown(rows, reference: reference, io)
         return .object([
             ("part", .string("train")),
             ("epochs", .int(epochs)),
@@ -86,10 +87,60 @@ extension BenchCommand {
                     ("fractionOfPeak", row.unavailable == nil
                         ? .number(useful / row.secondsPerEpoch / (peak * Double(threads))) : .null),
                     ("testAccuracy", row.testAccuracy.map { .number($0) } ?? .null),
+                    ("phaseSecondsPerEpoch", row.unavailable == nil
+                        ? .object(PhaseTimes.Phase.allCases.map { ($0.rawValue, .number(row.phasesPerEpoch[$0])) })
+                        : .null),
                     ("unavailable", row.unavailable.map { .string($0) } ?? .null),
                 ])
             })),
         ])
+    }
+
+    /// Where each configuration's time goes: the phases the trainer measured, per epoch,
+    /// and two costs found by difference — the rounding (the step's phases against hardware
+    /// fp32's) and stochastic rounding's random bits (against the same format rounded
+    /// toward zero, which runs the same kernels without drawing bits).
+    func printBreakdown(_ rows: [Benchmark.TrainingRate], reference: Benchmark.TrainingRate?, _ io: CommandIO) {
+        let measured = rows.filter { $0.unavailable == nil }
+        guard !measured.isEmpty else { return }
+        func step(_ r: Benchmark.TrainingRate) -> Double { r.phasesPerEpoch.total - r.phasesPerEpoch[.evaluation] }
+        let fp32Step = reference.map(step)
+        io.out("")
+        io.out("where the time goes, seconds per epoch (mean over the epochs; the phases measured, rounding and "
+               + "random bits by difference):")
+        let phases = PhaseTimes.Phase.allCases
+        let columns = ["config"] + phases.map(\.rawValue) + ["other", "rounding", "random bits"]
+        io.out(Self.breakdownLine(columns))
+        for row in measured {
+            let name = row.trainingCase.name
+            var fields = [name] + phases.map { row.phasesPerEpoch[$0] > 0 ? Self.figure(row.phasesPerEpoch[$0], digits: 3) : "-" }
+            fields.append(Self.figure(max(0, row.meanSecondsPerEpoch - row.phasesPerEpoch.total), digits: 3))
+            let isReference = row.trainingCase == reference?.trainingCase
+            fields.append(isReference ? "-" : fp32Step.map { Self.signedFigure(step(row) - $0) } ?? "-")
+            var bits = "-"
+            if row.trainingCase.policy.rounding == .stochastic, let plus = name.firstIndex(of: "+"),
+               let twin = measured.first(where: { $0.trainingCase.name == String(name[..<plus]) + "+toward-zero" }) {
+                bits = Self.signedFigure(step(row) - step(twin))
+            }
+            fields.append(bits)
+            io.out(Self.breakdownLine(fields))
+        }
+        io.out("rounding: the step's phases minus hardware fp32's; random bits: a stochastic configuration's "
+               + "step minus the same format's toward-zero step")
+    }
+
+    static func signedFigure(_ x: Double) -> String {
+        (x >= 0 ? "+" : "−") + figure(abs(x), digits: 3)
+    }
+
+    /// A row of the breakdown: the name in 18 columns, each figure right-aligned in 13,
+    /// with at least two spaces between columns.
+    static func breakdownLine(_ fields: [String]) -> String {
+        var text = fields[0] + String(repeating: " ", count: max(2, 18 - fields[0].count))
+        for field in fields.dropFirst() {
+            text += String(repeating: " ", count: max(2, 13 - field.count)) + field
+        }
+        return text
     }
 
     /// A row of the `bench train` table, in fixed columns.

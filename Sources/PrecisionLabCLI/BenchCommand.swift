@@ -37,7 +37,9 @@ public struct BenchCommand: Command {
                      next to a plain copy and the hardware's Float16 conversion
               train  seconds per epoch of softmax regression on Fashion-MNIST (batch 256,
                      lr 0.1, validation each epoch) per format and policy, the ratio to
-                     hardware fp32 and the fraction of the measured multiply-add peak
+                     hardware fp32 and the fraction of the measured multiply-add peak;
+                     then where each configuration's time goes (phases per epoch, and
+                     the cost of rounding and of random bits, by difference)
             """,
         epilogue: """
             Exit status: 0 success, 1 failure (cannot write the JSON file, no data),
@@ -180,6 +182,15 @@ public struct BenchCommand: Command {
         }
         if part != "train" {
             parsedFormats = try formatNames.map { try Self.parseFormats($0, part: part) }
+        }
+        if part == "train", let formatNames {
+            let known = Benchmark.trainingCases.map(\.format.name).reduce(into: [String]()) {
+                if !$0.contains($1) { $0.append($1) }
+            }
+            for name in formatNames where !known.contains(name) {
+                throw UsageError("no configuration of 'bench train' trains \(Echo.quoted(name)) "
+                                 + "(--formats takes: \(known.joined(separator: ", ")))")
+            }
         }
         if let configNames {
             let known = Benchmark.trainingCases.map(\.name)

@@ -55,6 +55,12 @@ public struct TrainCommand: Command {
                OptionValue("a finite number") { Double($0).flatMap { $0.isFinite ? $0 : nil } }) {
             $0.configuration.learningRate = $1
         },
+        .value("--lr-schedule", "S", help: """
+            constant (default); step: lr/10 after half the epochs and lr/100
+            after three quarters; cosine: lr (1 + cos(pi (e-1)/E)) / 2 in epoch e
+            """, OptionValue("constant, step or cosine") { LearningRateSchedule(rawValue: $0) }) {
+            $0.configuration.schedule = $1
+        },
         .value("--batch", "N", help: "minibatch size, at most the training set", default: "256",
                .positiveInteger) {
             $0.configuration.batchSize = $1
@@ -64,6 +70,11 @@ public struct TrainCommand: Command {
             seed of the initial weights, the validation split, the shuffles and
             stochastic rounding
             """, default: "0", .seed) { $0.configuration.seed = $1 },
+        .flag("--no-shuffle", help: "visit the training images in the same order every epoch") {
+            $0.configuration.shuffles = false
+        },
+        .value("--step-losses", "N", help: "keep the mean loss of each of the first N minibatches (in --json)",
+               .positiveInteger) { $0.configuration.recordedSteps = $1 },
         .value("--threads", "N", help: "worker threads, 1 to 256 (default: all cores)", .threads) {
             $0.configuration.threads = $1
         },
@@ -204,7 +215,9 @@ public struct TrainCommand: Command {
         }
         if let recipe { io.out("recipe: " + recipe.description) }
         io.out("\(data.train.count) training images, \(validationText), \(data.test?.count ?? 0) test images; "
-               + "\(configuration.epochs) epochs, batch \(configuration.batchSize), lr \(configuration.learningRate), "
+               + "\(configuration.epochs) epochs, batch \(configuration.batchSize), lr \(configuration.learningRate)"
+               + (configuration.schedule == .constant ? "" : " (\(configuration.schedule.rawValue) schedule)")
+               + (configuration.shuffles ? ", " : ", no shuffling, ")
                + "seed \(configuration.seed), \(configuration.threads) thread\(configuration.threads == 1 ? "" : "s")")
         let table = EpochTable(showsSaturations: format.eightBitFormat != nil)
         var headerPrinted = false

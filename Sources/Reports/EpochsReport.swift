@@ -5,70 +5,116 @@ import SoftFloat
 import Training
 
 /// Exercise 3: train for many epochs. Does validation accuracy keep rising, or fall after
-/// a peak? What do early stopping and weight decay change?
+/// a while; why; and what do the usual fixes change?
 ///
-/// Trains softmax regression for 50 epochs in fp32 and in 16-bit formats with a held-out
-/// validation split, records train and validation loss and accuracy per epoch, finds the
-/// validation peak and the fall after it, and measures early stopping (patience on the
-/// validation loss) and weight decay in fp32.
+/// Trains softmax regression for 50 epochs in fp32 over several seeds, and in 16-bit
+/// formats, with a held-out validation split. The mechanism is measured, not assumed: the
+/// validation accuracy and loss at fixed epochs (paired over seeds), the gap between
+/// training and validation accuracy, and the epoch-to-epoch noise of a constant rate, with
+/// and without shuffling. Each fix (early stopping, weight decay, a decayed rate, a larger
+/// batch) is run with the same seeds and judged by its paired 95% interval against the
+/// constant-rate run.
 public struct EpochsReport: LabReport {
     public static let name = "epochs"
-    public static let title = "Exercise 3: many epochs — overfitting, early stopping, weight decay"
+    public static let title = "Exercise 3: many epochs — overfitting or noise, and the fixes measured"
     public static let needsData = true
 
     public init() {}
 
+    /// One fp32 configuration that differs from the seed's run in one setting.
+    struct Variant {
+        var name: String
+        /// What it changes, for the tables.
+        var change: String
+        var apply: (inout TrainingConfiguration) -> Void
+        /// A fix judged against the constant rate (the rest are the mechanism's controls).
+        var isFix = true
+    }
+
     struct Plan {
         var epochs: Int
+        /// The seeds of every fp32 configuration.
+        var seeds: [UInt64]
+        /// The other formats and their seeds.
         var formats: [String]
+        var formatSeeds: [UInt64]
         var patience: Int
         var weightDecays: [Double]
+        var largeBatch: Int
         var data: DataBudget
+        /// The epochs the tables compare at (fixed in advance, so no epoch is chosen by the data).
+        var checkpoints: [Int]
+
+        var variants: [Variant] {
+            var list = [Variant(name: "constant rate", change: "the seed's run: lr 0.1 every epoch",
+                                apply: { _ in }, isFix: false),
+                        Variant(name: "no shuffling", change: "the same order of images every epoch",
+                                apply: { $0.shuffles = false }, isFix: false),
+                        Variant(name: "early stopping", change: "patience \(patience) on the validation loss",
+                                apply: { [patience] in $0.patience = patience })]
+            for decay in weightDecays {
+                list.append(Variant(name: "weight decay \(TrainingSpec.number(decay))",
+                                    change: "λ = \(TrainingSpec.number(decay)) on the weights",
+                                    apply: { $0.weightDecay = decay }))
+            }
+            list.append(Variant(name: "step decay", change: "lr/10 after half the epochs, lr/100 after three quarters",
+                                apply: { $0.schedule = .step }))
+            list.append(Variant(name: "cosine decay", change: "lr (1 + cos(π(e−1)/E)) / 2 in epoch e",
+                                apply: { $0.schedule = .cosine }))
+            list.append(Variant(name: "batch \(largeBatch)", change: "\(largeBatch) images a step, lr 0.1",
+                                apply: { [largeBatch] in $0.batchSize = largeBatch }))
+            return list
+        }
     }
 
     static func plan(_ context: ReportContext) -> Plan {
-        context.quick
-            ? Plan(epochs: 2, formats: ["fp32", "bf16"], patience: 1, weightDecays: [1e-3],
-                   data: .quick)
-            : Plan(epochs: 50, formats: ["fp32", "bf16", "fp16"], patience: 5, weightDecays: [1e-4, 1e-3],
-                   data: .full)
+        let s = context.seed
+        return context.quick
+            ? Plan(epochs: 4, seeds: [s, s &+ 1], formats: ["bf16"], formatSeeds: [s], patience: 1,
+                   weightDecays: [1e-3], largeBatch: 512, data: .quick, checkpoints: [1, 2, 4])
+            : Plan(epochs: 50, seeds: (0..<5).map { s &+ $0 }, formats: ["bf16", "fp16"], formatSeeds: [s, s &+ 1, s &+ 2],
+                   patience: 5, weightDecays: [1e-4, 1e-3], largeBatch: 1024, data: .full, checkpoints: [10, 25, 50])
     }
 
-    /// The long runs per format, then early stopping, then each weight decay.
+    /// Every fp32 variant over the seeds, variant by variant; then each other format over its seeds.
     public static func plannedRuns(_ context: ReportContext) -> [TrainingSpec] {
         let plan = Self.plan(context)
-        func spec(_ format: String) -> TrainingSpec {
-            TrainingSpec(format: format, seed: context.seed, epochs: plan.epochs,
-                         data: plan.data)
+        var specs: [TrainingSpec] = []
+        for variant in plan.variants {
+            for seed in plan.seeds {
+                var spec = TrainingSpec(format: "fp32", seed: seed, epochs: plan.epochs, data: plan.data)
+                variant.apply(&spec.configuration)
+                specs.append(spec)
+            }
         }
-        var stopping = spec("fp32")
-        stopping.configuration.patience = plan.patience
-        let decays = plan.weightDecays.map { decay -> TrainingSpec in
-            var s = spec("fp32")
-            s.configuration.weightDecay = decay
-            return s
+        for format in plan.formats {
+            for seed in plan.formatSeeds {
+                specs.append(TrainingSpec(format: format, seed: seed, epochs: plan.epochs, data: plan.data))
+            }
         }
-        return plan.formats.map(spec) + [stopping] + decays
+        return specs
     }
 
     public func make(_ context: ReportContext) throws -> ReportDocument {
         let plan = Self.plan(context)
-        let runs = Self.plannedRuns(context)
-        let base = Array(runs[0..<plan.formats.count])
-        let stopping = runs[plan.formats.count]
-        let decays = Array(runs[(plan.formats.count + 1)...])
-        context.progress("\(Markdown.count(runs.count, "run")) of up to \(Markdown.count(plan.epochs, "epoch"))")
-        let results = try context.train(runs)
-        let long = Array(results[0..<base.count])
-        let stopped = results[base.count]
-        let decayed = Array(results[(base.count + 1)...])
-        let fp32 = long[0]
+        let specs = Self.plannedRuns(context)
+        context.progress("\(Markdown.count(specs.count, "run")) of up to \(Markdown.count(plan.epochs, "epoch"))")
+        let results = try context.train(specs)
+        let variants = plan.variants
+        let n = plan.seeds.count
+        let byVariant = variants.indices.map { Array(results[($0 * n)..<(($0 + 1) * n)]) }
+        let offset = variants.count * n, m = plan.formatSeeds.count
+        let byFormat = plan.formats.indices.map { Array(results[(offset + $0 * m)..<(offset + ($0 + 1) * m)]) }
+        let constant = byVariant[0]
 
         var report = ReportWriter(name: Self.name, title: Self.title)
-        let answer = answerText(long: long, formats: plan.formats, stopped: stopped, patience: plan.patience,
-                                decayed: decayed, decays: plan.weightDecays)
-        let commands: [String] = (base + [stopping] + decays).map { "`\($0.command)`" }
-        let runsLine: String = "Runs: " + commands.joined(separator: "; ") + "."
+        let answer = answerText(plan: plan, byVariant: byVariant, byFormat: byFormat)
+        let runsLine = "Runs: `\(specs[0].command)` with `--seed` \(plan.seeds.map(String.init).joined(separator: ", ")), "
+            + "and the same with each change of the table of fixes (`--no-shuffle`, `--patience \(plan.patience)`, "
+            + plan.weightDecays.map { "`--weight-decay \(TrainingSpec.number($0))`" }.joined(separator: ", ")
+            + ", `--lr-schedule step`, `--lr-schedule cosine`, `--batch \(plan.largeBatch)`); "
+            + plan.formats.map { "`--format \($0)`" }.joined(separator: " and ")
+            + " with `--seed` \(plan.formatSeeds.map(String.init).joined(separator: ", ")) (\(specs.count) runs)."
         report.provenance(context, data: ReportWriter.dataDescription(context, plan.data), extra: [runsLine],
                           results: results)
         report.answer(answer)
@@ -77,195 +123,259 @@ public struct EpochsReport: LabReport {
         report.document.paragraph("Softmax regression, minibatch SGD with batch 256 and learning rate 0.1, "
                                   + "\(plan.epochs) epochs, every operation rounded to the format. Training figures "
                                   + "are averages over each epoch's minibatches as they were trained; validation "
-                                  + "figures come from a full pass over the held-out images after each epoch.")
+                                  + "figures come from a full pass over the held-out images after each epoch. "
+                                  + "Lines are means over the seeds; shaded bands, the 95% t interval of the mean.")
+        let groups: [(String, [TrainingResult])] = [("fp32", constant)] + zip(plan.formats, byFormat).map { ($0, $1) }
         var lossPlot = SVGPlot(title: "Loss per epoch", xAxis: PlotAxis("epoch"), yAxis: PlotAxis("cross-entropy loss"))
         var accuracyPlot = SVGPlot(title: "Accuracy per epoch", xAxis: PlotAxis("epoch"), yAxis: PlotAxis("accuracy (%)"))
-        for (k, (format, r)) in zip(plan.formats, long).enumerated() {
+        for (k, (format, runs)) in groups.enumerated() {
             let color = PlotPalette.color(k)
-            lossPlot.series.append(PlotSeries("\(format) train", x: r.epochNumbers, y: r.trainLosses, color: color))
-            lossPlot.series.append(PlotSeries("\(format) validation", x: r.epochNumbers, y: r.validationLosses,
-                                              color: color, dashed: true))
-            accuracyPlot.series.append(PlotSeries("\(format) train", x: r.epochNumbers, y: r.trainAccuracies,
-                                                  color: color))
-            accuracyPlot.series.append(PlotSeries("\(format) validation", x: r.epochNumbers,
-                                                  y: r.validationAccuracies, color: color, dashed: true))
+            lossPlot.series.append(EpochCurve(runs) { $0.trainLoss }.series("\(format) train", color: color))
+            lossPlot.series.append(EpochCurve(runs) { $0.validationLoss }.series("\(format) validation", color: color,
+                                                                                  dashed: true))
+            accuracyPlot.series.append(EpochCurve(runs, scale: 100) { $0.trainAccuracy }.series("\(format) train",
+                                                                                                 color: color))
+            accuracyPlot.series.append(EpochCurve(runs, scale: 100) { $0.validationAccuracy }
+                .series("\(format) validation", color: color, dashed: true))
         }
-        if let peak = fp32.peakValidation {
-            accuracyPlot.referenceLines.append(PlotReferenceLine(x: Double(peak.epoch),
-                                                                 label: "fp32 validation peak (epoch \(peak.epoch))"))
-        }
-        lossPlot.caption = "Solid: training loss (mean over the epoch's minibatches); dashed: validation loss. "
-            + "Seed \(context.seed)."
-        accuracyPlot.caption = "Solid: training accuracy; dashed: validation accuracy on the held-out images."
+        let seedsText = "fp32 over seeds \(plan.seeds.map(String.init).joined(separator: ", "))"
+            + (plan.formats.isEmpty ? "" : ", the others over \(plan.formatSeeds.map(String.init).joined(separator: ", "))")
+        lossPlot.caption = "Solid: training loss (mean over the epoch's minibatches); dashed: validation loss; "
+            + seedsText + "."
+        accuracyPlot.caption = "Solid: training accuracy; dashed: validation accuracy on the held-out images; "
+            + seedsText + "."
         report.figure("loss", svg: lossPlot.render(), alt: "training and validation loss per epoch")
         report.figure("accuracy", svg: accuracyPlot.render(), alt: "training and validation accuracy per epoch")
+
         var differencePlot = SVGPlot(title: "Validation accuracy minus fp32's, per epoch", xAxis: PlotAxis("epoch"),
                                      yAxis: PlotAxis("difference (points)"))
-        for (k, (format, r)) in zip(plan.formats, long).enumerated().dropFirst() {
-            let n = min(r.epochs.count, fp32.epochs.count)
-            differencePlot.series.append(PlotSeries(format, x: Array(r.epochNumbers.prefix(n)),
-                                                    y: (0..<n).map { r.validationAccuracies[$0] - fp32.validationAccuracies[$0] },
+        let fp32Curve = EpochCurve(constant, scale: 100) { $0.validationAccuracy }
+        for (k, (format, runs)) in groups.enumerated().dropFirst() {
+            let curve = EpochCurve(runs, scale: 100) { $0.validationAccuracy }
+            let count = min(curve.mean.count, fp32Curve.mean.count)
+            differencePlot.series.append(PlotSeries(format, x: Array(curve.epochs.prefix(count)),
+                                                    y: (0..<count).map { curve.mean[$0] - fp32Curve.mean[$0] },
                                                     color: PlotPalette.color(k)))
         }
         differencePlot.referenceLines = [PlotReferenceLine(y: 0, label: "fp32")]
-        differencePlot.caption = "Where the curves of the figure above lie on each other: each format's validation "
-            + "accuracy minus fp32's at the same epoch, in percentage points; one accuracy on "
-            + "\(Markdown.integer(fp32.validationCount)) images has a 95% binomial interval of about ±"
-            + Markdown.fixed(Spread.binomialHalfWidth95(fp32.finalValidationAccuracy ?? 0.85,
-                                                        images: fp32.validationCount) * 100, 1) + " points."
+        differencePlot.caption = "Where the curves above lie on each other: each format's mean validation accuracy "
+            + "minus fp32's at the same epoch, in percentage points."
         report.figure("accuracy-difference", svg: differencePlot.render(), alt: "validation accuracy minus fp32's")
 
-        var rows: [[String]] = []
-        for (format, r) in zip(plan.formats, long) {
-            rows.append(runRow(format, r))
-        }
-        report.document.table(runHeader, rows, alignments: [.left] + Array(repeating: .right, count: runHeader.count - 1))
-        report.document.paragraph("Fall after the peak: validation accuracy at the peak minus at the last epoch. "
-                                  + "Swallowed: weight updates lr·g ≠ 0 that left the weight unchanged, as a share "
-                                  + "of all parameter updates.")
+        report.document.heading("Overfitting, measured at fixed epochs")
+        report.document.paragraph("""
+            The peak of a noisy curve lies above its end by selection alone, so the comparison is made at epochs \
+            fixed in advance (\(plan.checkpoints.map(String.init).joined(separator: ", "))): the mean over the \
+            seeds with its 95% t interval, and the change between two epochs seed by seed (paired: each seed has \
+            its own validation split and initial weights). A change is “measurable” when its interval excludes 0.
+            """)
+        report.document.table(checkpointHeader(plan), groups.map { checkpointRow($0.0, $0.1, plan) },
+                              alignments: [.left] + Array(repeating: .right, count: checkpointHeader(plan).count - 1))
+        report.document.paragraph("""
+            Gap: training accuracy (the mean over the epoch's minibatches) minus validation accuracy. \
+            Epoch noise: the standard deviation of the change in validation accuracy from one epoch to the next \
+            over the last quarter of the epochs, the mean over the seeds. Swallowed: weight updates lr·g ≠ 0 \
+            that left the weight unchanged, as a share of all parameter updates.
+            """)
 
-        report.document.heading("Early stopping")
-        var esText = "With `--patience \(plan.patience)` (stop when the validation loss has not improved for "
-            + "\(plan.patience) epoch\(plan.patience == 1 ? "" : "s"), keep the best epoch's parameters), fp32 "
-        if let best = stopped.bestEpoch {
-            esText += stopped.stoppedEarly
-                ? "stopped after epoch \(stopped.epochs.count) and kept epoch \(best)"
-                : "ran all \(stopped.epochs.count) epochs and kept epoch \(best)"
-        } else {
-            esText += "ran \(stopped.epochs.count) epochs"
+        report.document.heading("The mechanism and the fixes")
+        report.document.paragraph("""
+            Every configuration below is fp32 with the seeds \(plan.seeds.map(String.init).joined(separator: ", ")) \
+            and differs from the seed's run (constant rate 0.1, batch 256, shuffled every epoch) in one setting. \
+            The difference to the constant rate is paired over the seeds, with its 95% t interval; \
+            “better” or “worse” only where that interval excludes 0.
+            """)
+        let constantTest = constant.map { $0.testAccuracy ?? .nan }
+        var fixRows: [[String]] = []
+        for (variant, runs) in zip(variants, byVariant) {
+            let test = runs.map { $0.testAccuracy ?? .nan }
+            let difference = Spread.pairedText(test, constantTest)
+            let verdict = variant.name == variants[0].name ? "–" : Self.verdict(difference.differs, difference.text)
+            fixRows.append([variant.name, variant.change, Spread(values: test).percentInterval,
+                            variant.name == variants[0].name ? "–" : difference.text, verdict,
+                            Self.meanText(runs.map { Self.gap($0, at: plan.epochs) }, percent: true),
+                            Self.meanText(runs.map { Self.epochNoise($0) }, percent: true),
+                            Self.meanText(runs.map { $0.epochs.last?.validationLoss }, percent: false),
+                            Markdown.fixed(Spread(values: runs.map { Double($0.totalSteps) }).mean, 0)])
         }
-        esText += ": test accuracy \(Markdown.percent(stopped.testAccuracy, 2)), against "
-            + "\(Markdown.percent(fp32.testAccuracy, 2)) after all \(fp32.epochs.count) epochs without it, in "
-            + "\(stopped.totalSteps) steps instead of \(fp32.totalSteps)."
-        report.document.paragraph(esText)
+        report.document.table(["configuration", "change", "test acc (95%)", "vs constant rate (paired)", "verdict",
+                               "gap, last epoch", "epoch noise", "last valid. loss", "steps"], fixRows,
+                              alignments: [.left, .left, .right, .right, .left, .right, .right, .right, .right])
+        report.document.paragraph("""
+            Early stopping keeps the parameters of the epoch with the lowest validation loss and tests those. \
+            The test accuracy is on the 10,000 test images; the gap, the noise and the validation loss are \
+            defined as in the table above, at the last epoch trained.
+            """)
 
-        report.document.heading("Weight decay")
-        var wdPlot = SVGPlot(title: "fp32 validation accuracy with weight decay", xAxis: PlotAxis("epoch"),
-                             yAxis: PlotAxis("validation accuracy (%)"))
-        wdPlot.series.append(PlotSeries("λ = 0", x: fp32.epochNumbers, y: fp32.validationAccuracies))
-        var wdRows = [runRow("λ = 0", fp32)]
-        for (decay, r) in zip(plan.weightDecays, decayed) {
-            wdPlot.series.append(PlotSeries("λ = \(TrainingSpec.number(decay))", x: r.epochNumbers,
-                                            y: r.validationAccuracies))
-            wdRows.append(runRow("λ = \(TrainingSpec.number(decay))", r))
+        var fixPlot = SVGPlot(title: "fp32 validation accuracy: the constant rate and the fixes", xAxis: PlotAxis("epoch"),
+                              yAxis: PlotAxis("validation accuracy (%)"))
+        for (k, (variant, runs)) in zip(variants, byVariant).enumerated() where variant.name != "early stopping" {
+            fixPlot.series.append(EpochCurve(runs, scale: 100) { $0.validationAccuracy }
+                .series(variant.name, band: k == 0))
         }
-        wdPlot.caption = "Weight decay adds λ·w to each weight's gradient (the bias is not decayed)."
-        report.figure("weight-decay", svg: wdPlot.render(), alt: "validation accuracy with weight decay")
-        report.document.table(runHeader, wdRows, alignments: [.left] + Array(repeating: .right, count: runHeader.count - 1))
+        fixPlot.caption = "Means over the seeds; the band is the constant rate's 95% t interval. Early stopping "
+            + "follows the constant rate until it stops, so it is not drawn."
+        report.figure("fixes", svg: fixPlot.render(), alt: "validation accuracy per epoch for each fix")
+        var gapPlot = SVGPlot(title: "fp32 training minus validation accuracy", xAxis: PlotAxis("epoch"),
+                              yAxis: PlotAxis("gap (points)"))
+        for (k, (variant, runs)) in zip(variants, byVariant).enumerated() where variant.name != "early stopping" {
+            gapPlot.series.append(EpochCurve(runs, scale: 100) { r in
+                r.validationAccuracy.map { r.trainAccuracy - $0 }
+            }.series(variant.name, band: k == 0))
+        }
+        gapPlot.referenceLines = [PlotReferenceLine(y: 0, label: "no gap")]
+        gapPlot.caption = "Training accuracy (mean over each epoch's minibatches) minus validation accuracy, means "
+            + "over the seeds; the band is the constant rate's 95% t interval."
+        report.figure("gap", svg: gapPlot.render(), alt: "gap between training and validation accuracy per epoch")
         return report.finish(answer: answer)
     }
 
-    let runHeader = ["run", "peak valid. acc (epoch)", "last valid. acc", "fall after peak", "lowest valid. loss (epoch)",
-                     "last valid. loss", "last train acc", "test acc", "swallowed", "time"]
-
-    func runRow(_ name: String, _ r: TrainingResult) -> [String] {
-        let peak = r.peakValidation, low = r.lowestValidationLoss
-        let fall = peak.flatMap { p in r.finalValidationAccuracy.map { p.accuracy - $0 } }
-        return [name,
-                peak.map { "\(Markdown.percent($0.accuracy, 2)) (\($0.epoch))" } ?? "–",
-                Markdown.percent(r.finalValidationAccuracy, 2),
-                fall.map { Markdown.fixed($0 * 100, 2) + " pp" } ?? "–",
-                low.map { "\(Markdown.fixed($0.loss, 4)) (\($0.epoch))" } ?? "–",
-                Markdown.fixed(r.epochs.last?.validationLoss, 4),
-                Markdown.percent(r.epochs.last?.trainAccuracy, 2),
-                Markdown.percent(r.testAccuracy, 2),
-                Markdown.percent(r.swallowedShare, 2),
-                Markdown.duration(r.seconds)]
+    func checkpointHeader(_ plan: Plan) -> [String] {
+        let first = plan.checkpoints.first ?? 1, last = plan.checkpoints.last ?? plan.epochs
+        return ["format", "seeds"] + plan.checkpoints.map { "valid. acc, epoch \($0)" }
+            + ["change \(first)→\(last)", "valid. loss, epoch \(first)", "epoch \(last)", "change (loss)",
+               "gap, epoch \(first)", "gap, epoch \(last)", "epoch noise", "train acc change \(plan.checkpoints.dropLast().last ?? first)→\(last)",
+               "swallowed"]
     }
 
-    func answerText(long: [TrainingResult], formats: [String], stopped: TrainingResult, patience: Int,
-                    decayed: [TrainingResult], decays: [Double]) -> String {
-        let fp32 = long[0]
-        var parts: [String] = []
-        if let peak = fp32.peakValidation, let last = fp32.finalValidationAccuracy {
-            let images = fp32.validationCount
-            let fall = Spread.singleRunDifference(peak.accuracy, last, images: images, what: "validation images")
-            var s = "In fp32 the validation accuracy peaks at \(Markdown.percent(peak.accuracy, 2)) in epoch "
-                + "\(peak.epoch) of \(fp32.epochs.count) and ends at \(Markdown.percent(last, 2)): the fall, "
-                + "\(fall.text)"
-            if let noise = Self.epochNoise(fp32) {
-                s += "; from one epoch to the next the validation accuracy moves by \(Markdown.fixed(noise * 100, 2)) "
-                    + "points (standard deviation of the changes over the second half), and the highest of "
-                    + "\(fp32.epochs.count) noisy values lies above the last by selection alone"
-            }
-            s += fall.differs == true ? "." : ". So there is no measurable overfitting in accuracy."
-            if let gap = Self.gaps(fp32) {
-                s += " The gap between training and validation accuracy goes from \(Markdown.points(gap.early, 2)) "
-                    + "(epoch \(gap.earlyEpoch)) to \(Markdown.points(gap.last, 2)) (epoch \(fp32.epochs.count))"
-            }
-            if let low = fp32.lowestValidationLoss, let lastLoss = fp32.epochs.last?.validationLoss {
-                s += low.epoch < fp32.epochs.count
-                    ? "; the validation loss is lowest at epoch \(low.epoch) (\(Markdown.fixed(low.loss, 4))) and ends "
-                        + "at \(Markdown.fixed(lastLoss, 4))"
-                    : "; the validation loss is still falling at the last epoch"
-            }
-            parts.append(s + ".")
+    func checkpointRow(_ format: String, _ runs: [TrainingResult], _ plan: Plan) -> [String] {
+        let first = plan.checkpoints.first ?? 1, last = plan.checkpoints.last ?? plan.epochs
+        let middle = plan.checkpoints.dropLast().last ?? first
+        func accuracies(_ e: Int) -> [Double] { runs.map { Self.value($0, e) { $0.validationAccuracy } } }
+        func losses(_ e: Int) -> [Double] { runs.map { Self.value($0, e) { $0.validationLoss } } }
+        func train(_ e: Int) -> [Double] { runs.map { Self.value($0, e) { $0.trainAccuracy } } }
+        let lossChange = Spread.paired(losses(last), losses(first))
+        return [format, String(runs.count)] + plan.checkpoints.map { Spread(values: accuracies($0)).percentInterval }
+            + [Spread.pairedText(accuracies(last), accuracies(first)).text,
+               Markdown.fixed(Spread(values: losses(first)).mean, 4), Markdown.fixed(Spread(values: losses(last)).mean, 4),
+               lossChange.map { Self.signed($0.mean, 4) + " (" + Self.signed($0.lower, 4) + " to "
+                   + Self.signed($0.upper, 4) + ")" } ?? "–",
+               Self.meanText(runs.map { Self.gap($0, at: first) }, percent: true),
+               Self.meanText(runs.map { Self.gap($0, at: last) }, percent: true),
+               Self.meanText(runs.map { Self.epochNoise($0) }, percent: true),
+               Spread.pairedText(train(last), train(middle)).text,
+               Markdown.percent(Spread(values: runs.map(\.swallowedShare)).mean, 1)]
+    }
+
+    /// "better", "worse" or "no measurable difference" from a paired comparison.
+    static func verdict(_ differs: Bool?, _ text: String) -> String {
+        guard let differs else { return "–" }
+        return differs ? (text.hasPrefix("+") ? "better" : "worse") : "no measurable difference"
+    }
+
+    /// A figure of epoch `epoch` (1-based), NaN where the run has none.
+    static func value(_ r: TrainingResult, _ epoch: Int, _ f: (EpochRecord) -> Double?) -> Double {
+        epoch >= 1 && epoch <= r.epochs.count ? f(r.epochs[epoch - 1]) ?? .nan : .nan
+    }
+
+    /// Training minus validation accuracy at `epoch` (the last epoch trained when the run stopped before).
+    static func gap(_ r: TrainingResult, at epoch: Int) -> Double? {
+        guard let record = r.epochs.count >= epoch ? r.epochs[epoch - 1] : r.epochs.last,
+              let v = record.validationAccuracy else { return nil }
+        return record.trainAccuracy - v
+    }
+
+    /// "1.23 ± 0.10" (points, for fractions) or "0.4242 ± 0.0010": the mean over the runs and
+    /// the half-width of its 95% t interval.
+    static func meanText(_ values: [Double?], percent: Bool) -> String {
+        let spread = Spread(values: values.map { $0 ?? .nan })
+        guard let m = spread.mean else { return "–" }
+        let scale = percent ? 100.0 : 1, decimals = percent ? 2 : 4
+        let half = spread.halfWidth95
+        return Spread.minus(Markdown.fixed(m * scale, decimals))
+            + (half > 0 ? " ± " + Markdown.fixed(half * scale, decimals) : "")
+    }
+
+    /// A signed number with `decimals` decimals and a true minus sign.
+    static func signed(_ x: Double, _ decimals: Int) -> String {
+        let text = Markdown.fixed(abs(x), decimals)
+        return (x < 0 && text != Markdown.fixed(0, decimals) ? "−" : "+") + text
+    }
+
+    func answerText(plan: Plan, byVariant: [[TrainingResult]], byFormat: [[TrainingResult]]) -> String {
+        let constant = byVariant[0], variants = plan.variants
+        let first = plan.checkpoints.first ?? 1, last = plan.checkpoints.last ?? plan.epochs
+        func accuracies(_ runs: [TrainingResult], _ e: Int) -> [Double] {
+            runs.map { Self.value($0, e) { $0.validationAccuracy } }
         }
+        func losses(_ runs: [TrainingResult], _ e: Int) -> [Double] { runs.map { Self.value($0, e) { $0.validationLoss } } }
+        var parts: [String] = []
+
+        let change = Spread.pairedText(accuracies(constant, last), accuracies(constant, first))
+        let lossChange = Spread.paired(losses(constant, last), losses(constant, first))
+        var s = "In fp32 (\(constant.count) seeds, constant rate 0.1) the validation accuracy is "
+            + "\(Spread(values: accuracies(constant, first)).percentInterval) after epoch \(first) and "
+            + "\(Spread(values: accuracies(constant, last)).percentInterval) after epoch \(last): a change of \(change.text), "
+            + (change.differs == true ? (change.text.hasPrefix("+") ? "a measurable rise" : "a measurable fall")
+                : "no measurable change")
+        if let lossChange {
+            let differs = lossChange.lower > 0 || lossChange.upper < 0
+            s += "; the validation loss changes by \(Self.signed(lossChange.mean, 4)) (95% interval "
+                + "\(Self.signed(lossChange.lower, 4)) to \(Self.signed(lossChange.upper, 4)))"
+                + (differs ? (lossChange.mean > 0 ? ", a measurable rise" : ", a measurable fall") : ", no measurable change")
+        }
+        let gapFirst = constant.map { Self.gap($0, at: first) }, gapLast = constant.map { Self.gap($0, at: last) }
+        s += ". The gap between training and validation accuracy goes from \(Self.meanText(gapFirst, percent: true)) "
+            + "points (epoch \(first)) to \(Self.meanText(gapLast, percent: true)) (epoch \(last))"
+        if let noise = Spread(values: constant.map { Self.epochNoise($0) ?? .nan }).mean {
+            s += ", while from one epoch to the next the validation accuracy moves by "
+                + "\(Markdown.fixed(noise * 100, 2)) points (standard deviation over the last quarter): the constant "
+                + "rate keeps the weights jumping around the minimum"
+        }
+        parts.append(s + ".")
+
+        let constantTest = constant.map { $0.testAccuracy ?? .nan }
+        var better: [String] = [], worse: [String] = [], same: [String] = []
+        for (variant, runs) in zip(variants, byVariant).dropFirst() {
+            let d = Spread.pairedText(runs.map { $0.testAccuracy ?? .nan }, constantTest)
+            let item = "\(variant.name) \(d.text)"
+            switch Self.verdict(d.differs, d.text) {
+            case "better": better.append(item)
+            case "worse": worse.append(item)
+            default: same.append(item)
+            }
+        }
+        var fixes = "Against the constant rate's test accuracy \(Spread(values: constantTest).percentInterval), "
+            + "paired over the same seeds: "
+        var clauses: [String] = []
+        if !better.isEmpty { clauses.append("better — " + better.joined(separator: "; ")) }
+        if !worse.isEmpty { clauses.append("worse — " + worse.joined(separator: "; ")) }
+        if !same.isEmpty { clauses.append("no measurable difference — " + same.joined(separator: "; ")) }
+        fixes += clauses.joined(separator: "; ") + "."
+        if let cosine = variants.firstIndex(where: { $0.name == "cosine decay" }),
+           let noise = Spread(values: byVariant[cosine].map { Self.epochNoise($0) ?? .nan }).mean {
+            fixes += " A decayed rate calms the last epochs (epoch noise \(Markdown.fixed(noise * 100, 2)) points with "
+                + "cosine decay)."
+        }
+        parts.append(fixes)
+
         var others: [String] = []
-        for (format, r) in zip(formats, long).dropFirst() {
-            guard let peak = r.peakValidation, let last = r.finalValidationAccuracy else {
-                others.append("\(format) never produced a finite validation accuracy")
-                continue
+        for (format, runs) in zip(plan.formats, byFormat) {
+            let d = Spread.pairedText(accuracies(runs, last), accuracies(runs, first))
+            let middle = plan.checkpoints.dropLast().last ?? first
+            let train = Spread.pairedText(runs.map { Self.value($0, last) { $0.trainAccuracy } },
+                                          runs.map { Self.value($0, middle) { $0.trainAccuracy } })
+            let swallowed = Spread(values: runs.map(\.swallowedShare)).mean ?? .nan
+            var t = "\(format) (\(runs.count) seed\(runs.count == 1 ? "" : "s")): validation accuracy "
+                + "\(Spread(values: accuracies(runs, last)).percentInterval) after epoch \(last), a change of \(d.text) "
+                + "since epoch \(first); its training accuracy changes by \(train.text) from epoch \(middle) to \(last), "
+                + "with \(Markdown.percent(swallowed, 1)) of its updates swallowed"
+            if train.differs != true && swallowed >= 0.2 {
+                t += " — it no longer learns the training set either: a plateau of swallowed updates, not overfitting"
             }
-            let fall = Spread.singleRunDifference(peak.accuracy, last, images: r.validationCount,
-                                                  what: "validation images")
-            var s = "\(format) peaks at \(Markdown.percent(peak.accuracy, 2)) (epoch \(peak.epoch)) and ends at "
-                + "\(Markdown.percent(last, 2)) (\(fall.differs == true ? "a measurable fall" : "no measurable fall"))"
-            let trainAtPeak = r.epochs[peak.epoch - 1].trainAccuracy, trainLast = r.epochs.last!.trainAccuracy
-            let trainChange = Spread.singleRunDifference(trainLast, trainAtPeak, images: r.trainCount,
-                                                         what: "training images")
-            s += "; its training accuracy changes by \(Markdown.points(trainLast - trainAtPeak, 2)) from that epoch to "
-                + "the last, with \(Markdown.percent(r.swallowedShare, 1)) of its updates swallowed"
-            if trainChange.differs != true && r.swallowedShare >= 0.2 {
-                s += " — a model that no longer learns the training set either: a plateau of swallowed updates, "
-                    + "not overfitting"
-            }
-            others.append(s)
+            others.append(t)
         }
         if !others.isEmpty { parts.append(others.joined(separator: "; ") + ".") }
-        let testImages = fp32.testCount
-        var es = "Early stopping (patience \(patience)) "
-        if let best = stopped.bestEpoch {
-            es += stopped.stoppedEarly ? "stops after epoch \(stopped.epochs.count), keeping epoch \(best), "
-                : "never triggers and keeps epoch \(best), "
-        }
-        let esDifference = Spread.singleRunDifference(stopped.testAccuracy, fp32.testAccuracy, images: testImages,
-                                                      what: "test images")
-        es += "for a test accuracy of \(Markdown.percent(stopped.testAccuracy, 2)) against "
-            + "\(Markdown.percent(fp32.testAccuracy, 2)) after all \(fp32.epochs.count) epochs: \(esDifference.text)"
-        parts.append(es + ".")
-        var wd: [String] = []
-        for (decay, r) in zip(decays, decayed) {
-            let d = Spread.singleRunDifference(r.testAccuracy, fp32.testAccuracy, images: testImages,
-                                               what: "test images")
-            wd.append("λ = \(TrainingSpec.number(decay)) gives \(Markdown.percent(r.testAccuracy, 2)) test accuracy, "
-                      + (d.differs == true ? (d.text.hasPrefix("+") ? "a measurable improvement" : "measurably worse")
-                         : "no improvement") + " (\(Markdown.points((r.testAccuracy ?? .nan) - (fp32.testAccuracy ?? .nan), 2)))")
-        }
-        if !wd.isEmpty {
-            parts.append("Weight decay against none: " + wd.joined(separator: "; ") + " — within the 95% binomial "
-                         + "interval of one test accuracy unless said otherwise.")
-        }
         return parts.joined(separator: " ")
     }
 
     /// The standard deviation of the changes of validation accuracy between neighbouring
-    /// epochs over the second half of the run (nil with fewer than 4 epochs).
+    /// epochs over the last quarter of the run (nil with fewer than 4 epochs).
     static func epochNoise(_ r: TrainingResult) -> Double? {
         let v = r.epochs.compactMap(\.validationAccuracy)
         guard v.count >= 4 else { return nil }
-        let half = Array(v[(v.count / 2)...])
-        let changes = zip(half.dropFirst(), half).map { $0 - $1 }
+        let tail = Array(v[(3 * v.count / 4 - 1)...])
+        let changes = zip(tail.dropFirst(), tail).map { $0 - $1 }
         return Spread(values: changes).standardDeviation
-    }
-
-    /// Training minus validation accuracy at epoch 10 (or the first) and at the last.
-    static func gaps(_ r: TrainingResult) -> (earlyEpoch: Int, early: Double, last: Double)? {
-        guard let last = r.epochs.last, let lastValidation = last.validationAccuracy, r.epochs.count >= 2 else {
-            return nil
-        }
-        let early = r.epochs[min(9, r.epochs.count - 2)]
-        guard let earlyValidation = early.validationAccuracy else { return nil }
-        return (early.epoch, early.trainAccuracy - earlyValidation, last.trainAccuracy - lastValidation)
     }
 }

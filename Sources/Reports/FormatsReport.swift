@@ -173,6 +173,7 @@ public struct FormatsReport: LabReport {
             report.document.paragraph("lns8 is not in this table: the trainer cannot run it yet.")
         }
 
+        causesSection(&report, cells: cells)
         section2026(&report, cells: cells2026, plan: plan2026, fp32: fp32Pure, fp32Seconds: fp32Seconds)
 
         report.document.heading("Validation accuracy per epoch (seed \(plan.seeds[0]), pure)")
@@ -203,9 +204,9 @@ public struct FormatsReport: LabReport {
                          + "\(fp32.results.count == 1 ? "" : "s") after \(plan.epochs) epoch\(plan.epochs == 1 ? "" : "s") "
                          + "(\(Markdown.points(m - CitedReference.bookSoftmaxAccuracy)) against the book's 83.7%, cited).")
         }
-        // A policy "repairs" a format when it beats pure by more than the seed-to-seed
-        // spread of fp32 (at least 0.1 points).
-        let spread = max(0.001, fp32.flatMap { Spread(values: $0.results.map { $0.testAccuracy ?? .nan }).standardDeviation } ?? 0)
+        // A policy "repairs" a format when it beats pure beyond Welch's 95% interval of the
+        // difference over the seeds.
+        func spread(_ c: Cell) -> Spread { Spread(values: c.results.map { $0.testAccuracy ?? .nan }) }
         var pure: [String] = []
         var repairs: [String] = []
         var unchanged: [String] = []
@@ -214,28 +215,25 @@ public struct FormatsReport: LabReport {
             let m = mean(p)
             let nonFinite = p.results.contains(where: \.wentNonFinite)
             pure.append("\(format) \(Markdown.percent(m, 1))" + (nonFinite ? " (inf/NaN)" : ""))
-            let fixes = plan.policies.dropFirst().compactMap { policy -> (String, Double)? in
+            let fixes = plan.policies.dropFirst().compactMap { policy -> (String, Cell, Double)? in
                 guard let c = cell(format, policy.name), let a = mean(c) else { return nil }
-                return (policy.name, a)
+                return (policy.name, c, a)
             }
-            guard let best = fixes.max(by: { $0.1 < $1.1 }) else { continue }
-            let gain = best.1 - (m ?? 0)
-            if gain > spread {
-                repairs.append("\(format) \(Markdown.percent(best.1, 1)) with \(best.0) "
-                               + "(\(Markdown.points(gain)))")
+            guard let best = fixes.max(by: { $0.2 < $1.2 }) else { continue }
+            let difference = Spread.differenceText(spread(best.1), spread(p))
+            if difference.differs == true && best.2 > (m ?? 0) {
+                repairs.append("\(format) \(Markdown.percent(best.2, 1)) with \(best.0) (\(difference.text))")
             } else {
                 unchanged.append(format)
             }
         }
         if !pure.isEmpty { parts.append("With every operation in the format (pure): " + pure.joined(separator: ", ") + ".") }
         if !repairs.isEmpty {
-            parts.append("The best policy, where it beats pure by more than FP32's seed-to-seed spread "
-                         + "(\(Markdown.fixed(spread * 100, 2)) points): " + repairs.joined(separator: "; ") + ".")
+            parts.append("The best policy, where it beats pure beyond Welch's 95% interval of the difference over the "
+                         + "seeds: " + repairs.joined(separator: "; ") + ".")
         }
         if !unchanged.isEmpty {
-            parts.append("For \(unchanged.joined(separator: ", ")) no policy does better than pure by more than "
-                         + (repairs.isEmpty ? "FP32's seed-to-seed spread (\(Markdown.fixed(spread * 100, 2)) points)."
-                                            : "that spread."))
+            parts.append("For \(unchanged.joined(separator: ", ")) no policy does measurably better than pure.")
         }
         return parts.joined(separator: " ")
     }

@@ -100,6 +100,14 @@ public final class ReportContext: @unchecked Sendable {
         try? runPending(specs, stopOnError: false)
     }
 
+    /// How many distinct runs of `specs` have results, and the sum of their measured seconds.
+    func measuredTime(of specs: [TrainingSpec]) -> (runs: Int, seconds: Double) {
+        lock.lock()
+        defer { lock.unlock() }
+        let results = Set(specs.map(\.key)).compactMap { runs[$0] }
+        return (results.count, results.reduce(0) { $0 + $1.seconds })
+    }
+
     /// Adds results made elsewhere (by `report --shard`), keyed by `TrainingSpec.key`;
     /// `train` then returns them as if this context had run them.
     func insert(_ results: [String: TrainingResult]) {

@@ -29,6 +29,11 @@ public enum ReportIndex {
         var complete: Bool
         var dataDirectory: String
         var hasData: Bool
+        /// Written from shard results (`--merge`): the training ran elsewhere.
+        var merged = false
+        /// The distinct training runs behind the reports and the sum of their times.
+        var trainingRuns = 0
+        var trainingSeconds = 0.0
     }
 
     public static func render(_ entries: [Entry], options: ReportOptions) -> String {
@@ -56,9 +61,16 @@ public enum ReportIndex {
             var text = "To reproduce on Debian: `apt-get update && apt-get install -y dataset-fashion-mnist zlib1g-dev`, "
             text += "then `swift build -c release` and `.build/release/precision-lab report` from the repository's "
             text += "top folder. Data: Debian's `dataset-fashion-mnist` at `" + run.dataDirectory + "`" + missingData
-            text += ". The seeds each report uses are in its header. This index was last written by a run of "
-            text += which + " that took " + Markdown.duration(run.seconds) + " with " + threads
-            text += " on a machine with " + machine + "."
+            text += ". The seeds each report uses are in its header. "
+            if run.merged {
+                text += "This index was last written by `report --merge` of " + which + " from shard results, in "
+                text += Markdown.duration(run.seconds) + "; its " + Markdown.count(run.trainingRuns, "training run")
+                text += " took " + Markdown.duration(run.trainingSeconds) + " in all (each run's own time, added), "
+                text += "on a machine with " + machine + "."
+            } else {
+                text += "This index was last written by a run of " + which + " that took "
+                text += Markdown.duration(run.seconds) + " with " + threads + " on a machine with " + machine + "."
+            }
             doc.paragraph(text)
         }
         doc.table(["report", "question"], entries.map { e in

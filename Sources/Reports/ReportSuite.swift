@@ -136,7 +136,9 @@ public enum ReportSuite {
         let total = (ContinuousClock.now - runStart).components
         let run = ReportIndex.Run(seconds: options.fixedSeconds ?? Double(total.seconds) + Double(total.attoseconds) * 1e-18,
                                   reports: selected.map { $0.name }, complete: selected.count == reports.count,
-                                  dataDirectory: context.dataDirectory, hasData: context.hasData)
+                                  dataDirectory: context.dataDirectory, hasData: context.hasData,
+                                  merged: !folders.isEmpty, trainingRuns: context.measuredTime(of: planned).runs,
+                                  trainingSeconds: context.measuredTime(of: planned).seconds)
         try AtomicFile.write(ReportIndex.render(entries, options: options, run: run), to: folder + "/README.md")
         return outcomes
     }

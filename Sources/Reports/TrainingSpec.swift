@@ -64,6 +64,9 @@ public struct TrainingSpec: Sendable, Equatable {
         if let s = policy.lossScale { words += ["--loss-scale", Self.number(s)] }
         if c.weightDecay != 0 { words += ["--weight-decay", Self.number(c.weightDecay)] }
         if let p = c.patience { words += ["--patience", String(p)] }
+        if c.schedule != .constant { words += ["--lr-schedule", c.schedule.rawValue] }
+        if !c.shuffles { words.append("--no-shuffle") }
+        if c.recordedSteps > 0 { words += ["--step-losses", String(c.recordedSteps)] }
         return words.joined(separator: " ")
     }
 
@@ -73,6 +76,9 @@ public struct TrainingSpec: Sendable, Equatable {
         if policy.name != "pure" { parts.append(policy.name) }
         if configuration.loss == .naive { parts.append("naive loss") }
         parts.append("lr \(Self.number(configuration.learningRate))")
+        if configuration.schedule != .constant { parts.append("\(configuration.schedule.rawValue) schedule") }
+        if configuration.batchSize != 256 { parts.append("batch \(configuration.batchSize)") }
+        if !configuration.shuffles { parts.append("no shuffling") }
         if configuration.weightDecay != 0 { parts.append("weight decay \(Self.number(configuration.weightDecay))") }
         if let p = configuration.patience { parts.append("patience \(p)") }
         parts.append("seed \(configuration.seed)")

@@ -26,7 +26,9 @@ extension Trainer.Run {
                 constantProblems.append(problem)
             }
         }
+        let forwardStart = ContinuousClock.now
         forwardPhase(count: count, step: step)
+        phases.add(.forward, since: forwardStart)
         let exampleChunks = (count + Trainer.exampleChunk - 1) / Trainer.exampleChunk
         for chunk in 0..<exampleChunks {
             outcome.events += chunkEvents[chunk]
@@ -45,7 +47,9 @@ extension Trainer.Run {
             if correct[b] { outcome.correct += 1 }
         }
         let wasFinite = parametersFinite
+        let backwardStart = ContinuousClock.now
         backwardPhase(count: count, step: step, logitGradientsFinite: (0..<count).allSatisfy { dzFinite[$0] })
+        phases.add(.backward, since: backwardStart)
         for chunk in 0...Trainer.rowChunks { outcome.events += chunkEvents[chunk] }
         parametersFinite = (0...Trainer.rowChunks).allSatisfy { chunkFinite[$0] }
         if wasFinite && !parametersFinite && outcome.nonFinite == nil {

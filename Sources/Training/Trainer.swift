@@ -99,6 +99,8 @@ public final class Trainer<Work: ScalarArithmetic, Accumulation: ArithmeticBridg
         let trainRows: FeatureRows<AccumulationScalar>
         let parameters: TrainingParameters<Work, AccumulationScalar>
         var parametersFinite = true
+        /// Where the epochs' time goes.
+        var phases = PhaseTimes()
 
         // Per-step buffers; the dot products write the accumulation format's.
         let batch: WorkBuffer<Int>
@@ -179,6 +181,7 @@ public final class Trainer<Work: ScalarArithmetic, Accumulation: ArithmeticBridg
             let b = min(configuration.batchSize, n)
             let stepsPerEpoch = (n + b - 1) / b
             var records: [EpochRecord] = []
+            var stepLosses: [Double] = []
             var firstNonFinite: NonFiniteEvent?
             var step = 0
             var best: (epoch: Int, loss: Double)?
@@ -187,18 +190,21 @@ public final class Trainer<Work: ScalarArithmetic, Accumulation: ArithmeticBridg
 
             for epoch in 1..<(configuration.epochs + 1) {
                 let epochStart = ContinuousClock.now
-                var order = Array(0..<n)
-                var shuffler = SplitMix64.stream(seed: configuration.seed, purpose: TrainingStream.shuffle,
-                                                 step: UInt64(epoch), element: 0)
-                shuffler.shuffle(&order)
+                let order = configuration.order(epoch: epoch, count: n)
                 var lossSum = 0.0
                 var correctCount = 0
                 var events = NumericalEvents()
+                if configuration.schedule != .constant {
+                    _ = parameters.setLearningRate(configuration.learningRate(epoch: epoch), &events)
+                }
                 for s in 0..<stepsPerEpoch {
                     step += 1
                     let lower = s * b, upper = min(lower + b, n)
                     for (slot, index) in order[lower..<upper].enumerated() { batch[slot] = index }
                     let outcome = trainStep(count: upper - lower, step: step)
+                    if step <= configuration.recordedSteps {
+                        stepLosses.append(outcome.lossSum / Double(upper - lower))
+                    }
                     lossSum += outcome.lossSum
                     correctCount += outcome.correct
                     events += outcome.events
@@ -213,7 +219,9 @@ public final class Trainer<Work: ScalarArithmetic, Accumulation: ArithmeticBridg
                                          validationLoss: nil, validationAccuracy: nil, seconds: 0,
                                          steps: stepsPerEpoch, events: events)
                 if let validation = data.validation, let rows = validationRows {
+                    let evaluationStart = ContinuousClock.now
                     let figures = evaluate(rows, labels: validation.labels, pass: UInt64(epoch))
+                    phases.add(.evaluation, since: evaluationStart)
                     record.validationLoss = figures.loss
                     record.validationAccuracy = figures.accuracy
                 }
@@ -254,7 +262,7 @@ public final class Trainer<Work: ScalarArithmetic, Accumulation: ArithmeticBridg
                 firstNonFinite: firstNonFinite, bestEpoch: best?.epoch, stoppedEarly: stoppedEarly,
                 setupEvents: setupEvents, masterSetupEvents: parameters.masterSetupEvents, weights: Array(all[..<(d * c)]), bias: Array(all[(d * c)...]),
                 masterWeights: parameters.masterValues(),
-                seconds: 0)
+                seconds: 0, stepLosses: stepLosses, phases: phases)
         }
     }
 }

@@ -48,6 +48,9 @@ struct TrainingParameters<Work: ScalarArithmetic, AccumulationScalar> {
     /// What went wrong rounding the update's constants (the learning rate, the decay, the
     /// loss scale) to the master format, when one became infinite, NaN or zero.
     let constantProblem: String?
+    /// Sets the learning rate of the updates that follow (a schedule's rate for an epoch),
+    /// rounded to the master format; returns what went wrong, as `constantProblem` does.
+    let setLearningRate: (_ rate: Double, _ events: inout NumericalEvents) -> String?
 
     init<Accumulation: ArithmeticBridge, Master: ArithmeticBridge>(
         initial: [Double], model: SoftmaxRegression, accumulation: Accumulation, master: Master,
@@ -91,7 +94,14 @@ struct TrainingParameters<Work: ScalarArithmetic, AccumulationScalar> {
             masterSetupEvents = masterEvents
         }
         let c = model.classes, d = model.inputs
+        let rate = WorkBuffer([constants.learningRate])
+        setLearningRate = { x, events in
+            var env = FloatEnvironment()
+            rate[0] = arithmetic.fromDouble(x, &env)
+            return events.noteConversion(arithmetic, rate[0], from: x, what: "the learning rate")
+        }
         update = { rows, gradient, envs, events in
+            let learningRate = rate[0]
             var finite = true
             for k in rows {
                 let isBias = k == d
@@ -100,7 +110,7 @@ struct TrainingParameters<Work: ScalarArithmetic, AccumulationScalar> {
                     let e = k * c + j
                     let g = master.widen(gradient[e], &envs[k])
                     model.update(arithmetic, weight: &masterWeights[e], gradient: g,
-                                 learningRate: constants.learningRate, decay: isBias ? nil : constants.decay,
+                                 learningRate: learningRate, decay: isBias ? nil : constants.decay,
                                  unscale: constants.lossScale, &envs[k], &events)
                     envs[k].rounding = policy.rounding
                     values[e] = master.narrow(masterWeights[e], &envs[k])

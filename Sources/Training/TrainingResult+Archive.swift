@@ -64,6 +64,8 @@ extension TrainingResult {
             ("weight_decay", exact(c.weightDecay)), ("patience", optional(c.patience)),
             ("initial_standard_deviation", exact(c.initialStandardDeviation)),
             ("skips_zero_features", .bool(c.skipsZeroFeatures)),
+            ("learning_rate_schedule", .string(c.schedule.rawValue)), ("shuffles", .bool(c.shuffles)),
+            ("recorded_steps", .int(c.recordedSteps)),
         ]
         var nonFinite = JSONValue.null
         if let e = firstNonFinite {
@@ -84,7 +86,7 @@ extension TrainingResult {
             ("setup_events", events(setupEvents)),
             ("master_setup_events", masterSetupEvents.map(events) ?? .null),
             ("seconds", exact(seconds)), ("weights", doubles(weights)), ("bias", doubles(bias)),
-            ("master_weights", doubles(masterWeights)),
+            ("master_weights", doubles(masterWeights)), ("step_losses", doubles(stepLosses)),
         ]
         return .object(head + tail)
     }
@@ -123,6 +125,9 @@ extension TrainingResult {
         configuration.patience = try c.optionalInt("patience")
         configuration.initialStandardDeviation = try c.double("initial_standard_deviation")
         configuration.skipsZeroFeatures = try c.bool("skips_zero_features")
+        configuration.schedule = try c.enumeration("learning_rate_schedule", LearningRateSchedule.init(rawValue:))
+        configuration.shuffles = try c.bool("shuffles")
+        configuration.recordedSteps = try c.int("recorded_steps")
         var records: [EpochRecord] = []
         for e in try r.array("epochs") {
             var scaling: ScalingEvents?
@@ -156,7 +161,8 @@ extension TrainingResult {
                   },
                   weights: try r.doubles("weights"), bias: try r.doubles("bias"),
                   masterWeights: try r.isNull("master_weights") ? nil : try r.doubles("master_weights"),
-                  seconds: try r.double("seconds"), recipe: try r.optionalString("recipe"))
+                  seconds: try r.double("seconds"), recipe: try r.optionalString("recipe"),
+                  stepLosses: try r.doubles("step_losses"))
     }
 
     /// `x` exactly: a number when finite, else `"inf"`, `"-inf"` or `"nan 0x7ff8000000000000"`.

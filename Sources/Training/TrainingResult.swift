@@ -24,6 +24,41 @@ public struct EpochRecord: Sendable, Equatable {
     public var scaling: ScalingEvents? = nil
 }
 
+/// Where a run's time went, in wall-clock seconds summed over its epochs, phase by phase
+/// as the trainer runs them (`bench train` prints them; nothing else depends on them).
+///
+///     let start = ContinuousClock.now
+///     forwardPhase(...)
+///     phases.add(.forward, since: start)
+///
+/// The elementwise trainer has `forward` (every example's logits, loss and logit gradient),
+/// `backward` (the weight gradient's products, its rounding and the update, fused row by
+/// row) and `evaluation`; a scaled recipe splits its step into `quantisation` (the four
+/// operands and their transposes), `forward` (the logits' products), `rest` (softmax, loss
+/// and logit gradient), `backward` (the weight gradient's products) and `update`.
+public struct PhaseTimes: Sendable, Equatable {
+    public enum Phase: String, CaseIterable, Sendable {
+        case quantisation, forward, rest, backward, update, evaluation
+    }
+
+    private var seconds = [Double](repeating: 0, count: Phase.allCases.count)
+
+    public init() {}
+
+    public subscript(_ phase: Phase) -> Double {
+        get { seconds[Phase.allCases.firstIndex(of: phase)!] }
+        set { seconds[Phase.allCases.firstIndex(of: phase)!] = newValue }
+    }
+
+    /// Adds the time from `start` to now to `phase`.
+    mutating func add(_ phase: Phase, since start: ContinuousClock.Instant) {
+        self[phase] += (ContinuousClock.now - start).seconds
+    }
+
+    /// Every phase's seconds added.
+    public var total: Double { seconds.reduce(0, +) }
+}
+
 /// The first training step that produced an infinity or a NaN, and why.
 public struct NonFiniteEvent: Sendable, Equatable {
     public var epoch: Int
@@ -71,6 +106,10 @@ public struct TrainingResult: Sendable {
     public var seconds: Double
     /// With a scaled format: the recipe, in words (`ScaledRecipe.description`).
     public var recipe: String? = nil
+    /// The mean training loss of each of the first `configuration.recordedSteps` minibatches.
+    public var stepLosses: [Double] = []
+    /// Where the epochs' time went (measured; not part of the results).
+    public var phases = PhaseTimes()
 
     /// Every figure, for scripts and reports: the keys `epochs` (a list of per-epoch
     /// records) and `test_accuracy` (a fraction), and the run's settings.
@@ -119,6 +158,8 @@ public struct TrainingResult: Sendable {
             ("threads", .int(c.threads)),
             ("weight_decay", .number(c.weightDecay)),
             ("patience", c.patience.map { .int($0) } ?? .null),
+            ("learning_rate_schedule", .string(c.schedule.rawValue)),
+            ("shuffles", .bool(c.shuffles)),
             ("train_examples", .int(trainCount)),
             ("validation_examples", .int(validationCount)),
             ("validation_is_test", .bool(validationIsTest)),
@@ -136,6 +177,8 @@ public struct TrainingResult: Sendable {
             } ?? .null),
             ("seconds", .number(seconds)),
         ]
-        return .object(head + recipeField + fields)
+        let steps: [(String, JSONValue)] = c.recordedSteps > 0
+            ? [("step_losses", .array(stepLosses.map { .number($0) }))] : []
+        return .object(head + recipeField + fields + steps)
     }
 }

@@ -80,6 +80,7 @@ struct BenchCommandTests {
         (["bench", "ops", "--elements", "5"], "--elements is not an option of 'bench ops'"),
         (["bench", "train", "--seconds", "1"], "--seconds is not an option of 'bench train'"),
         (["bench", "train", "--configs", "fp32,bf17"], "unknown configuration 'bf17'"),
+        (["bench", "train", "--formats", "bf17"], "no configuration of 'bench train' trains 'bf17'"),
         (["bench", "train", "--epochs", "0"], "--epochs"),
         (["bench", "round", "--threads", "0"], "--threads"),
         (["bench", "fast"], "unknown bench part 'fast'"),
@@ -137,6 +138,29 @@ struct BenchCommandTests {
             #expect(row.count == 7)
             for cell in row.dropFirst(3) { #expect((Double(cell) ?? 0) > 0, "\(row)") }
         }
+    }
+
+    @Test func trainPrintsWhereTheTimeGoes() throws {
+        let dir = try TrainCommandTests.fakeData(train: 5400, test: 40)   // 5,000 held out for validation
+        let (status, out, err) = Self.run(["bench", "train", "--data", dir, "--epochs", "1", "--threads", "1",
+                                           "--configs", "fp32,bf16+stochastic,bf16+toward-zero,mxfp8-e4m3"])
+        #expect(status == .success, "\(err)")
+        let lines = out.split(separator: "\n")
+        let header = try #require(lines.firstIndex { $0.hasPrefix("config") && $0.contains("random bits") })
+        #expect(Self.cells(lines[header]) == ["config", "quantisation", "forward", "rest", "backward", "update",
+                                              "evaluation", "other", "rounding", "random bits"])
+        let rows = lines[(header + 1)...].prefix(4).map(Self.cells)
+        #expect(rows.map { $0.first } == ["fp32", "bf16+stochastic", "bf16+toward-zero", "mxfp8-e4m3"])
+        for row in rows {
+            #expect(row.count == 10, "\(row)")
+            // The elementwise trainer measures forward, backward and evaluation; a scaled recipe
+            // splits its step into quantisation, forward, rest, backward and update.
+            let measured = row[0] == "mxfp8-e4m3" ? [1, 2, 3, 4, 5, 6] : [2, 4, 6]
+            for k in measured { #expect((Double(row[k]) ?? -1) >= 0, "\(row)") }
+        }
+        #expect(rows[0][8] == "-" && rows[0][9] == "-")
+        #expect(rows[1][8].hasPrefix("+") || rows[1][8].hasPrefix("−"))
+        #expect(rows[1][9] != "-" && rows[2][9] == "-", "random bits only for the stochastic row, against its twin")
     }
 
     @Test func trainWithoutDataIsAFailureNamingTheFile() {

@@ -186,9 +186,13 @@ struct CommandHelpTests {
                                  nvfp4, tensor-int8, tensor-int8-pow2, tensor-fp8-e4m3, tensor-fp8-e5m2
           --epochs N             epochs, 0 to 100000 (default 10)
           --lr X                 learning rate (default 0.1)
+          --lr-schedule S        constant (default); step: lr/10 after half the epochs and lr/100
+                                 after three quarters; cosine: lr (1 + cos(pi (e-1)/E)) / 2 in epoch e
           --batch N              minibatch size, at most the training set (default 256)
           --seed N               seed of the initial weights, the validation split, the shuffles and
                                  stochastic rounding (default 0)
+          --no-shuffle           visit the training images in the same order every epoch
+          --step-losses N        keep the mean loss of each of the first N minibatches (in --json)
           --threads N            worker threads, 1 to 256 (default: all cores)
           --data DIR             folder with the four IDX files (default: $PRECISION_LAB_DATA, else
                                  /usr/share/datasets/fashion-mnist, which
@@ -242,7 +246,9 @@ struct CommandHelpTests {
                  next to a plain copy and the hardware's Float16 conversion
           train  seconds per epoch of softmax regression on Fashion-MNIST (batch 256,
                  lr 0.1, validation each epoch) per format and policy, the ratio to
-                 hardware fp32 and the fraction of the measured multiply-add peak
+                 hardware fp32 and the fraction of the measured multiply-add peak;
+                 then where each configuration's time goes (phases per epoch, and
+                 the cost of rounding and of random bits, by difference)
 
         options:
           --seconds S       time of each measurement (default 0.3; round: 0.1)

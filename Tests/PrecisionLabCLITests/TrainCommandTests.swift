@@ -49,7 +49,8 @@ struct TrainCommandTests {
     @Test(arguments: [["--epochs", "-1"], ["--batch", "0"], ["--lr", "fast"], ["--validation", "some"],
                       ["--rounding", "sideways"], ["--loss", "hinge"], ["--accumulate", "fp99"], ["--bogus"],
                       ["--threads", "0"], ["--arithmetic", "magic"], ["--patience", "2", "--validation", "0"],
-                      ["--loss-scale", "-4"]])
+                      ["--loss-scale", "-4"], ["--lr-schedule", "linear"], ["--step-losses", "0"],
+                      ["--no-shuffle", "yes"]])
     func badOptionsAreUsageErrors(arguments: [String]) {
         let r = Self.run(arguments)
         #expect(r.status == 64, "\(arguments): \(r.err)")
@@ -99,6 +100,25 @@ struct TrainCommandTests {
         #expect(r.out.contains(String(format: "%.2f%%", 100 * accuracy)))
         #expect(object?["format"] as? String == "bf16")
         #expect(object?["train_examples"] as? Int == 60)
+    }
+
+    @Test func schedulesShufflingAndStepLossesReachTheJSON() throws {
+        let dir = try Self.fakeData()
+        let json = URL(fileURLWithPath: dir).appendingPathComponent("steps.json").path
+        let r = Self.run(["--data", dir, "--epochs", "2", "--batch", "20", "--validation", "20", "--lr-schedule", "cosine",
+                          "--no-shuffle", "--step-losses", "5", "--json", json])
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.out.contains("lr 0.1 (cosine schedule), no shuffling"))
+        let object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any]
+        #expect(object?["learning_rate_schedule"] as? String == "cosine")
+        #expect(object?["shuffles"] as? Bool == false)
+        // 60 training images in batches of 20: 3 steps an epoch, 6 in all, the first 5 kept.
+        let steps = try #require(object?["step_losses"] as? [Double])
+        #expect(steps.count == 5 && steps.allSatisfy { $0.isFinite && $0 > 0 })
+        let plain = Self.run(["--data", dir, "--epochs", "1", "--validation", "20", "--json", json])
+        #expect(plain.status == 0)
+        let plainObject = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any]
+        #expect(plainObject?["step_losses"] == nil && plainObject?["shuffles"] as? Bool == true)
     }
 
     @Test func validatesOnTheTestSetWhenAsked() throws {

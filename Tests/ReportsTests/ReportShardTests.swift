@@ -65,16 +65,21 @@ struct ReportShardTests {
         ]
         let policy = TrainingPolicy(accumulation: try FloatFormat(name: "fp32"), masterWeights: try FloatFormat(name: "e6m9"),
                                     rounding: .stochastic, stochasticUpdate: true, lossScale: 1024)
-        let configuration = TrainingConfiguration(epochs: 2, learningRate: 0.1, batchSize: 64, seed: UInt64.max, threads: 3,
+        var configuration = TrainingConfiguration(epochs: 2, learningRate: 0.1, batchSize: 64, seed: UInt64.max, threads: 3,
                                                   loss: .naive, weightDecay: 1e-4, patience: 2,
                                                   initialStandardDeviation: 0.01, skipsZeroFeatures: false)
-        return TrainingResult(
+        configuration.schedule = .cosine
+        configuration.shuffles = false
+        configuration.recordedSteps = 3
+        var result = TrainingResult(
             format: "bf16", arithmetic: "soft-float", policy: policy, configuration: configuration, trainCount: 2000,
             validationCount: 500, testCount: 10_000, validationIsTest: false, epochs: epochs, testLoss: nanPayload,
             testAccuracy: 0.8125, firstNonFinite: NonFiniteEvent(epoch: 2, step: 9, example: 3, reason: "log 0 \"quoted\""),
             bestEpoch: 1, stoppedEarly: true, setupEvents: events, masterSetupEvents: NumericalEvents(),
             weights: [0.1, -0.0, .leastNonzeroMagnitude, .nan, -.infinity, 1 / 3], bias: [.greatestFiniteMagnitude, -1e-300],
             masterWeights: [0.2, -.nan], seconds: 12.375, recipe: "MX: blocks of 32")
+        result.stepLosses = [2.302585092994046, .infinity, nanPayload]
+        return result
     }
 
     static func bits(_ xs: [Double]?) -> [UInt64]? { xs?.map(\.bitPattern) }
@@ -106,6 +111,8 @@ struct ReportShardTests {
         #expect(Self.bits(back.weights) == Self.bits(result.weights))
         #expect(Self.bits(back.bias) == Self.bits(result.bias))
         #expect(Self.bits(back.masterWeights) == Self.bits(result.masterWeights))
+        #expect(Self.bits(back.stepLosses) == Self.bits(result.stepLosses))
+        #expect(back.configuration.schedule == .cosine && !back.configuration.shuffles)
         #expect(back.seconds == result.seconds)
         // The optional fields left out read back as absent.
         var plain = result
@@ -224,9 +231,18 @@ struct ReportShardTests {
         let fromShards = try files(merged), fromOne = try files(single)
         #expect(fromShards.keys.sorted() == fromOne.keys.sorted())
         #expect(fromOne.keys.contains("learning-rates.md") && fromOne.keys.contains { $0.hasPrefix("figures/") })
-        for (name, data) in fromOne {
+        for (name, data) in fromOne where name != "README.md" {
             #expect(fromShards[name] == data, "\(name) differs")
         }
+        // The index says how it was written; apart from that line it is the same.
+        func index(_ files: [String: Data]) -> (said: [String], rest: [String]) {
+            let lines = String(decoding: files["README.md"] ?? Data(), as: UTF8.self).split(separator: "\n").map(String.init)
+            return (lines.filter { $0.contains("This index was last written") },
+                    lines.filter { !$0.contains("This index was last written") })
+        }
+        #expect(index(fromShards).rest == index(fromOne).rest && !index(fromOne).rest.isEmpty)
+        #expect(index(fromShards).said.first?.contains("`report --merge`") == true)
+        #expect(index(fromOne).said.first?.contains("`report --merge`") == false)
 
         // A missing run is named, and nothing is written.
         let missingFile = written.sorted()[0]

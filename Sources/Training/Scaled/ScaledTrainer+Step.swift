@@ -67,6 +67,7 @@ extension ScaledTrainer.Run {
             (x.pointer + slot * d).update(from: trainX.pointer + i * d, count: d)
         }
         let wasFinite = parametersFinite
+        var start = ContinuousClock.now
 
         // Forward: X and W quantised along the features.
         let xFactor: Float
@@ -83,11 +84,16 @@ extension ScaledTrainer.Run {
         let wFactor = quantise(.forwardWeights, wT.pointer, rows: c, length: d, into: wTQ.pointer,
                                step: step, &scaling)
         untransposeWeights()
+        phases.add(.quantisation, since: start)
+        start = ContinuousClock.now
         let seed = configuration.seed, mode = policy.rounding
         products(xQ.pointer, rows: count, length: d, wQ.pointer, factors: (xFactor, wFactor),
                  bias: parameters.pointer + d * c, into: logits.pointer) {
             Self.environment(seed: seed, mode: mode, TrainingStream.forward, step, $0)
         }
+
+        phases.add(.forward, since: start)
+        start = ContinuousClock.now
 
         // The rest: loss, softmax and logit gradient per example.
         let restOutcome = restPhase(batch: Array(batch), step: step, wasFinite: wasFinite)
@@ -97,6 +103,9 @@ extension ScaledTrainer.Run {
             outcome.lossSum += losses[r]
             if correct[r] { outcome.correct += 1 }
         }
+
+        phases.add(.rest, since: start)
+        start = ContinuousClock.now
 
         // Backward: dz and X quantised along the batch.
         for r in 0..<count {
@@ -112,6 +121,8 @@ extension ScaledTrainer.Run {
         }
         let xtFactor = quantise(.backwardInputs, xT.pointer, rows: d, length: count, into: xTQ.pointer,
                                 step: step, &scaling)
+        phases.add(.quantisation, since: start)
+        start = ContinuousClock.now
         products(xTQ.pointer, rows: d, length: count, dzQ.pointer, factors: (xtFactor, dzFactor), bias: nil,
                  into: gradient.pointer) {
             Self.environment(seed: seed, mode: mode, TrainingStream.backward, step, $0)
@@ -119,8 +130,12 @@ extension ScaledTrainer.Run {
         var biasEnv = environment(TrainingStream.backward, step, d)
         biasGradient(count: count, into: gradient.pointer + d * c, &biasEnv)
 
+        phases.add(.backward, since: start)
+        start = ContinuousClock.now
+
         // The update, row by row (the bias is row d).
         update(step: step)
+        phases.add(.update, since: start)
         for task in 0...ScaledTrainer.rowChunks { outcome.events += taskEvents[task] }
         if wasFinite && !parametersFinite && outcome.nonFinite == nil {
             outcome.nonFinite = (nil, "the update made a parameter ∞ or NaN although the loss was finite "
@@ -245,7 +260,7 @@ extension ScaledTrainer.Run {
         let configuration = trainer.configuration
         let d = model.inputs, c = model.classes, chunks = ScaledTrainer.rowChunks
         var constantEnv = FloatEnvironment()
-        let lr = rest.fromDouble(configuration.learningRate, &constantEnv)
+        let lr = rest.fromDouble(learningRate, &constantEnv)
         let decay = configuration.weightDecay == 0 ? nil : rest.fromDouble(configuration.weightDecay, &constantEnv)
         let unscale = policy.lossScale.map { rest.fromDouble($0, &constantEnv) }
         parallel.run(chunks + 1) { chunk in

@@ -131,6 +131,10 @@ public final class ScaledTrainer<Rest: ScalarArithmetic, Accumulation: ScalarAri
         /// Weights input-major (`k * classes + j`), then the bias.
         let parameters: WorkBuffer<Float>
         var saved: [Float] = []
+        /// Where the epochs' time goes.
+        var phases = PhaseTimes()
+        /// The current epoch's learning rate (`TrainingConfiguration.learningRate(epoch:)`).
+        var learningRate: Double
         var histories: [AmaxHistory?]
 
         let x, xQ, xT, xTQ: WorkBuffer<Float>
@@ -156,6 +160,7 @@ public final class ScaledTrainer<Rest: ScalarArithmetic, Accumulation: ScalarAri
                                                seed: configuration.seed).map { Float($0) }
             parameters = WorkBuffer(initial + Array(repeating: 0, count: c))
             histories = Operand.allCases.map { _ in trainer.recipe.amaxHistory.map { AmaxHistory(length: $0) } }
+            learningRate = trainer.configuration.learningRate
             let b = min(configuration.batchSize, data.train.count)
             let evaluationRows = max(b, min(configuration.batchSize, max(data.validation?.count ?? 0,
                                                                            data.test?.count ?? 0)))
@@ -191,6 +196,7 @@ public final class ScaledTrainer<Rest: ScalarArithmetic, Accumulation: ScalarAri
             let b = min(configuration.batchSize, n)
             let stepsPerEpoch = (n + b - 1) / b
             var records: [EpochRecord] = []
+            var stepLosses: [Double] = []
             var firstNonFinite: NonFiniteEvent?
             var step = 0
             var best: (epoch: Int, loss: Double)?
@@ -204,18 +210,19 @@ public final class ScaledTrainer<Rest: ScalarArithmetic, Accumulation: ScalarAri
 
             for epoch in 1..<(configuration.epochs + 1) {
                 let epochStart = ContinuousClock.now
-                var order = Array(0..<n)
-                var shuffler = SplitMix64.stream(seed: configuration.seed, purpose: TrainingStream.shuffle,
-                                                 step: UInt64(epoch), element: 0)
-                shuffler.shuffle(&order)
+                let order = configuration.order(epoch: epoch, count: n)
                 var lossSum = 0.0, correctCount = 0
                 var events = NumericalEvents()
+                learningRate = configuration.learningRate(epoch: epoch)
                 var scaling = ScalingEvents()
                 for s in 0..<stepsPerEpoch {
                     step += 1
                     let lower = s * b, upper = min(lower + b, n)
                     for (slot, index) in order[lower..<upper].enumerated() { batch[slot] = index }
                     let outcome = trainStep(batch: batch[0..<(upper - lower)], step: step, scaling: &scaling)
+                    if step <= configuration.recordedSteps {
+                        stepLosses.append(outcome.lossSum / Double(upper - lower))
+                    }
                     lossSum += outcome.lossSum
                     correctCount += outcome.correct
                     events += outcome.events
@@ -230,8 +237,10 @@ public final class ScaledTrainer<Rest: ScalarArithmetic, Accumulation: ScalarAri
                                          validationLoss: nil, validationAccuracy: nil, seconds: 0,
                                          steps: stepsPerEpoch, events: events, scaling: scaling)
                 if let validation = data.validation, let rows = validationRows {
+                    let evaluationStart = ContinuousClock.now
                     let figures = evaluate(rows, labels: validation.labels, pass: UInt64(epoch),
                                            quantised: quantisedValidation)
+                    phases.add(.evaluation, since: evaluationStart)
                     record.validationLoss = figures.loss
                     record.validationAccuracy = figures.accuracy
                 }
@@ -267,7 +276,8 @@ public final class ScaledTrainer<Rest: ScalarArithmetic, Accumulation: ScalarAri
                 epochs: records, testLoss: testLoss, testAccuracy: testAccuracy,
                 firstNonFinite: firstNonFinite, bestEpoch: best?.epoch, stoppedEarly: stoppedEarly,
                 setupEvents: NumericalEvents(), weights: Array(all[..<(d * c)]), bias: Array(all[(d * c)...]),
-                masterWeights: nil, seconds: 0, recipe: trainer.recipe.description)
+                masterWeights: nil, seconds: 0, recipe: trainer.recipe.description, stepLosses: stepLosses,
+                phases: phases)
         }
     }
 }
