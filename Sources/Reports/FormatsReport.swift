@@ -239,6 +239,19 @@ public struct FormatsReport: LabReport {
             guard values.contains(where: { !$0.isEmpty }) else { continue }
             chart.series.append(SVGDotChart.Series(name: policy.name, values: values, lower: lower, upper: upper))
         }
+        // Room on both sides of the dots, bars and the zero line, so none sits on the frame.
+        var drawn: [Double] = [0]
+        for series in chart.series {
+            drawn += series.values.flatMap { $0 }
+            drawn += (series.lower ?? []).compactMap { $0 }
+            drawn += (series.upper ?? []).compactMap { $0 }
+        }
+        drawn = drawn.filter(\.isFinite)
+        if let lo = drawn.min(), let hi = drawn.max() {
+            let pad: Double = max(0.1, (hi - lo) * 0.08)
+            chart.axis.lower = lo - pad
+            chart.axis.upper = hi + pad
+        }
         chart.referenceLines = [PlotReferenceLine(x: 0, label: "FP32 pure: \(Markdown.percent(reference, 2))")]
         chart.caption = "Dot: the mean over seeds \(plan.seeds.map(String.init).joined(separator: ", ")) of test accuracy "
             + "minus FP32 pure's mean; thick line: least to largest seed; thin bar with caps: Welch's 95% interval "

@@ -375,7 +375,7 @@ public struct SoftmaxStabilityReport: LabReport {
         var text = "Just below the least failing t the naive loss is already off: its largest relative error there "
             + "against the exact loss, over the patterns where it is further off than the fused loss at the same t, is "
         text += worst.map { group in
-            "\(group.entries.joined(separator: ", ")) (logits: \(scenarios[group.pattern].name))"
+            "for logits “\(scenarios[group.pattern].name)”: \(group.entries.joined(separator: ", "))"
         }.joined(separator: "; ")
         if !neverWorse.isEmpty {
             text += (worst.isEmpty ? "" : "; ") + "in \(neverWorse.joined(separator: ", ")) the naive loss is nowhere "
@@ -389,7 +389,7 @@ public struct SoftmaxStabilityReport: LabReport {
                   let errors = Optional(rows.compactMap(\.naiveErrorBefore)), errors.count == rows.count,
                   let least = errors.min(), let largest = errors.max(), largest > 0 else { continue }
             let range = least == largest ? errorText(least) : "\(errorText(least)) to \(errorText(largest))"
-            text += " With \(scenario.name), the two forms give the same value just below the failure in every "
+            text += " For logits “\(scenario.name)”, the two forms give the same value just below the failure in every "
                 + "format that fails, off by \(range) from the exact loss \(scenario.exactLoss): an error both "
                 + "forms share, not the naive form's."
         }
@@ -430,9 +430,13 @@ public struct SoftmaxStabilityReport: LabReport {
         for (f, format) in Self.formats.enumerated() {
             if failures[f][1].t != nil { overflow.append("\(format.name) \(failures[f][1].tText)") }
         }
+        let finite = Self.formats.enumerated().filter { f, format in !format.hasInfinity && failures[f][1].t != nil }
+            .map { $0.element.name }
         parts.append("The naive loss fails exactly where exp leaves the format's range: once the largest logit "
                      + "exceeds ln(largest value), exp overflows (\(overflow.joined(separator: ", "))), and the loss "
-                     + "becomes NaN (∞/∞) or ∞ (−log 0).")
+                     + "becomes NaN (∞/∞) or ∞ (−log 0)"
+                     + (finite.isEmpty ? "." : "; in \(finite.joined(separator: ", ")), which "
+                        + "\(finite.count == 1 ? "has" : "have") no ∞, exp overflows to NaN and the loss is NaN."))
         var underflow: [String] = []
         for (f, format) in Self.formats.enumerated() {
             if failures[f][2].t != nil { underflow.append("\(format.name) \(failures[f][2].tText)") }
