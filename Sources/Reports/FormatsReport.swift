@@ -132,6 +132,19 @@ public struct FormatsReport: LabReport {
         chart.caption = "Dot: mean over seeds \(plan.seeds.map(String.init).joined(separator: ", ")); line: least to "
             + "largest. The dashed line is the accuracy the book reports (cited, not measured here)."
         report.figure("accuracy", svg: chart.render(), alt: "test accuracy per format and policy")
+        if let near = Self.nearFP32Chart(cells: cells, plan: plan) {
+            let others = near.formats.filter { $0 != "fp32" }
+            report.document.paragraph("""
+                On that axis the formats near FP32 look alike. The next figure zooms on the formats whose pure \
+                mean lies within \(Markdown.fixed(Self.nearFP32Points, 0)) points of FP32 pure's \
+                (\(others.isEmpty ? "none besides fp32" : others.joined(separator: ", "))) and every policy \
+                trained for them: each run's test accuracy minus FP32 pure's mean, in percentage points, with \
+                Welch's 95% interval of the difference of the means over the seeds as the error bar; a bar that \
+                crosses 0 shows no difference from FP32 at this number of seeds.
+                """)
+            report.figure("accuracy-near-fp32", svg: near.chart.render(),
+                          alt: "difference from FP32 pure in percentage points, formats near FP32")
+        }
 
         var rows: [[String]] = []
         for cell in cells {
@@ -191,6 +204,61 @@ public struct FormatsReport: LabReport {
             "\($0.format), \($0.policy): \($0.results[0].arithmetic)"
         })
         return report.finish(answer: answer)
+    }
+
+    /// How near FP32 pure a format's pure mean must be (in percentage points) for the
+    /// zoomed figure.
+    static let nearFP32Points = 5.0
+
+    /// The zoomed dot chart: one row per format whose pure mean lies within
+    /// `nearFP32Points` of FP32 pure's (fp32 first), one series per policy; each run's
+    /// test accuracy minus FP32 pure's mean in points, the error bar Welch's 95% interval
+    /// of the difference of the means. Nil without an FP32 pure cell.
+    static func nearFP32Chart(cells: [Cell], plan: Plan) -> (chart: SVGDotChart, formats: [String])? {
+        func accuracies(_ c: Cell) -> Spread { Spread(values: c.results.map { $0.testAccuracy ?? .nan }) }
+        guard let fp32 = cells.first(where: { $0.format == "fp32" && $0.policy == "pure" }),
+              let reference = accuracies(fp32).mean else { return nil }
+        let formats = plan.formats.filter { format in
+            guard let pure = cells.first(where: { $0.format == format && $0.policy == "pure" }),
+                  let m = accuracies(pure).mean else { return false }
+            return abs(m - reference) * 100 <= nearFP32Points
+        }
+        var chart = SVGDotChart(title: "Formats near FP32: test accuracy minus FP32 pure's mean",
+                                axis: PlotAxis("difference from FP32 pure (percentage points)"), rows: formats)
+        for policy in plan.policies {
+            var values: [[Double]] = [], lower: [Double?] = [], upper: [Double?] = []
+            for format in formats {
+                guard let cell = cells.first(where: { $0.format == format && $0.policy == policy.name }) else {
+                    values.append([]); lower.append(nil); upper.append(nil)
+                    continue
+                }
+                values.append(cell.results.map { (($0.testAccuracy ?? .nan) - reference) * 100 })
+                let interval = Spread.differenceInterval95(accuracies(cell), accuracies(fp32))
+                lower.append(interval.map { $0.lower * 100 })
+                upper.append(interval.map { $0.upper * 100 })
+            }
+            guard values.contains(where: { !$0.isEmpty }) else { continue }
+            chart.series.append(SVGDotChart.Series(name: policy.name, values: values, lower: lower, upper: upper))
+        }
+        // Room on both sides of the dots, bars and the zero line, so none sits on the frame.
+        var drawn: [Double] = [0]
+        for series in chart.series {
+            drawn += series.values.flatMap { $0 }
+            drawn += (series.lower ?? []).compactMap { $0 }
+            drawn += (series.upper ?? []).compactMap { $0 }
+        }
+        drawn = drawn.filter(\.isFinite)
+        if let lo = drawn.min(), let hi = drawn.max() {
+            let pad: Double = max(0.1, (hi - lo) * 0.08)
+            chart.axis.lower = lo - pad
+            chart.axis.upper = hi + pad
+        }
+        chart.referenceLines = [PlotReferenceLine(x: 0, label: "FP32 pure: \(Markdown.percent(reference, 2))")]
+        chart.caption = "Dot: the mean over seeds \(plan.seeds.map(String.init).joined(separator: ", ")) of test accuracy "
+            + "minus FP32 pure's mean; thick line: least to largest seed; thin bar with caps: Welch's 95% interval "
+            + "of the difference of the means (none with one seed). FP32 pure's own row shows its seed-to-seed spread. "
+            + "Formats whose pure mean lies within \(Markdown.fixed(nearFP32Points, 0)) points of FP32 pure's."
+        return (chart, formats)
     }
 
     func answerText(cells: [Cell], plan: Plan) -> String {

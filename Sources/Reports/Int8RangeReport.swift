@@ -51,8 +51,7 @@ public struct Int8RangeReport: LabReport {
         let scaled = try measureScaled(context)
 
         var report = ReportWriter(name: Self.name, title: Self.title)
-        let ranges = [FormatRange(int8), FormatRange(int8s)] + allF.map(FormatRange.init)
-            + [FormatRange(FloatFormat.fp8E4M3), FormatRange(FloatFormat.fp8E5M2)]
+        let ranges = Self.ranges()
         let answer = answerText(default: defaultTable, mitchell: mitchellTable, int8: int8Table,
                                 laws: defaultLaws, int8Laws: int8Laws, int8sLaws: int8sLaws, magnitudes: magnitudes,
                                 scaled: scaled)
@@ -95,7 +94,7 @@ public struct Int8RangeReport: LabReport {
                                     + "takes the square root of the step ratio.")
         chart.markers = [(1, "1")]
         report.figure("ranges", svg: chart.render(), alt: "dynamic range of int8, int8s, lns8-f0…f6 and fp8")
-        report.figure("steps", svg: stepPlot(ranges: ranges, int8: int8, int8s: int8s), alt: "relative step against magnitude")
+        report.figure("steps", svg: stepPlot(ranges: ranges), alt: "relative step against magnitude")
 
         // 2. Exhaustive tables.
         report.document.heading("Exhaustive error tables: all 65,536 operand pairs")
@@ -199,14 +198,13 @@ public struct Int8RangeReport: LabReport {
         report.document.paragraph("Each format column: the share of the nonzero magnitudes inside the format's range "
                                   + "(neither underflowing nor saturating).")
         let errors = magnitudes.quantities.map { q in rounders.map { q.weightedRelativeError($0) } }
-        let unweighted = magnitudes.quantities.map { q in rounders.prefix(allF.count).map { q.meanRelativeError($0) } }
+        let unweighted = magnitudes.quantities.map { q in rounders.map { q.meanRelativeError($0) } }
         func mean(_ rows: [[Double]], _ c: Int) -> Double { rows.map { $0[c] }.reduce(0, +) / Double(max(1, rows.count)) }
         let meanErrors = candidates.indices.map { mean(errors, $0) }
-        let meanUnweighted = allF.indices.map { mean(unweighted, $0) }
+        let meanUnweighted = candidates.indices.map { mean(unweighted, $0) }
         var eRows = zip(magnitudes.quantities, errors).map { q, e in [q.name] + e.map { Markdown.percent($0, 1) } }
         eRows.append(["**mean over the quantities**"] + meanErrors.map { "**\(Markdown.percent($0, 1))**" })
-        eRows.append(["mean, counting every value equally"] + meanUnweighted.map { Markdown.percent($0, 1) }
-                     + Array(repeating: "", count: candidates.count - allF.count))
+        eRows.append(["mean, counting every value equally"] + meanUnweighted.map { Markdown.percent($0, 1) })
         report.document.heading("Relative error of storing each quantity", level: 3)
         report.document.table(["quantity"] + candidates.map(\.name), eRows,
                               alignments: [.left] + Array(repeating: .right, count: candidates.count))
@@ -218,7 +216,7 @@ public struct Int8RangeReport: LabReport {
                                   + "gradients of confidently classified images count as much as the large ones.")
         report.document.paragraph(choiceText(magnitudes.quantities, formats: allF,
                                              meanErrors: Array(meanErrors[0..<allF.count]),
-                                             unweighted: meanUnweighted))
+                                             unweighted: Array(meanUnweighted[0..<allF.count])))
 
         // 7. Scaled formats.
         writeScaled(scaled, into: &report)
@@ -248,35 +246,48 @@ public struct Int8RangeReport: LabReport {
 
     // MARK: - Figures
 
-    func stepPlot(ranges: [FormatRange], int8: LinearInt8Format, int8s: LinearInt8Format) -> String {
+    /// The formats of the encodings table and the steps figure, in the table's order.
+    static func ranges() -> [FormatRange] {
+        [FormatRange(LinearInt8Format.int8), FormatRange(signedInt8)]
+            + (0...6).map { FormatRange(LogFormat(fractionBits: $0)) }
+            + [FormatRange(FloatFormat.fp8E4M3), FormatRange(FloatFormat.fp8E5M2)]
+    }
+
+    /// One series per format of `ranges`, named as the table names it: the relative gap from
+    /// each positive value to the next (INT8, INT8s and the fp8 formats value by value;
+    /// lns8-fF's constant step as a line across its range).
+    static func stepSeries(_ ranges: [FormatRange]) -> [PlotSeries] {
+        func gaps(_ values: [Double]) -> [(x: Double, y: Double)] {
+            zip(values, values.dropFirst()).map { (x: $0.0, y: ($0.1 - $0.0) / $0.0) }
+        }
+        var series: [PlotSeries] = []
+        for r in ranges {
+            if let format = [LinearInt8Format.int8, signedInt8].first(where: { $0.name == r.name }) {
+                series.append(PlotSeries(name: r.name,
+                                         points: gaps(format.orderedCodes.map(format.toDouble).filter { $0 > 0 })))
+            } else if let f = (0...6).first(where: { LogFormat(fractionBits: $0).name == r.name }) {
+                series.append(PlotSeries(name: r.name, points: [(r.leastNonzero, r.relativeStep), (r.largest, r.relativeStep)],
+                                         dashed: f != LogFormat.defaultFractionBits))
+            } else if let format = [FloatFormat.fp8E4M3, .fp8E5M2].first(where: { $0.name == r.name }) {
+                let values = (format.leastNonzeroMagnitude...format.maxFiniteMagnitude).map(format.toDouble)
+                series.append(PlotSeries(name: r.name, points: gaps(values)))
+            }
+        }
+        return series
+    }
+
+    func stepPlot(ranges: [FormatRange]) -> String {
         var plot = SVGPlot(title: "Resolution: the gap to the next value, relative to the value",
                            xAxis: PlotAxis("magnitude", scale: .log10, lower: 1e-6, upper: 1e6),
-                           yAxis: PlotAxis("relative step", scale: .log10))
-        var series: [PlotSeries] = []
-        for format in [int8, int8s] {
-            let codes = format.orderedCodes.map(format.toDouble).filter { $0 > 0 }
-            let points = zip(codes, codes.dropFirst()).map { (x: $0.0, y: ($0.1 - $0.0) / $0.0) }
-            series.append(PlotSeries(name: format.name, points: points))
-        }
-        for f in [1, 2, 3, 4] {
-            let r = ranges.first { $0.name == LogFormat(fractionBits: f).name }!
-            series.append(PlotSeries(name: r.name, points: [(r.leastNonzero, r.relativeStep), (r.largest, r.relativeStep)],
-                                     dashed: f != LogFormat.defaultFractionBits))
-        }
-        for format in [FloatFormat.fp8E4M3] {
-            var points: [(x: Double, y: Double)] = []
-            var bits = format.leastNonzeroMagnitude
-            while bits < format.maxFiniteMagnitude {
-                let x = format.toDouble(bits), next = format.toDouble(bits + 1)
-                points.append((x, (next - x) / x))
-                bits += 1
-            }
-            series.append(PlotSeries(name: format.name, points: points))
-        }
-        plot.series = series
-        plot.caption = "INT8's relative step is 1/q: fine near 255, 100% at 1. lns8's is the same factor "
-            + "2^(1/2^F) everywhere in its range (lns8-f1 runs beyond the plot); fp8-e4m3's saw-tooth repeats in "
-            + "each binade and rises in its subnormals."
+                           yAxis: PlotAxis("relative step", scale: .log10, lower: 1e-3, upper: 2))
+        plot.series = Self.stepSeries(ranges)
+        let beyond = ranges.filter { $0.name.hasPrefix("lns8") && ($0.leastNonzero < 1e-6 || $0.largest > 1e6) }
+            .map(\.name)
+        plot.caption = "Every format of the table above. INT8's relative step is 1/q: fine near its largest value, "
+            + "100% at its least. lns8-fF's is the same factor 2^(1/2^F) everywhere in its range: one horizontal "
+            + "line per F, from F = 0 (100%) down to F = 6"
+            + (beyond.isEmpty ? "" : " (\(beyond.joined(separator: " and ")) run beyond the plot on both sides)")
+            + "; the fp8 formats' saw-tooth repeats in each binade and rises to 100% in their subnormals."
         return plot.render()
     }
 

@@ -4,6 +4,7 @@ import Foundation
 /// thousands separators, durations.
 ///
 ///     Markdown.fixed(0.12345, 3)        // "0.123"
+///     Markdown.signedFixed(-0.77, 2)    // "−0.77" (U+2212, as `points` writes it)
 ///     Markdown.percent(0.8374, 1)       // "83.7%"
 ///     Markdown.significant(1.2345e-7)   // "1.23e-07"
 ///     Markdown.integer(65536)           // "65,536"
@@ -13,6 +14,15 @@ import Foundation
 extension Markdown {
     public static func fixed(_ x: Double?, _ decimals: Int) -> String {
         special(x) ?? String(format: "%.*f", Int32(decimals), x!)
+    }
+
+    /// `x` to `decimals` decimals with a negative number's sign written as the minus sign
+    /// U+2212, the sign `points` writes ("−0.77", "0.59"); a value that rounds to zero has
+    /// no sign ("0.00", never "−0.00").
+    public static func signedFixed(_ x: Double?, _ decimals: Int) -> String {
+        if let s = special(x) { return s }
+        let text = String(format: "%.*f", Int32(decimals), abs(x!))
+        return x! < 0 && text != String(format: "%.*f", Int32(decimals), 0.0) ? "−" + text : text
     }
 
     /// `x` as a percentage of 1 (0.837 → "83.7%").

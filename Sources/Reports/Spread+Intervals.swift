@@ -68,8 +68,8 @@ extension Spread {
     static func differenceText(_ a: Spread, _ b: Spread) -> (text: String, differs: Bool?) {
         guard let ma = a.mean, let mb = b.mean else { return ("–", nil) }
         guard let i = differenceInterval95(a, b) else { return (Markdown.points(ma - mb, 2), nil) }
-        let text = Markdown.points(ma - mb, 2) + " (" + Markdown.fixed(i.lower * 100, 2) + " to "
-            + Markdown.fixed(i.upper * 100, 2) + ")"
+        let text = Markdown.points(ma - mb, 2) + " (" + Markdown.signedFixed(i.lower * 100, 2) + " to "
+            + Markdown.signedFixed(i.upper * 100, 2) + ")"
         return (text, i.lower > 0 || i.upper < 0)
     }
 }

@@ -378,24 +378,51 @@ public struct SoftmaxRegression: Sendable, Equatable {
             var exps: [A.Scalar] = []
             for j in 0..<classes { exps.append(a.exp(z[j], &env)) }
             if let j = exps.firstIndex(where: { a.isInfinite($0) }) {
-                return "exp(\(show(values[j]))) overflowed to ∞ in \(a.name) (logit of class \(j)), "
-                    + "so softmax divided ∞ by ∞ = NaN"
+                let overflow = "exp(\(show(values[j]))) overflowed to ∞ in \(a.name) (logit of class \(j))"
+                if a.isInfinite(exps[y]) {
+                    return overflow + ", so softmax divided ∞ by ∞: the true class's probability and the loss are NaN"
+                }
+                return overflow + ", so Σexp is ∞ and the true class's probability "
+                    + "exp(\(show(values[y])))/∞ is 0: the loss −log(0) is ∞"
+            }
+            // A format without infinities (OCP E4M3FN and the like) overflows to NaN.
+            if let j = exps.firstIndex(where: { a.isNaN($0) }) {
+                return "exp(\(show(values[j]))) overflowed to NaN in \(a.name) (logit of class \(j)): the format "
+                    + "has no ∞, so the overflow gives NaN, and softmax and the loss are NaN"
             }
             var s = exps[0]
             for j in 1..<classes { s = a.add(s, exps[j], &env) }
+            // The loss as the naive form computes it from `s`, in words ("∞", "NaN").
+            func lossFrom(_ s: A.Scalar) -> String {
+                var e = env
+                let l = a.subtract(a.zero, a.log(a.divide(exps[y], s, &e), &e), &e)
+                return a.isNaN(l) ? "NaN" : a.isInfinite(l) ? "∞" : show(a.toDouble(l))
+            }
             if a.isInfinite(s) {
-                return "the sum of exp(logits) overflowed to ∞ in \(a.name) (largest logit \(show(largest)))"
+                return "the sum of exp(logits) overflowed to ∞ in \(a.name) (largest logit \(show(largest))), "
+                    + "so the loss is \(lossFrom(s))"
+            }
+            if a.isNaN(s) {
+                return "the sum of exp(logits) overflowed to NaN in \(a.name) (largest logit \(show(largest))): "
+                    + "the format has no ∞, so the overflow gives NaN, and the loss is NaN"
             }
             if a.isZero(s) {
                 return "every exp(logit) underflowed to 0 in \(a.name) (largest logit \(show(largest))), "
                     + "so softmax divided 0 by 0 = NaN"
             }
             let py = a.divide(exps[y], s, &env)
+            let logP = a.log(py, &env)
+            let loss = a.subtract(a.zero, logP, &env)
             if a.isZero(py) {
-                return "the true class's probability exp(\(show(values[y])))/Σexp underflowed to 0 in \(a.name) "
-                    + "(largest logit \(show(largest))), so the loss −log(0) is ∞"
+                let probability = "the true class's probability exp(\(show(values[y])))/Σexp underflowed to 0 in "
+                    + "\(a.name) (largest logit \(show(largest)))"
+                if a.isNaN(logP) || a.isNaN(loss) {
+                    return probability + ", and log(0) is NaN there: the format has no ∞, so the loss −log(0) is NaN"
+                }
+                return probability + ", so the loss −log(0) is ∞"
             }
-            return "the naive loss of logits up to \(show(largest)) is not finite in \(a.name)"
+            return "the naive loss is \(show(a.toDouble(loss))) in \(a.name) although exp, their sum and the true "
+                + "class's probability \(show(a.toDouble(py))) are finite and nonzero (largest logit \(show(largest)))"
         case .logSumExp:
             var m = z[0]
             for j in 1..<classes where a.isLess(m, z[j]) { m = z[j] }

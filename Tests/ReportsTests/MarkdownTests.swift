@@ -47,6 +47,24 @@ struct MarkdownTests {
         #expect(Markdown.duration(95.2) == "1 min 35 s")
     }
 
+    @Test("negative numbers and interval bounds take the minus sign U+2212, as percentage points do")
+    func minusSign() {
+        #expect(Markdown.signedFixed(-0.77, 2) == "\u{2212}0.77")
+        #expect(Markdown.signedFixed(0.59, 2) == "0.59")
+        #expect(Markdown.signedFixed(-0.001, 2) == "0.00", "a value that rounds to zero has no sign")
+        #expect(Markdown.signedFixed(.nan, 2) == "NaN" && Markdown.signedFixed(-.infinity, 2) == "−∞")
+        // Worked by hand: means 0.81 and 0.84, each variance of the mean 0.0001, se = 0.014142,
+        // Welch's df = 2, t = 4.303, half-width 0.060854: −0.0909 to 0.0309.
+        let straddling = Spread.differenceText(Spread(values: [0.80, 0.82]), Spread(values: [0.83, 0.85]))
+        #expect(straddling.text == "\u{2212}3.00 pp (\u{2212}9.09 to 3.09)", "\(straddling.text)")
+        #expect(straddling.differs == false)
+        // Means 0.805 and 0.905, se = 0.0070711, half-width 0.030427: −0.1304 to −0.0696.
+        let below = Spread.differenceText(Spread(values: [0.80, 0.81]), Spread(values: [0.90, 0.91]))
+        #expect(below.text == "\u{2212}10.00 pp (\u{2212}13.04 to \u{2212}6.96)", "\(below.text)")
+        #expect(below.differs == true)
+        #expect(!below.text.contains("-"), "no ASCII hyphen-minus in \(below.text)")
+    }
+
     @Test("code blocks fence longer than any backtick run inside")
     func codeFence() {
         let block = Markdown.codeBlock("a ``` b")

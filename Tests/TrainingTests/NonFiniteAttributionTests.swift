@@ -33,6 +33,21 @@ struct NonFiniteAttributionTests {
         #expect(!result.epochs[0].trainLoss.isFinite || result.firstNonFinite != nil)
     }
 
+    @Test("a naive loss that overflows exp in fp16 leaves NaN parameters, and an image with a NaN logit counts as wrong")
+    func naiveOverflowAccuracy() throws {
+        var configuration = TrainerTests.configuration(epochs: 2)
+        configuration.learningRate = 30
+        configuration.loss = .naive
+        let result = try TrainerTests.run(.fp16, .soft, configuration: configuration)
+        let reason = try #require(result.firstNonFinite?.reason)
+        #expect(reason.contains("overflowed to ∞ in fp16"), "\(reason)")
+        // The NaN reaches the gradients and the update: the bias, added to every logit, is NaN,
+        // so every test image has a NaN logit, gets no predicted class and counts as wrong.
+        let nanBias = result.bias.filter(\.isNaN).count
+        #expect(nanBias > 0, "\(result.bias)")
+        #expect(result.testAccuracy == 0)
+    }
+
     @Test("rounding the initial weights to the master format is counted there, not in the training format")
     func masterSetupEvents() throws {
         let result = try TrainerTests.run(.fp32, .soft, configuration: TrainerTests.configuration(epochs: 1),
