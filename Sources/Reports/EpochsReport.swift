@@ -315,14 +315,26 @@ public struct EpochsReport: LabReport {
                 + (differs ? (lossChange.mean > 0 ? ", a measurable rise" : ", a measurable fall") : ", no measurable change")
         }
         let gapFirst = constant.map { Self.gap($0, at: first) }, gapLast = constant.map { Self.gap($0, at: last) }
+        let gapChange = Spread.pairedText(gapLast.map { $0 ?? .nan }, gapFirst.map { $0 ?? .nan })
         s += ". The gap between training and validation accuracy goes from \(Self.meanText(gapFirst, percent: true)) "
-            + "points (epoch \(first)) to \(Self.meanText(gapLast, percent: true)) (epoch \(last))"
-        if let noise = Spread(values: constant.map { Self.epochNoise($0) ?? .nan }).mean {
-            s += ", while from one epoch to the next the validation accuracy moves by "
-                + "\(Markdown.fixed(noise * 100, 2)) points (standard deviation over the last quarter): the constant "
-                + "rate keeps the weights jumping around the minimum"
+            + "points (epoch \(first)) to \(Self.meanText(gapLast, percent: true)) (epoch \(last)), a change of "
+            + gapChange.text + (gapChange.differs == true ? "" : ", no measurable change")
+        let noise = Spread(values: constant.map { Self.epochNoise($0) ?? .nan }).mean
+        if let noise {
+            s += "; from one epoch to the next the validation accuracy moves by "
+                + "\(Markdown.fixed(noise * 100, 2)) points (standard deviation over the last quarter)"
         }
         parts.append(s + ".")
+        if change.differs != true || change.text.hasPrefix("+"), let lossChange, lossChange.upper < 0, let noise {
+            var why = "So in \(Markdown.count(last, "epoch")) there is no overfitting to measure: validation accuracy "
+                + "does not fall and validation loss still falls. What one seed's curve shows as a fall after its peak "
+                + "is the epoch-to-epoch noise of SGD at a constant rate (\(Markdown.fixed(noise * 100, 2)) points)"
+            if let cosine = variants.firstIndex(where: { $0.name == "cosine decay" }),
+               let calm = Spread(values: byVariant[cosine].map { Self.epochNoise($0) ?? .nan }).mean {
+                why += ", which a decayed rate removes (\(Markdown.fixed(calm * 100, 2)) points with cosine decay)"
+            }
+            parts.append(why + ".")
+        }
 
         let constantTest = constant.map { $0.testAccuracy ?? .nan }
         var better: [String] = [], worse: [String] = [], same: [String] = []
@@ -342,11 +354,9 @@ public struct EpochsReport: LabReport {
         if !worse.isEmpty { clauses.append("worse — " + worse.joined(separator: "; ")) }
         if !same.isEmpty { clauses.append("no measurable difference — " + same.joined(separator: "; ")) }
         fixes += clauses.joined(separator: "; ") + "."
-        if let cosine = variants.firstIndex(where: { $0.name == "cosine decay" }),
-           let noise = Spread(values: byVariant[cosine].map { Self.epochNoise($0) ?? .nan }).mean {
-            fixes += " A decayed rate calms the last epochs (epoch noise \(Markdown.fixed(noise * 100, 2)) points with "
-                + "cosine decay)."
-        }
+        let comparisons = variants.count - 1
+        fixes += " (\(comparisons) comparisons at 95% each: about one in twenty clears its interval by chance, so a "
+            + "single narrow \u{201C}better\u{201D} or \u{201C}worse\u{201D} is weak evidence.)"
         parts.append(fixes)
 
         var others: [String] = []
