@@ -13,10 +13,10 @@ extension FormatsReport {
     static func underflows(_ cell: Cell) -> Double { mean(cell) { Double($0.totalEvents.underflowsToZero) } }
     static func swallowed(_ cell: Cell) -> Double { mean(cell, \.swallowedShare) }
 
-    /// "209×" for a ratio of counts, "–" when either is zero or missing.
+    /// "209×" for the ratio of the larger count to the smaller, "–" when either is zero or missing.
     static func ratio(_ a: Double, _ b: Double) -> String {
         guard a > 0, b > 0, a.isFinite, b.isFinite else { return "–" }
-        return a >= b ? Markdown.significant(a / b, 3) + "×" : "1/" + Markdown.significant(b / a, 3)
+        return Markdown.significant(max(a, b) / min(a, b), 3) + "×"
     }
 
     func causesSection(_ report: inout ReportWriter, cells: [Cell]) {
@@ -36,10 +36,10 @@ extension FormatsReport {
                 : ", so the weights, more than the sums, lose what the model needs. "
             s += "With FP32 sums the underflows to zero fall from \(Markdown.integer(Int(Self.underflows(pure).rounded()))) "
                 + "to \(Markdown.integer(Int(Self.underflows(accumulation).rounded()))) a run "
-                + "(\(Self.ratio(Self.underflows(pure), Self.underflows(accumulation))) fewer), yet "
-                + "\(Markdown.percent(Self.swallowed(accumulation), 1)) of the updates are still swallowed "
-                + "(pure \(Markdown.percent(Self.swallowed(pure), 1))): the weights, in \(format), still cannot take "
-                + "most steps, which is why FP32 sums do not reach FP32's accuracy."
+                + "(\(Self.ratio(Self.underflows(pure), Self.underflows(accumulation))) fewer), while "
+                + "\(Markdown.percent(Self.swallowed(accumulation), 1)) of the updates are still swallowed by the "
+                + "weights in \(format) (pure \(Markdown.percent(Self.swallowed(pure), 1))). Neither repair alone "
+                + "reaches FP32's accuracy; the two together are not among these runs."
             if let scaled = cell(format, "loss scaling") {
                 let difference = Spread.differenceText(Spread(values: scaled.results.map { $0.testAccuracy ?? .nan }),
                                                        Spread(values: pure.results.map { $0.testAccuracy ?? .nan }))
@@ -48,7 +48,10 @@ extension FormatsReport {
                     + (difference.differs == true ? "" : " (no measurable difference)")
                     + ", while the underflows to zero go from \(Markdown.integer(Int(Self.underflows(pure).rounded()))) "
                     + "to \(Markdown.integer(Int(Self.underflows(scaled).rounded()))) "
-                    + "(\(Self.ratio(Self.underflows(scaled), Self.underflows(pure)))) and the swallowed updates from "
+                    + "(" + (Self.underflows(scaled) < Self.underflows(pure)
+                        ? Self.ratio(Self.underflows(pure), Self.underflows(scaled)) + " fewer"
+                        : Self.ratio(Self.underflows(scaled), Self.underflows(pure)) + " as many")
+                    + ") and the swallowed updates from "
                     + "\(Markdown.percent(Self.swallowed(pure), 2)) to \(Markdown.percent(Self.swallowed(scaled), 2)): "
                     + "the scale acts on the gradients, but the step is divided by it again before it meets a weight "
                     + "in \(format)"
