@@ -133,12 +133,13 @@ public enum ReportSuite {
             }
             entries.append(ReportIndex.Entry(name: type.name, title: type.title, answer: answer, missing: missing))
         }
+        let measured = context.measuredTime(of: planned)
         let total = (ContinuousClock.now - runStart).components
         let run = ReportIndex.Run(seconds: options.fixedSeconds ?? Double(total.seconds) + Double(total.attoseconds) * 1e-18,
                                   reports: selected.map { $0.name }, complete: selected.count == reports.count,
                                   dataDirectory: context.dataDirectory, hasData: context.hasData,
-                                  merged: !folders.isEmpty, trainingRuns: context.measuredTime(of: planned).runs,
-                                  trainingSeconds: context.measuredTime(of: planned).seconds)
+                                  merged: !folders.isEmpty, trainingRuns: measured.runs,
+                                  trainingSeconds: measured.seconds)
         try AtomicFile.write(ReportIndex.render(entries, options: options, run: run), to: folder + "/README.md")
         return outcomes
     }
