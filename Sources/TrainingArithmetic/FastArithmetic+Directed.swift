@@ -48,9 +48,11 @@ extension FastArithmetic {
         let bb = s - a
         let e = (a - (s - bb)) + (b - bb)
         let finite = Self.finiteMask(s)
-        let overflow = ~finite & Self.finiteMask(a) & Self.finiteMask(b)
-        var eBits = Self.bitLanes(e) & finite
-        eBits = R.select(Self.bitLanes(-s), eBits, where: overflow)
+        var eBits = Self.bitLanes(e)
+        if finite[0] & finite[1] & finite[2] & finite[3] != -1 {
+            let overflow = ~finite & Self.finiteMask(a) & Self.finiteMask(b)
+            eBits = R.select(Self.bitLanes(-s), eBits & finite, where: overflow)
+        }
         if mode == .down {
             let zero = rounder.zeroMask(s)
             let either = Self.bitLanes(a) | Self.bitLanes(b)
@@ -180,15 +182,8 @@ extension FastArithmetic {
             let productDraws = mode == .stochastic ? FormatRounder<Wide>.draws(random.word(block: index &>> 2)) : BitLanes()
             let sumDraws = mode == .stochastic ? FormatRounder<Wide>.draws(random.word(block: (index &+ n4) &>> 2))
                 : BitLanes()
-            var products = directedProducts(factor, xs, mode, productDraws, checkingRange)
-            let tiny = tinyProductMask(factor, xs, factor * xs)
-            if tiny[0] | tiny[1] | tiny[2] | tiny[3] != 0 {
-                for j in 0..<m where tiny[j] != 0 {
-                    env.random.counter = index &+ UInt64(j)
-                    products[j] = soft(s, xs[j], &env, FloatFormat.multiply)
-                }
-            }
-            underflows &-= rounder.zeroMask(products) & ~rounder.zeroMask(xs)
+            let products = directedProducts(s, factor, xs, productDraws, M.self, C.self, live: m, index: index,
+                                            &underflows, &env)
             var sums = a + products
             let e = sumResidual(a, products, &sums, mode)
             let rounded = checkingRange
@@ -206,13 +201,41 @@ extension FastArithmetic {
         return s == 0 || s.isNaN ? 0 : total
     }
 
-    /// Four products `a × b` rounded by `mode` (tiny lanes are redone by the caller).
+    /// The four products `s × w` (`factor` is `s` in every lane) rounded by `mode`, as the
+    /// soft path rounds them; the lanes among the first `live` whose product is tiny in the
+    /// hardware type go through the soft path, lane `j` with the counter at `index + j`.
+    /// `underflows` loses one (gains −1) in every lane whose product of a nonzero `w`
+    /// became zero.
+    ///
+    /// How: when every product is finite and above the hardware's least normal value (the
+    /// usual case), it is exact, and it is rounded with a zero residual, which leaves the
+    /// rounder no sign to test; otherwise the residual of an overflow and the tiny lanes are
+    /// worked out.
     @inlinable @inline(__always)
-    func directedProducts(_ a: FormatRounder<Wide>.Lanes, _ b: FormatRounder<Wide>.Lanes, _ mode: RoundingMode,
-           _ draws: FormatRounder<Wide>.BitLanes, _ checkingRange: Bool) -> FormatRounder<Wide>.Lanes {
-        let p = a * b
-        let e = productResidual(a, b, p)
-        return checkingRange ? rounder.roundLanes(p, residual: e, mode: mode, draws: draws, checkingRange: true)
-            : rounder.roundLanes(p, residual: e, mode: mode, draws: draws, checkingRange: false)
+    func directedProducts<M: LaneMode, C: LaneRange>(
+        _ s: Wide, _ factor: FormatRounder<Wide>.Lanes, _ w: FormatRounder<Wide>.Lanes,
+        _ draws: FormatRounder<Wide>.BitLanes, _: M.Type, _: C.Type, live: Int, index: UInt64,
+        _ underflows: inout FormatRounder<Wide>.BitLanes, _ env: inout FloatEnvironment
+    ) -> FormatRounder<Wide>.Lanes {
+        typealias R = FormatRounder<Wide>
+        let p = factor * w
+        let magnitude = Self.bitLanes(p) & R.BitLanes(repeating: ~Wide.SignedBits.min)
+        let infinity = Wide.SignedBits(truncatingIfNeeded: Wide.infinity.bitPattern)
+        let special = R.isNegative(magnitude &- R.BitLanes(repeating: wideLeastNormal &+ 1))
+            | R.isNegative(R.BitLanes(repeating: infinity &- 1) &- magnitude)
+        if special[0] | special[1] | special[2] | special[3] == 0 {
+            let products = rounder.roundLanes(p, residual: .zero, mode: M.mode, draws: draws,
+                                              checkingRange: C.checksRange)
+            underflows &-= rounder.zeroMask(products)
+            return products
+        }
+        var products = rounder.roundLanes(p, residual: productResidual(factor, w, p), mode: M.mode, draws: draws,
+                                          checkingRange: C.checksRange)
+        let tiny = tinyProductMask(factor, w, p)
+        if tiny[0] | tiny[1] | tiny[2] | tiny[3] != 0 {
+            products = tinyDirectedProducts(s, w, products, tiny, live: live, index: index, &env)
+        }
+        underflows &-= rounder.zeroMask(products) & ~rounder.zeroMask(w)
+        return products
     }
 }

@@ -73,12 +73,8 @@ extension FastArithmetic {
         _ underflows: inout FormatRounder<Wide>.BitLanes, _ env: inout FloatEnvironment
     ) -> FormatRounder<Wide>.Lanes {
         let mode = M.mode, checkingRange = C.checksRange
-        var products = directedProducts(factor, w, mode, productDraws, checkingRange)
-        let tiny = tinyProductMask(factor, w, factor * w)
-        if tiny[0] | tiny[1] | tiny[2] | tiny[3] != 0 {
-            products = tinyDirectedProducts(s, w, products, tiny, live: live, index: index, &env)
-        }
-        underflows &-= rounder.zeroMask(products) & ~rounder.zeroMask(w)
+        let products = directedProducts(s, factor, w, productDraws, M.self, C.self, live: live, index: index,
+                                        &underflows, &env)
         var sums = acc + products
         let e = sumResidual(acc, products, &sums, mode)
         return checkingRange
@@ -88,7 +84,7 @@ extension FastArithmetic {
 
     /// `products` with its tiny lanes among the first `live` replaced by the soft path's
     /// product, lane `j` rounded with the counter at `index + j` (the counter is left there).
-    @usableFromInline @inline(never)
+    @inlinable @inline(never)
     func tinyDirectedProducts(_ s: Wide, _ w: FormatRounder<Wide>.Lanes, _ products: FormatRounder<Wide>.Lanes,
                               _ tiny: FormatRounder<Wide>.BitLanes, live: Int, index: UInt64,
                               _ env: inout FloatEnvironment) -> FormatRounder<Wide>.Lanes {

@@ -235,7 +235,7 @@ public struct FastArithmetic<Wide: HardwareFloat>: ScalarArithmetic {
     }
 
     /// `rounded` with the lanes of `tiny` replaced by `a × b` computed in `Double`.
-    @usableFromInline @inline(never)
+    @inlinable @inline(never)
     func tinyProducts(_ a: FormatRounder<Wide>.Lanes, _ b: FormatRounder<Wide>.Lanes,
                       _ rounded: FormatRounder<Wide>.Lanes,
                       _ tiny: FormatRounder<Wide>.BitLanes) -> FormatRounder<Wide>.Lanes {
@@ -256,7 +256,7 @@ public struct FastArithmetic<Wide: HardwareFloat>: ScalarArithmetic {
 
     /// One operation through the soft-float path, with the bits of the environment's
     /// current rounding (the counter is not moved).
-    @usableFromInline @inline(never)
+    @inlinable @inline(never)
     func soft(_ a: Wide, _ b: Wide, _ env: inout FloatEnvironment,
               _ operation: (FloatFormat) -> (UInt64, UInt64, inout FloatEnvironment) -> UInt64) -> Wide {
         let result = operation(format)(rounder.bits(of: a), rounder.bits(of: b), &env)

@@ -22,8 +22,8 @@ extension FormatRounder {
     /// rounds, which holds for every format `FastArithmetic` serves (`Float`: p ≤ 11, so 13
     /// or more bits, subnormals included; `Double`: 28 or more).
     ///
-    /// Edge cases: a lane whose `t` lies outside the format's normal range (other than an
-    /// exact zero), in a format with a narrower exponent range than the hardware type's,
+    /// Edge cases: a lane whose `t` lies outside [least normal, largest finite) (other than
+    /// an exact zero), in a format with a narrower exponent range than the hardware type's,
     /// is rounded one lane at a time with the same rule. Beyond the largest finite value:
     /// ±∞ (NaN in formats without infinity), or the largest finite value for the modes
     /// that round toward zero on that side. NaN stays a quiet NaN. An overflowed hardware
@@ -74,13 +74,16 @@ extension FormatRounder {
         let low = t & (ulp &- 1)
         var r = (t & keepMask) &+ (awayFromZero(low, t, sticky, negative, mode, draws) & ulp)
         if checkingRange {
-            let normal = ~Self.isNegative(t &- leastNormal) & ~Self.isNegative(largestFinite &- t)
+            // A lane with leastNormal ≤ t < largestFinite rounds to at most the largest
+            // finite value (t's kept digits lie below it), so when every lane is such a
+            // lane or an exact zero, nothing is left to decide.
+            let normal = ~Self.isNegative(t &- leastNormal) & Self.isNegative(t &- largestFinite)
             let exactZero = ~Self.isNegative(0 &- t) & ~sticky
             let outside = ~(normal | exactZero)
-            if outside[0] | outside[1] | outside[2] | outside[3] != 0 {
-                r = edgeLanes(t, sticky, negative, mode, draws, outside, r)
+            guard outside[0] | outside[1] | outside[2] | outside[3] != 0 else {
+                return unsafeBitCast(sign | r, to: Lanes.self)
             }
-            r = Self.select(BitLanes(repeating: overflowMagnitude), r, where: Self.isNegative(largestFinite &- r))
+            r = rangeLanes(t, sticky, negative, mode, draws, outside, r)
         }
         r = Self.select(magnitude | quietBit, r, where: Self.isNegative(infinityMagnitude &- magnitude))
         return unsafeBitCast(sign | r, to: Lanes.self)
@@ -113,9 +116,77 @@ extension FormatRounder {
         }
     }
 
-    /// The lanes of `outside` (subnormal results, results beyond the largest finite value,
-    /// ±0 with a sticky bit, ±∞) rounded one at a time; the other lanes of `rounded` kept.
-    @usableFromInline @inline(never)
+    /// `rounded` with the lanes of `outside` (subnormal results, ±0 with a sticky bit,
+    /// results at or beyond the largest finite value, ±∞, NaN) rounded, and the lanes
+    /// beyond the largest finite value overflowed: the subnormal ones four at a time on the
+    /// format's grid (`subnormalLanes`), the others one at a time (`edgeLanes`).
+    @inlinable @inline(never)
+    func rangeLanes(_ t: BitLanes, _ sticky: BitLanes, _ negative: BitLanes, _ mode: RoundingMode,
+                    _ draws: BitLanes, _ outside: BitLanes, _ rounded: BitLanes) -> BitLanes {
+        var r = rounded, rest = outside
+        if vectorSubnormals {
+            let tiny = outside & Self.isNegative(t &- leastNormal)
+            if tiny[0] | tiny[1] | tiny[2] | tiny[3] != 0 {
+                r = Self.select(subnormalLanes(t, sticky, negative, mode, draws), r, where: tiny)
+                rest = outside & ~tiny
+            }
+        }
+        if rest[0] | rest[1] | rest[2] | rest[3] != 0 {
+            r = edgeLanes(t, sticky, negative, mode, draws, rest, r)
+        }
+        return Self.select(BitLanes(repeating: overflowMagnitude), r, where: Self.isNegative(largestFinite &- r))
+    }
+
+    /// The magnitudes `t` below the format's least normal value (wide bits, exact up to a
+    /// sticky bit below them) rounded by `mode` to the format's subnormal grid, as
+    /// `edgeMagnitude` rounds them, four lanes at once in the hardware type.
+    ///
+    /// How: `y = t · 2^(f − e_min)` is exact and below 2^f, so the grid's points are the
+    /// integers: `k = ⌊y⌋` (round to an integer with `integerMagic`, then step down where
+    /// that went up) and the fraction `y − k` are exact, and the mode decides from them as
+    /// `awayFromZero` decides from the bits below the last digit (stochastic rounding: the
+    /// threshold `⌊2^13 (y − k)⌋`, plus one if anything is left below it or the sticky bit
+    /// is set). Comparisons of these non-negative values are comparisons of their bits;
+    /// `k`'s parity is the last bit of `k + 2^(p−1)`. The result `(k + away) · 2^(e_min − f)`
+    /// is exact (a grid point, the least normal value at most).
+    @inlinable @inline(never)
+    func subnormalLanes(_ t: BitLanes, _ sticky: BitLanes, _ negative: BitLanes, _ mode: RoundingMode,
+                        _ draws: BitLanes) -> BitLanes {
+        func bits(_ x: Lanes) -> BitLanes { unsafeBitCast(x, to: BitLanes.self) }
+        func value(_ x: BitLanes) -> Lanes { unsafeBitCast(x, to: Lanes.self) }
+        let integer = Lanes(repeating: integerMagic), one = Lanes(repeating: 1)
+        func floor(_ x: Lanes) -> Lanes {
+            let nearest = (x + integer) - integer
+            return nearest - value(bits(one) & Self.isNegative(bits(x) &- bits(nearest)))
+        }
+        let y = value(t) * Lanes(repeating: toGrid)
+        let kept = floor(y)
+        let fraction = bits(y - kept)
+        let half = bits(Lanes(repeating: 0.5))
+        let inexact = Self.isNegative(0 &- fraction) | sticky
+        let odd = 0 &- (bits(kept + integer) & 1)
+        let away: BitLanes
+        switch mode {
+        case .towardZero: away = BitLanes()
+        case .up: away = inexact & ~negative
+        case .down: away = inexact & negative
+        case .nearestAway: away = ~Self.isNegative(fraction &- half)
+        case .odd: away = inexact & ~odd
+        case .nearestEven:
+            let tie = ~Self.isNegative(0 &- (fraction ^ half))
+            away = Self.isNegative(half &- fraction) | (tie & (sticky | odd))
+        case .stochastic:
+            let scaled = value(fraction) * Lanes(repeating: 8192)
+            let whole = floor(scaled)
+            let more = (Self.isNegative(0 &- (bits(scaled) ^ bits(whole))) | sticky) & BitLanes(repeating: 1)
+            let threshold = (bits(whole + integer) &- bits(integer)) &+ more
+            away = Self.isNegative(draws &- threshold)
+        }
+        return bits((kept + value(bits(one) & away)) * Lanes(repeating: grid))
+    }
+
+    /// The lanes of `outside` rounded one at a time; the other lanes of `rounded` kept.
+    @inlinable @inline(never)
     func edgeLanes(_ t: BitLanes, _ sticky: BitLanes, _ negative: BitLanes, _ mode: RoundingMode,
                    _ draws: BitLanes, _ outside: BitLanes, _ rounded: BitLanes) -> BitLanes {
         var r = rounded
@@ -129,7 +200,7 @@ extension FormatRounder {
 
     /// The wide bits of the magnitude `t` (wide bits, exact up to a sticky bit below it)
     /// rounded to the format at any exponent, as `roundPack` rounds.
-    @usableFromInline
+    @inlinable
     func edgeMagnitude(_ t: UInt64, sticky: Bool, negative: Bool, mode: RoundingMode, draw: UInt64) -> UInt64 {
         let infinity = UInt64(truncatingIfNeeded: infinityMagnitude)
         let overflow = UInt64(truncatingIfNeeded: overflowMagnitude)

@@ -55,6 +55,14 @@ public struct FormatRounder<Wide: HardwareFloat>: Sendable, Equatable {
     @usableFromInline let infinityMagnitude: Wide.SignedBits
     @usableFromInline let quietBit: Wide.SignedBits
     @usableFromInline let magic: Wide
+    /// 2^(f − e_min), which scales the format's subnormal grid to the integers, and its
+    /// inverse; `vectorSubnormals` when the first is finite in the hardware type.
+    @usableFromInline let toGrid: Wide
+    @usableFromInline let grid: Wide
+    @usableFromInline let vectorSubnormals: Bool
+    /// 2^p−1 of the hardware type: adding and subtracting it rounds a smaller non-negative
+    /// value to an integer.
+    @usableFromInline let integerMagic: Wide
 
     public init?(format: FloatFormat) {
         let wide = Wide.format
@@ -84,6 +92,11 @@ public struct FormatRounder<Wide: HardwareFloat>: Sendable, Equatable {
                      exponent: Wide.Exponent(format.minExponent - format.fractionBitCount
                                              + wide.fractionBitCount),
                      significand: 1)
+        let gridExponent = format.fractionBitCount - format.minExponent
+        vectorSubnormals = gridExponent <= wide.maxExponent
+        toGrid = vectorSubnormals ? Wide(sign: .plus, exponent: Wide.Exponent(gridExponent), significand: 1) : 1
+        grid = Wide(sign: .plus, exponent: Wide.Exponent(-gridExponent), significand: 1)
+        integerMagic = Wide(sign: .plus, exponent: Wide.Exponent(wide.fractionBitCount), significand: 1)
     }
 
     /// Four values rounded to the format, to nearest with ties to even.
