@@ -1,8 +1,10 @@
 // swift-tools-version:6.0
+import Foundation
 import PackageDescription
 
 // The modules, each depending only on those above it:
 //
+//   CCPUID, CPUSupport   the start-up check of the CPU (CPUID; always built for baseline x86-64)
 //   SoftFloat            formats, roundPack, operations, elementary functions, decimal text,
 //                        the 8-bit formats
 //   DataFiles            gzip, IDX, Fashion-MNIST, JSON and atomic output files
@@ -14,6 +16,33 @@ import PackageDescription
 //   Reports              Markdown and SVG writers, the exercise reports
 //   PrecisionLabCLI      the commands
 //   precision-lab        main.swift
+
+// The instruction set: `haswell` (AVX2, FMA, BMI1/2, F16C, LZCNT, MOVBE: 256-bit vectors)
+// when the building CPU has it, baseline x86-64 (SSE2) otherwise; PRECISION_LAB_CPU=haswell
+// or PRECISION_LAB_CPU=baseline chooses. Every module but CPUSupport and main is compiled for it;
+// `main` refuses, with one line, to run on a CPU that lacks it (CPUSupport.swift).
+let haswellFlags = ["ssse3", "sse4_1", "sse4_2", "popcnt", "avx", "avx2", "fma", "bmi1", "bmi2", "f16c", "abm", "movbe"]
+let buildsForHaswell: Bool = {
+    switch ProcessInfo.processInfo.environment["PRECISION_LAB_CPU"] {
+    case "haswell": return true
+    case "baseline": return false
+    case nil, "": break
+    case let other?:
+        FileHandle.standardError.write("error: PRECISION_LAB_CPU is haswell or baseline, not \(other)\n".data(using: .utf8)!)
+        exit(64)
+    }
+    #if arch(x86_64) && os(Linux)
+    guard let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+          let line = info.split(separator: "\n").first(where: { $0.hasPrefix("flags") }) else { return false }
+    let flags = Set(line.split(separator: " ").map(String.init))
+    return haswellFlags.allSatisfy(flags.contains)
+    #else
+    return false
+    #endif
+}()
+let cpuDefine: [SwiftSetting] = buildsForHaswell ? [.define("PRECISION_LAB_CPU_HASWELL")] : []
+let cpu: [SwiftSetting] = cpuDefine + (buildsForHaswell ? [.unsafeFlags(["-target-cpu", "haswell"])] : [])
+
 let package = Package(
     name: "precision-lab",
     products: [
@@ -22,24 +51,31 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
-        .target(name: "SoftFloat"),
-        .target(name: "DataFiles", dependencies: ["CZlib"]),
-        .target(name: "TrainingArithmetic", dependencies: ["SoftFloat"]),
-        .target(name: "Training", dependencies: ["SoftFloat", "TrainingArithmetic", "DataFiles"]),
-        .target(name: "Experiments", dependencies: ["SoftFloat", "DataFiles", "TrainingArithmetic"]),
-        .target(name: "Benchmarks", dependencies: ["SoftFloat", "TrainingArithmetic", "Training", "DataFiles"]),
-        .target(name: "Reports", dependencies: ["SoftFloat", "DataFiles", "TrainingArithmetic", "Training", "Experiments"]),
+        .target(name: "CCPUID"),
+        .target(name: "CPUSupport", dependencies: ["CCPUID"], swiftSettings: cpuDefine),
+        .target(name: "SoftFloat", swiftSettings: cpu),
+        .target(name: "DataFiles", dependencies: ["CZlib"], swiftSettings: cpu),
+        .target(name: "TrainingArithmetic", dependencies: ["SoftFloat"], swiftSettings: cpu),
+        .target(name: "Training", dependencies: ["SoftFloat", "TrainingArithmetic", "DataFiles"], swiftSettings: cpu),
+        .target(name: "Experiments", dependencies: ["SoftFloat", "DataFiles", "TrainingArithmetic"], swiftSettings: cpu),
+        .target(name: "Benchmarks", dependencies: ["SoftFloat", "TrainingArithmetic", "Training", "DataFiles"],
+                swiftSettings: cpu),
+        .target(name: "Reports", dependencies: ["SoftFloat", "DataFiles", "TrainingArithmetic", "Training", "Experiments",
+                                         "CPUSupport"],
+                swiftSettings: cpu),
         .target(name: "PrecisionLabCLI",
                 dependencies: ["SoftFloat", "DataFiles", "TrainingArithmetic", "Training", "Experiments",
-                               "Benchmarks", "Reports"]),
-        .executableTarget(name: "precision-lab", dependencies: ["PrecisionLabCLI"]),
-        .testTarget(name: "SoftFloatTests", dependencies: ["SoftFloat"]),
-        .testTarget(name: "DataFilesTests", dependencies: ["DataFiles"]),
-        .testTarget(name: "TrainingArithmeticTests", dependencies: ["TrainingArithmetic", "SoftFloat", "Benchmarks"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "TrainingArithmetic", "DataFiles", "SoftFloat"]),
-        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "TrainingArithmetic", "SoftFloat"]),
-        .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks", "SoftFloat"]),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Training", "DataFiles", "SoftFloat"]),
-        .testTarget(name: "PrecisionLabCLITests", dependencies: ["PrecisionLabCLI", "SoftFloat"]),
+                               "Benchmarks", "Reports", "CPUSupport"],
+                swiftSettings: cpu),
+        .executableTarget(name: "precision-lab", dependencies: ["PrecisionLabCLI", "CPUSupport"]),
+        .testTarget(name: "SoftFloatTests", dependencies: ["SoftFloat"], swiftSettings: cpu),
+        .testTarget(name: "DataFilesTests", dependencies: ["DataFiles"], swiftSettings: cpu),
+        .testTarget(name: "TrainingArithmeticTests", dependencies: ["TrainingArithmetic", "SoftFloat", "Benchmarks"], swiftSettings: cpu),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "TrainingArithmetic", "DataFiles", "SoftFloat"], swiftSettings: cpu),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "TrainingArithmetic", "SoftFloat"], swiftSettings: cpu),
+        .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks", "SoftFloat"], swiftSettings: cpu),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Training", "DataFiles", "SoftFloat"], swiftSettings: cpu),
+        .testTarget(name: "PrecisionLabCLITests", dependencies: ["PrecisionLabCLI", "SoftFloat", "CPUSupport"],
+                    swiftSettings: cpu),
     ]
 )

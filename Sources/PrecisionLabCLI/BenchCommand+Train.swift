@@ -1,4 +1,5 @@
 import Benchmarks
+import CPUSupport
 import DataFiles
 import Experiments
 import Foundation
@@ -34,7 +35,7 @@ extension BenchCommand {
         io.out("batch \(configuration.batchSize), lr \(configuration.learningRate), \(epochs) epoch"
                + "\(epochs == 1 ? "" : "s") per configuration (fastest epoch shown), \(threads) thread"
                + "\(threads == 1 ? "" : "s")")
-        io.out("peak: multiply-add loop on SIMD8<Float>, \(Self.figure(peak / 1e9, digits: 1)) GFLOP/s per core, "
+        io.out("peak: multiply-add loop on SIMD8<Float> (code for \(CPUSupport.buildTarget)), \(Self.figure(peak / 1e9, digits: 1)) GFLOP/s per core, "
                + "\(Self.figure(peak * Double(threads) / 1e9, digits: 1)) on \(threads)")
         io.out("useful work per epoch: \(Self.figure(useful / 1e9, digits: 2)) GFLOP (dense multiply-adds of "
                + "forward, backward, update, validation)")

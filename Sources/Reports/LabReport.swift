@@ -1,3 +1,4 @@
+import CPUSupport
 import Foundation
 import Training
 /// One of the reports `precision-lab report` writes: it runs its own measurements and
@@ -61,7 +62,8 @@ struct ReportWriter {
                      + " (or `\(context.options.commandLine())` for every report); seed \(context.seed)"
                      + (context.quick ? "; **quick mode**: small sweeps for tests, not for conclusions" : "") + "."]
         let cores = ProcessInfo.processInfo.activeProcessorCount
-        var machine = "Build: `swift build -c release`, run as `.build/release/precision-lab`; machine: "
+        var machine = "Build: `swift build -c release` (code for \(CPUSupport.buildTarget)), run as "
+            + "`.build/release/precision-lab`; machine: "
             + "\(Markdown.count(cores, "core")), \(Markdown.count(context.options.threads, "thread")) used"
         if !results.isEmpty {
             let seconds = results.reduce(0) { $0 + $1.seconds }
