@@ -19,7 +19,8 @@ import PackageDescription
 
 // The instruction set: `haswell` (AVX2, FMA, BMI1/2, F16C, LZCNT, MOVBE: 256-bit vectors)
 // when the building CPU has it, baseline x86-64 (SSE2) otherwise; PRECISION_LAB_CPU=haswell
-// or PRECISION_LAB_CPU=baseline chooses. Every module but CPUSupport and main is compiled for it;
+// or PRECISION_LAB_CPU=baseline chooses. Every module but CPUSupport, CCPUID and main is compiled
+// for it (the flags below are CPUSupport.haswellFlags, which a test compares);
 // `main` refuses, with one line, to run on a CPU that lacks it (CPUSupport.swift).
 let haswellFlags = ["ssse3", "sse4_1", "sse4_2", "popcnt", "avx", "avx2", "fma", "bmi1", "bmi2", "f16c", "abm", "movbe"]
 let buildsForHaswell: Bool = {

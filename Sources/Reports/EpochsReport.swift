@@ -72,7 +72,7 @@ public struct EpochsReport: LabReport {
         return context.quick
             ? Plan(epochs: 4, seeds: [s, s &+ 1], formats: ["bf16"], formatSeeds: [s], patience: 1,
                    weightDecays: [1e-3], largeBatch: 512, data: .quick, checkpoints: [1, 2, 4])
-            : Plan(epochs: 50, seeds: (0..<5).map { s &+ $0 }, formats: ["bf16", "fp16"], formatSeeds: [s, s &+ 1, s &+ 2],
+            : Plan(epochs: 50, seeds: (0..<5).map { s &+ $0 }, formats: ["bf16", "fp16"], formatSeeds: (0..<5).map { s &+ $0 },
                    patience: 5, weightDecays: [1e-4, 1e-3], largeBatch: 1024, data: .full, checkpoints: [10, 25, 50])
     }
 

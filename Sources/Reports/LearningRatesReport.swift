@@ -46,8 +46,8 @@ public struct LearningRatesReport: LabReport {
                    data: .quick, budgets: [1, 2], steps: 16)
             : Plan(rates: [0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10, 30, 100, 1000],
                    formats: [FormatPlan(format: "fp32", seeds: (0..<5).map { s &+ $0 }, epochs: 30),
-                             FormatPlan(format: "bf16", seeds: [s, s &+ 1, s &+ 2], epochs: 10),
-                             FormatPlan(format: "fp16", seeds: [s, s &+ 1, s &+ 2], epochs: 10)],
+                             FormatPlan(format: "bf16", seeds: (0..<5).map { s &+ $0 }, epochs: 10),
+                             FormatPlan(format: "fp16", seeds: (0..<5).map { s &+ $0 }, epochs: 10)],
                    data: .full, budgets: [1, 3, 10, 30], steps: 300)
     }
 
@@ -260,9 +260,8 @@ public struct LearningRatesReport: LabReport {
 
     /// The indices of the rates tied for best after `epoch` epochs (see the type's rule).
     static func bestRates(_ grid: [[TrainingResult]], after epoch: Int) -> [Int] {
-        let candidates = grid.indices.filter { isCandidate(grid[$0], after: epoch) }
-        let means = grid.map { Spread(values: accuracies($0, after: epoch)).mean ?? -1 }
-        guard let top = topRate(grid, after: epoch) else { return [] }
+        let (candidates, means) = ranking(grid, after: epoch)
+        guard let top = candidates.max(by: { means[$0] < means[$1] }) else { return [] }
         let topAccuracies = accuracies(grid[top], after: epoch)
         if grid[top].count < 2 {
             let half = Spread.binomialHalfWidth95(means[top], images: grid[top].first?.validationCount ?? 0)
@@ -275,8 +274,15 @@ public struct LearningRatesReport: LabReport {
 
     /// The candidate rate with the highest mean validation accuracy after `epoch` epochs.
     static func topRate(_ grid: [[TrainingResult]], after epoch: Int) -> Int? {
-        let means = grid.map { Spread(values: accuracies($0, after: epoch)).mean ?? -1 }
-        return grid.indices.filter { isCandidate(grid[$0], after: epoch) }.max { means[$0] < means[$1] }
+        let (candidates, means) = ranking(grid, after: epoch)
+        return candidates.max { means[$0] < means[$1] }
+    }
+
+    /// The candidate rates after `epoch` epochs and every rate's mean validation accuracy
+    /// (−1 where it has none).
+    static func ranking(_ grid: [[TrainingResult]], after epoch: Int) -> (candidates: [Int], means: [Double]) {
+        (grid.indices.filter { isCandidate(grid[$0], after: epoch) },
+         grid.map { Spread(values: accuracies($0, after: epoch)).mean ?? -1 })
     }
 
     /// "falling" when the last epoch's mean training loss is below the one before in every

@@ -56,8 +56,8 @@ extension FastArithmetic {
         typealias R = FormatRounder<Wide>
         guard mode == .stochastic else { return (.zero, .zero, .zero, .zero, .zero, .zero) }
         let block = index &>> 2
-        return (R.draws(random.word(block: block)), R.draws(random.word(block: block &+ 1)),
-                R.draws(random.word(block: block &+ 2)), R.draws(random.word(block: block &+ 3)),
+        let first = random.words(block: block)
+        return (R.draws(first[0]), R.draws(first[1]), R.draws(first[2]), R.draws(first[3]),
                 R.draws(random.word(block: block &+ 4)), R.draws(random.word(block: block &+ 5)))
     }
 

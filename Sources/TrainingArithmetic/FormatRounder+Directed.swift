@@ -71,8 +71,13 @@ extension FormatRounder {
         let t = magnitude &+ below
         let one = BitLanes(repeating: 1)
         let ulp = one &<< shift
-        let low = t & (ulp &- 1)
-        var r = (t & keepMask) &+ (awayFromZero(low, t, sticky, negative, mode, draws) & ulp)
+        var r: BitLanes
+        if mode == .stochastic && shift >= 13 {
+            r = stochasticSum(t, sticky, draws)
+        } else {
+            let low = t & (ulp &- 1)
+            r = (t & keepMask) &+ (awayFromZero(low, t, sticky, negative, mode, draws) & ulp)
+        }
         if checkingRange {
             // A lane with leastNormal ≤ t < largestFinite rounds to at most the largest
             // finite value (t's kept digits lie below it), so when every lane is such a
@@ -114,6 +119,23 @@ extension FormatRounder {
             let threshold = ((low &>> right) &<< left) &+ more
             return Self.isNegative(draws &- threshold)
         }
+    }
+
+    /// `t` rounded stochastically to the format's last digit, as `awayFromZero` decides,
+    /// when the format drops at least 13 of the wide type's bits (`shift` ≥ 13).
+    ///
+    /// How: with `L` = `t`'s `shift` bits below the last digit, `s` the sticky bit (0 or 1)
+    /// and `R` = `shift` − 13, the rule "away when d < ⌊L / 2^R⌋ + (1 if L mod 2^R ≠ 0 or
+    /// s)" is "away when d < (2L + s) / 2^(R+1)", that is when L + s ≥ d·2^R + 1, that is
+    /// when `L` plus the noise `2^shift − 1 − d·2^R + s` reaches 2^shift. The noise lies in
+    /// [0, 2^shift], so adding it to `t` and clearing the dropped bits rounds away exactly
+    /// then (a carry out of the significand moves to the next binade, as rounding up does).
+    @inlinable @inline(__always)
+    func stochasticSum(_ t: BitLanes, _ sticky: BitLanes, _ draws: BitLanes) -> BitLanes {
+        let one = BitLanes(repeating: 1)
+        let ulp = one &<< shift
+        let noise = (ulp &- one) &- (draws &<< (shift &- 13)) &+ (sticky & one)
+        return (t &+ noise) & keepMask
     }
 
     /// `rounded` with the lanes of `outside` (subnormal results, ±0 with a sticky bit,

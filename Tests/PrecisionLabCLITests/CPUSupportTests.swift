@@ -22,6 +22,18 @@ struct CPUSupportTests {
         #expect(CPUSupport.cpuFlags() == Set(CPUSupport.haswellFlags).intersection(listed))
     }
 
+    /// The manifest cannot import the module, so it keeps its own copy of the flags that
+    /// decide the build; the copy must be the list the start-up check tests.
+    @Test("Package.swift decides the build by the flags the start-up check tests")
+    func manifestFlags() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let manifest = try String(contentsOf: root.appendingPathComponent("Package.swift"), encoding: .utf8)
+        let line = try #require(manifest.split(separator: "\n").first { $0.hasPrefix("let haswellFlags = [") })
+        let listed = line.split(separator: "\"").enumerated().filter { $0.offset % 2 == 1 }.map { String($0.element) }
+        #expect(listed == CPUSupport.haswellFlags)
+    }
+
     @Test("the refusal names the target, what it needs and what is missing, in order")
     func refusal() throws {
         let all = Set(CPUSupport.haswellFlags)

@@ -41,6 +41,10 @@ struct StochasticRoundingBiasTests {
         #expect(StochasticBits(seed: 5, site: 1, step: 2, element: 4).key != a.key)
         let word = a.word(block: 9)
         for lane in 0..<4 { #expect(a.draw(at: 36 + UInt64(lane)) == StochasticBits.draw(lane: lane, of: word)) }
+        for block: UInt64 in [0, 1, 9, 1 << 40, .max - 2, .max] {
+            let words = a.words(block: block)
+            for j in 0..<4 { #expect(words[j] == a.word(block: block &+ UInt64(j)), "block \(block) lane \(j)") }
+        }
         let draws = Set((0..<4096).map { a.draw(at: UInt64($0)) })
         #expect(draws.count > 3000)   // 4096 draws of 13 bits: about 3,200 distinct values
         #expect(draws.allSatisfy { $0 < 8192 })
