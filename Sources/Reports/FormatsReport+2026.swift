@@ -33,7 +33,7 @@ extension FormatsReport {
                       "tensor-int8", "tensor-int8-pow2", "tensor-fp8-e4m3", "tensor-fp8-e5m2"]
         return Plan2026(scaled: scaled.filter(context.canTrain),
                         elementwise: ["fp32"] + elementwise2026.filter(context.canTrain),
-                        seeds: [s, s &+ 1, s &+ 2], epochs: 10, data: .full,
+                        seeds: (0..<5).map { s &+ $0 }, epochs: 10, data: .full,
                         elementwiseEpochs: 2, elementwiseData: DataBudget(validationCount: 5000, trainLimit: 10_000))
     }
 

@@ -54,7 +54,7 @@ public struct FormatsReport: LabReport {
         }
         var formats = ["fp32", "tf32", "bf16", "fp16", "fp8-e5m2", "fp8-e4m3"]
         if context.canTrain(format: "lns8") { formats.append("lns8") }
-        return Plan(formats: formats, policies: policies, seeds: [s, s &+ 1, s &+ 2], epochs: 10,
+        return Plan(formats: formats, policies: policies, seeds: (0..<5).map { s &+ $0 }, epochs: 10,
                     data: .full)
     }
 

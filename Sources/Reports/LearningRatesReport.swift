@@ -195,15 +195,17 @@ public struct LearningRatesReport: LabReport {
 
         var summary = SVGPlot(title: "Final validation accuracy against the learning rate",
                               xAxis: PlotAxis("learning rate", scale: .log10), yAxis: PlotAxis("validation accuracy (%)"))
+        // An interval's ends cut to the accuracies that exist; a NaN (no interval) stays a gap.
+        func clipped(_ percent: Double) -> Double { percent.isNaN ? percent : Swift.min(100, Swift.max(0, percent)) }
         for (f, format) in plan.formats.enumerated() {
             let spreads = grid[f].map { Spread(values: $0.map { $0.finalValidationAccuracy ?? .nan }) }
             summary.series.append(PlotSeries("\(format.format), \(Markdown.count(format.epochs, "epoch"))", x: plan.rates,
                                              y: spreads.map { ($0.mean ?? .nan) * 100 }, markers: true,
-                                             lower: spreads.map { ($0.meanInterval95?.lower ?? .nan) * 100 },
-                                             upper: spreads.map { ($0.meanInterval95?.upper ?? .nan) * 100 }))
+                                             lower: spreads.map { clipped(($0.meanInterval95?.lower ?? .nan) * 100) },
+                                             upper: spreads.map { clipped(($0.meanInterval95?.upper ?? .nan) * 100) }))
         }
-        summary.caption = "After each format's last epoch, the mean over its seeds with the 95% t interval; a gap "
-            + "means the accuracy was not finite."
+        summary.caption = "After each format's last epoch, the mean over its seeds with the 95% t interval, cut at "
+            + "0% and 100% where the seeds spread that wide; a gap means the accuracy was not finite."
         report.figure("summary", svg: summary.render(), alt: "final validation accuracy against learning rate")
 
         report.document.heading("Every rate")

@@ -66,7 +66,7 @@ public enum ReportIndex {
                 text += "This index was last written by `report --merge` of " + which + " from shard results, in "
                 text += Markdown.duration(run.seconds) + "; its " + Markdown.count(run.trainingRuns, "training run")
                 text += " took " + Markdown.duration(run.trainingSeconds) + " in all (each run's own time, added), "
-                text += "on a machine with " + machine + "."
+                text += "on a machine with " + machine + ". Each report's header gives the run time of its own runs."
             } else {
                 text += "This index was last written by a run of " + which + " that took "
                 text += Markdown.duration(run.seconds) + " with " + threads + " on a machine with " + machine + "."

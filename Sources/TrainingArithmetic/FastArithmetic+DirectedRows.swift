@@ -130,23 +130,36 @@ extension FastArithmetic {
         var a0 = Self.lanes(at: accA), a1 = Self.lanes(at: accA + 4), a2 = Self.lanes(at: accA + 8, count: tail)
         var b0 = Self.lanes(at: accB), b1 = Self.lanes(at: accB + 4), b2 = Self.lanes(at: accB + 8, count: tail)
         var underflows = BitLanes()
+        // One feature: `x += s × weights[k]`, its three vectors (a nested function, so that
+        // the accumulators stay in registers).
+        @inline(__always) func step(_ s: Wide, _ k: Int32, _ random: StochasticBits, _ base: UInt64,
+                                    _ x0: inout Lanes, _ x1: inout Lanes, _ x2: inout Lanes,
+                                    _ env: inout FloatEnvironment) {
+            let w = weights + Int(k) &* stride
+            let factor = Lanes(repeating: s)
+            let w0 = Self.lanes(at: w), w1 = Self.lanes(at: w + 4), w2 = Self.lanes(at: w + 8, count: tail)
+            // Each feature's multiplyAccumulate takes 2·12 indices (count is 9 to 12).
+            let index = base &+ UInt64(UInt32(bitPattern: k)) &* 24
+            let (p0, p1, p2, q0, q1, q2) = Self.rowDraws(random, index, M.mode)
+            var u = BitLanes()
+            x0 = directedStep(s, factor, w0, x0, p0, q0, M.self, C.self, live: 4, index: index, &u, &env)
+            x1 = directedStep(s, factor, w1, x1, p1, q1, M.self, C.self, live: 4, index: index &+ 4, &u, &env)
+            x2 = directedStep(s, factor, w2, x2, p2, q2, M.self, C.self, live: tail, index: index &+ 8, &u, &env)
+            if s != 0 { underflows &+= u }
+        }
         var n = 0, m = 0
         while n < a.count && m < b.count {
-            directedRowStep(a.values[n], a.indices[n], weights, stride, tail, randomA, baseA, &a0, &a1, &a2,
-                            &underflows, &envA, M.self, C.self)
-            directedRowStep(b.values[m], b.indices[m], weights, stride, tail, randomB, baseB, &b0, &b1, &b2,
-                            &underflows, &envB, M.self, C.self)
+            step(a.values[n], a.indices[n], randomA, baseA, &a0, &a1, &a2, &envA)
+            step(b.values[m], b.indices[m], randomB, baseB, &b0, &b1, &b2, &envB)
             n &+= 1
             m &+= 1
         }
         while n < a.count {
-            directedRowStep(a.values[n], a.indices[n], weights, stride, tail, randomA, baseA, &a0, &a1, &a2,
-                            &underflows, &envA, M.self, C.self)
+            step(a.values[n], a.indices[n], randomA, baseA, &a0, &a1, &a2, &envA)
             n &+= 1
         }
         while m < b.count {
-            directedRowStep(b.values[m], b.indices[m], weights, stride, tail, randomB, baseB, &b0, &b1, &b2,
-                            &underflows, &envB, M.self, C.self)
+            step(b.values[m], b.indices[m], randomB, baseB, &b0, &b1, &b2, &envB)
             m &+= 1
         }
         @inline(__always) func store(_ p: UnsafeMutablePointer<Wide>, _ x0: Lanes, _ x1: Lanes, _ x2: Lanes) {
@@ -159,28 +172,6 @@ extension FastArithmetic {
         envA.random.counter = baseA
         envB.random.counter = baseB
         return Int(underflows.wrappedSum())
-    }
-
-    /// One feature of `directedRows`: `x += s × weights[k]`, its three vectors.
-    @inlinable @inline(__always)
-    func directedRowStep<M: LaneMode, C: LaneRange>(
-        _ s: Wide, _ k: Int32, _ weights: UnsafePointer<Wide>, _ stride: Int, _ tail: Int,
-        _ random: StochasticBits, _ base: UInt64, _ x0: inout FormatRounder<Wide>.Lanes,
-        _ x1: inout FormatRounder<Wide>.Lanes, _ x2: inout FormatRounder<Wide>.Lanes,
-        _ underflows: inout FormatRounder<Wide>.BitLanes, _ env: inout FloatEnvironment, _: M.Type, _: C.Type
-    ) {
-        typealias Lanes = FormatRounder<Wide>.Lanes
-        let w = weights + Int(k) &* stride
-        let factor = Lanes(repeating: s)
-        let w0 = Self.lanes(at: w), w1 = Self.lanes(at: w + 4), w2 = Self.lanes(at: w + 8, count: tail)
-        // Each feature's multiplyAccumulate takes 2·12 indices (count is 9 to 12).
-        let index = base &+ UInt64(UInt32(bitPattern: k)) &* 24
-        let (p0, p1, p2, q0, q1, q2) = Self.rowDraws(random, index, M.mode)
-        var u = FormatRounder<Wide>.BitLanes()
-        x0 = directedStep(s, factor, w0, x0, p0, q0, M.self, C.self, live: 4, index: index, &u, &env)
-        x1 = directedStep(s, factor, w1, x1, p1, q1, M.self, C.self, live: 4, index: index &+ 4, &u, &env)
-        x2 = directedStep(s, factor, w2, x2, p2, q2, M.self, C.self, live: tail, index: index &+ 8, &u, &env)
-        if s != 0 { underflows &+= u }
     }
 
     /// `multiplyAccumulateIntoRows` in a mode other than nearest-even, for 9 to 12 lanes,

@@ -72,7 +72,7 @@ extension FormatRounder {
         let one = BitLanes(repeating: 1)
         let ulp = one &<< shift
         var r: BitLanes
-        if mode == .stochastic && shift >= 13 {
+        if mode == .stochastic {
             r = stochasticSum(t, sticky, draws)
         } else {
             let low = t & (ulp &- 1)
@@ -87,6 +87,16 @@ extension FormatRounder {
             let outside = ~(normal | exactZero)
             guard outside[0] | outside[1] | outside[2] | outside[3] != 0 else {
                 return unsafeBitCast(sign | r, to: Lanes.self)
+            }
+            // The usual case outside: results below the least normal value, and nothing
+            // else (no overflow, ∞ or NaN), rounded here on the subnormal grid, without a call.
+            if vectorSubnormals {
+                let tiny = outside & Self.isNegative(t &- leastNormal)
+                let rest = outside & ~tiny
+                if rest[0] | rest[1] | rest[2] | rest[3] == 0 {
+                    r = Self.select(subnormalLanes(t, sticky, negative, mode, draws), r, where: tiny)
+                    return unsafeBitCast(sign | r, to: Lanes.self)
+                }
             }
             r = rangeLanes(t, sticky, negative, mode, draws, outside, r)
         }
@@ -112,29 +122,35 @@ extension FormatRounder {
             let tie = ~Self.isNegative(0 &- (low ^ half))
             return Self.isNegative(half &- low) | (tie & (sticky | odd))
         case .stochastic:
-            let right = shift > 13 ? shift &- 13 : 0
-            let left = shift < 13 ? 13 &- shift : 0
-            let below = low & ((BitLanes(repeating: 1) &<< right) &- 1)
-            let more = (Self.isNegative(0 &- below) | sticky) & BitLanes(repeating: 1)
-            let threshold = ((low &>> right) &<< left) &+ more
-            return Self.isNegative(draws &- threshold)
+            return Self.isNegative(0 &- (stochasticSum(t, sticky, draws) ^ (t & keepMask)))
         }
     }
 
-    /// `t` rounded stochastically to the format's last digit, as `awayFromZero` decides,
-    /// when the format drops at least 13 of the wide type's bits (`shift` ≥ 13).
+    /// `t` rounded stochastically to the format's last digit: away from zero when the
+    /// 13-bit draw `d` is below `⌈2^13 · δ⌉`, δ being the exact fraction of the distance
+    /// between the neighbours that `t`'s `shift` dropped bits `L` and the sticky bit `s` (0
+    /// or 1) describe (`StochasticBits`' rule).
     ///
-    /// How: with `L` = `t`'s `shift` bits below the last digit, `s` the sticky bit (0 or 1)
-    /// and `R` = `shift` − 13, the rule "away when d < ⌊L / 2^R⌋ + (1 if L mod 2^R ≠ 0 or
-    /// s)" is "away when d < (2L + s) / 2^(R+1)", that is when L + s ≥ d·2^R + 1, that is
-    /// when `L` plus the noise `2^shift − 1 − d·2^R + s` reaches 2^shift. The noise lies in
-    /// [0, 2^shift], so adding it to `t` and clearing the dropped bits rounds away exactly
-    /// then (a carry out of the significand moves to the next binade, as rounding up does).
+    /// How: the draw becomes a noise added to `t` whose carry out of the dropped bits is
+    /// the rounding away; clearing the dropped bits then leaves the result (a carry out of
+    /// the significand moves to the next binade, as rounding up does). With `R` = `shift` −
+    /// 13 ≥ 0 the threshold is `⌊L / 2^R⌋ + (1 if L mod 2^R ≠ 0 or s)`, and `d` lies below
+    /// it exactly when L + s ≥ d·2^R + 1, when `L` plus the noise `2^shift − 1 − d·2^R + s`
+    /// reaches 2^shift. With fewer dropped bits (`shift` < 13, `A` = 13 − `shift`) the
+    /// threshold is `L·2^A + s`, and `d` lies below it exactly when L ≥ ⌈(d + 1 − s) / 2^A⌉,
+    /// the noise being `2^shift − ⌊(d − s + 2^A) / 2^A⌋`. Either noise lies in [0, 2^shift].
     @inlinable @inline(__always)
     func stochasticSum(_ t: BitLanes, _ sticky: BitLanes, _ draws: BitLanes) -> BitLanes {
         let one = BitLanes(repeating: 1)
         let ulp = one &<< shift
-        let noise = (ulp &- one) &- (draws &<< (shift &- 13)) &+ (sticky & one)
+        let s = sticky & one
+        let noise: BitLanes
+        if shift >= 13 {
+            noise = (ulp &- one) &- (draws &<< (shift &- 13)) &+ s
+        } else {
+            let scale = 13 &- shift
+            noise = ulp &- ((draws &- s &+ (one &<< scale)) &>> scale)
+        }
         return (t &+ noise) & keepMask
     }
 
@@ -171,7 +187,7 @@ extension FormatRounder {
     /// is set). Comparisons of these non-negative values are comparisons of their bits;
     /// `k`'s parity is the last bit of `k + 2^(p−1)`. The result `(k + away) · 2^(e_min − f)`
     /// is exact (a grid point, the least normal value at most).
-    @inlinable @inline(never)
+    @inlinable @inline(__always)
     func subnormalLanes(_ t: BitLanes, _ sticky: BitLanes, _ negative: BitLanes, _ mode: RoundingMode,
                         _ draws: BitLanes) -> BitLanes {
         func bits(_ x: Lanes) -> BitLanes { unsafeBitCast(x, to: BitLanes.self) }

@@ -64,7 +64,7 @@ extension SplitMix64 {
         z = z ^ (z >> 27) ^ (z >> 54)
         z &*= inverse(0xBF58_476D_1CE4_E5B9)
         z = z ^ (z >> 30) ^ (z >> 60)
-        return z &- 0x9E37_79B9_7F4A_7C15
+        return z &- gamma
     }
 
     /// The inverse of an odd number modulo 2^64 (Newton's iteration).

@@ -43,10 +43,11 @@ public struct SplitMix64: RandomNumberGenerator, Sendable, Hashable {
     @inlinable public init(seed: UInt64) { state = seed }
     @inlinable
     public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
+        state &+= Self.gamma
+        return Self.mix(state)
     }
+
+    /// The generator's increment, γ = ⌊2^64 / φ⌋ (an odd number).
+    @inlinable @inline(__always)
+    public static var gamma: UInt64 { 0x9E37_79B9_7F4A_7C15 }
 }

@@ -11,13 +11,14 @@
 ///     // The generator of element 17 of step 3 of stream 2: the same whatever thread asks.
 ///     var draws = SplitMix64.stream(seed: 0, purpose: 2, step: 3, element: 17)
 extension SplitMix64 {
-    /// SplitMix64's output function: a bijective mix of 64 bits.
-    @inlinable
-    public static func mix(_ x: UInt64) -> UInt64 {
+    /// SplitMix64's output function: a bijective mix of 64 bits, of one word or of every
+    /// lane of a vector of words (`SIMD4<UInt64>`: four mixes at once).
+    @inlinable @inline(__always)
+    public static func mix<Words: SplitMixWords>(_ x: Words) -> Words {
         var z = x
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
+        z = (z ^ (z &>> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z &>> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z &>> 31)
     }
 
     /// A generator for one `(purpose, step, element)` of a seeded computation, independent
@@ -26,7 +27,7 @@ extension SplitMix64 {
     @inlinable
     public static func stream(seed: UInt64, purpose: UInt64, step: UInt64, element: UInt64) -> SplitMix64 {
         var key = mix(seed ^ 0x5851_F42D_4C95_7F2D)
-        key = mix(key ^ (purpose &* 0x9E37_79B9_7F4A_7C15))
+        key = mix(key ^ (purpose &* gamma))
         key = mix(key ^ (step &* 0xD1B5_4A32_D192_ED03))
         key = mix(key ^ (element &* 0x8CB9_2BA7_2F3D_8DD7))
         return SplitMix64(seed: key)
@@ -76,3 +77,15 @@ extension SplitMix64 {
         }
     }
 }
+
+/// What SplitMix64's output function asks of its operand: exclusive or, a logical shift
+/// right and a wrapping multiplication by a 64-bit constant; one `UInt64`, or the lanes of
+/// a vector of them.
+public protocol SplitMixWords {
+    static func ^ (lhs: Self, rhs: Self) -> Self
+    static func &>> (lhs: Self, rhs: UInt64) -> Self
+    static func &* (lhs: Self, rhs: UInt64) -> Self
+}
+
+extension UInt64: SplitMixWords {}
+extension SIMD4: SplitMixWords where Scalar == UInt64 {}

@@ -57,18 +57,15 @@ public struct StochasticBits: Sendable, Hashable {
     /// The 64-bit word shared by roundings `4·block ..< 4·block + 4`.
     @inlinable @inline(__always)
     public func word(block: UInt64) -> UInt64 {
-        SplitMix64.mix(key &+ (block &+ 1) &* 0x9E37_79B9_7F4A_7C15)
+        SplitMix64.mix(key &+ (block &+ 1) &* SplitMix64.gamma)
     }
 
     /// The words of blocks `block ..< block + 4`, lane `j` equal to `word(block: block + j)`:
     /// the four mixes computed at once in vector lanes.
     @inlinable @inline(__always)
     public func words(block: UInt64) -> SIMD4<UInt64> {
-        let gamma: UInt64 = 0x9E37_79B9_7F4A_7C15
-        var z = SIMD4(repeating: key &+ (block &+ 1) &* gamma) &+ SIMD4(0, gamma, gamma &* 2, gamma &* 3)
-        z = (z ^ (z &>> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z &>> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z &>> 31)
+        let gamma = SplitMix64.gamma
+        return SplitMix64.mix(SIMD4(repeating: key &+ (block &+ 1) &* gamma) &+ SIMD4(0, gamma, gamma &* 2, gamma &* 3))
     }
 
     /// The `width` random bits of rounding `index`, in 0..<2^13.
