@@ -193,7 +193,7 @@ extension FormatRounder {
         func bits(_ x: Lanes) -> BitLanes { unsafeBitCast(x, to: BitLanes.self) }
         func value(_ x: BitLanes) -> Lanes { unsafeBitCast(x, to: Lanes.self) }
         let integer = Lanes(repeating: integerMagic), one = Lanes(repeating: 1)
-        func floor(_ x: Lanes) -> Lanes {
+        @inline(__always) func floor(_ x: Lanes) -> Lanes {
             let nearest = (x + integer) - integer
             return nearest - value(bits(one) & Self.isNegative(bits(x) &- bits(nearest)))
         }
