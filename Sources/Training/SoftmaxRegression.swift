@@ -147,6 +147,9 @@ public struct SoftmaxRegression: Sendable, Equatable {
             return envs[k].random.counter
         }
         let lower = range.lowerBound
+        // Only stochastic rounding reads the bits; in the other modes the counters are not
+        // moved feature by feature (they are set past the batch below in every mode).
+        let drawsBits = range.contains { envs[$0].rounding == .stochastic }
         for b in 0..<count {
             let i = batch[b]
             let end = rows.starts[i + 1]
@@ -155,9 +158,11 @@ public struct SoftmaxRegression: Sendable, Equatable {
             let offset = UInt64(b) &* perFeature
             if skippingZeros && dzIsFinite[b] {
                 let last = rows.lowerBound(range.upperBound, example: i)
-                for m in n..<last {
-                    let k = Int(indices[m])
-                    envs[k].random.counter = bases[k &- lower] &+ offset
+                if drawsBits {
+                    for m in n..<last {
+                        let k = Int(indices[m])
+                        envs[k].random.counter = bases[k &- lower] &+ offset
+                    }
                 }
                 let run = SparseRun(values: values + n, indices: indices + n, count: last - n)
                 underflows &+= a.multiplyAccumulateIntoRows(run, d, into: g, stride: c, count: c, envs: envs)

@@ -182,8 +182,8 @@ extension FastArithmetic {
             let productDraws = mode == .stochastic ? FormatRounder<Wide>.draws(random.word(block: index &>> 2)) : BitLanes()
             let sumDraws = mode == .stochastic ? FormatRounder<Wide>.draws(random.word(block: (index &+ n4) &>> 2))
                 : BitLanes()
-            let products = directedProducts(s, factor, xs, productDraws, M.self, C.self, live: m, index: index,
-                                            &underflows, &env)
+            let products = directedProducts(s, factor, xs, productDraws, M.self, C.self, live: m, index: index, &env)
+            underflows &-= rounder.zeroMask(products) & ~rounder.zeroMask(xs)
             var sums = a + products
             let e = sumResidual(a, products, &sums, mode)
             let rounded = checkingRange
@@ -204,8 +204,7 @@ extension FastArithmetic {
     /// The four products `s × w` (`factor` is `s` in every lane) rounded by `mode`, as the
     /// soft path rounds them; the lanes among the first `live` whose product is tiny in the
     /// hardware type go through the soft path, lane `j` with the counter at `index + j`.
-    /// `underflows` loses one (gains −1) in every lane whose product of a nonzero `w`
-    /// became zero.
+    /// (A lane underflowed where its product is ±0 and `w` is not; the callers count them.)
     ///
     /// How: when every product is finite and above the hardware's least normal value (the
     /// usual case), it is exact, and it is rounded with a zero residual, which leaves the
@@ -215,7 +214,7 @@ extension FastArithmetic {
     func directedProducts<M: LaneMode, C: LaneRange>(
         _ s: Wide, _ factor: FormatRounder<Wide>.Lanes, _ w: FormatRounder<Wide>.Lanes,
         _ draws: FormatRounder<Wide>.BitLanes, _: M.Type, _: C.Type, live: Int, index: UInt64,
-        _ underflows: inout FormatRounder<Wide>.BitLanes, _ env: inout FloatEnvironment
+        _ env: inout FloatEnvironment
     ) -> FormatRounder<Wide>.Lanes {
         typealias R = FormatRounder<Wide>
         let p = factor * w
@@ -224,10 +223,7 @@ extension FastArithmetic {
         let special = R.isNegative(magnitude &- R.BitLanes(repeating: wideLeastNormal &+ 1))
             | R.isNegative(R.BitLanes(repeating: infinity &- 1) &- magnitude)
         if special[0] | special[1] | special[2] | special[3] == 0 {
-            let products = rounder.roundLanes(p, residual: .zero, mode: M.mode, draws: draws,
-                                              checkingRange: C.checksRange)
-            underflows &-= rounder.zeroMask(products)
-            return products
+            return rounder.roundLanes(p, residual: .zero, mode: M.mode, draws: draws, checkingRange: C.checksRange)
         }
         var products = rounder.roundLanes(p, residual: productResidual(factor, w, p), mode: M.mode, draws: draws,
                                           checkingRange: C.checksRange)
@@ -235,7 +231,6 @@ extension FastArithmetic {
         if tiny[0] | tiny[1] | tiny[2] | tiny[3] != 0 {
             products = tinyDirectedProducts(s, w, products, tiny, live: live, index: index, &env)
         }
-        underflows &-= rounder.zeroMask(products) & ~rounder.zeroMask(w)
         return products
     }
 }

@@ -39,9 +39,17 @@ extension FastArithmetic {
             case let .lanes(s, x, acc, count, env):
                 return arithmetic.directedLanes(s, x, acc, count, M.self, C.self, &env.pointee)
             case let .rows(a, b, weights, stride, count, accA, accB, envA, envB):
+                if count == FastArithmetic.specialisedCount {
+                    return arithmetic.directedRows(a, b, weights, stride, FastArithmetic.specialisedCount, accA, accB,
+                                                   &envA.pointee, &envB.pointee, M.self, C.self)
+                }
                 return arithmetic.directedRows(a, b, weights, stride, count, accA, accB, &envA.pointee, &envB.pointee,
                                                M.self, C.self)
             case let .intoRows(run, x, acc, stride, count, envs):
+                if count == FastArithmetic.specialisedCount {
+                    return arithmetic.directedIntoRows(run, x, acc, stride, FastArithmetic.specialisedCount, envs,
+                                                       M.self, C.self)
+                }
                 return arithmetic.directedIntoRows(run, x, acc, stride, count, envs, M.self, C.self)
             }
         }
@@ -70,16 +78,16 @@ extension FastArithmetic {
         _ s: Wide, _ factor: FormatRounder<Wide>.Lanes, _ w: FormatRounder<Wide>.Lanes,
         _ acc: FormatRounder<Wide>.Lanes, _ productDraws: FormatRounder<Wide>.BitLanes,
         _ sumDraws: FormatRounder<Wide>.BitLanes, _: M.Type, _: C.Type, live: Int, index: UInt64,
-        _ underflows: inout FormatRounder<Wide>.BitLanes, _ env: inout FloatEnvironment
-    ) -> FormatRounder<Wide>.Lanes {
+        _ env: inout FloatEnvironment
+    ) -> (sum: FormatRounder<Wide>.Lanes, product: FormatRounder<Wide>.Lanes) {
         let mode = M.mode, checkingRange = C.checksRange
-        let products = directedProducts(s, factor, w, productDraws, M.self, C.self, live: live, index: index,
-                                        &underflows, &env)
+        let products = directedProducts(s, factor, w, productDraws, M.self, C.self, live: live, index: index, &env)
         var sums = acc + products
         let e = sumResidual(acc, products, &sums, mode)
-        return checkingRange
+        let rounded = checkingRange
             ? rounder.roundLanes(sums, residual: e, mode: mode, draws: sumDraws, checkingRange: true)
             : rounder.roundLanes(sums, residual: e, mode: mode, draws: sumDraws, checkingRange: false)
+        return (rounded, products)
     }
 
     /// `products` with its tiny lanes among the first `live` replaced by the soft path's
@@ -141,11 +149,11 @@ extension FastArithmetic {
             // Each feature's multiplyAccumulate takes 2·12 indices (count is 9 to 12).
             let index = base &+ UInt64(UInt32(bitPattern: k)) &* 24
             let (p0, p1, p2, q0, q1, q2) = Self.rowDraws(random, index, M.mode)
-            var u = BitLanes()
-            x0 = directedStep(s, factor, w0, x0, p0, q0, M.self, C.self, live: 4, index: index, &u, &env)
-            x1 = directedStep(s, factor, w1, x1, p1, q1, M.self, C.self, live: 4, index: index &+ 4, &u, &env)
-            x2 = directedStep(s, factor, w2, x2, p2, q2, M.self, C.self, live: tail, index: index &+ 8, &u, &env)
-            if s != 0 { underflows &+= u }
+            let step0 = directedStep(s, factor, w0, x0, p0, q0, M.self, C.self, live: 4, index: index, &env)
+            let step1 = directedStep(s, factor, w1, x1, p1, q1, M.self, C.self, live: 4, index: index &+ 4, &env)
+            let step2 = directedStep(s, factor, w2, x2, p2, q2, M.self, C.self, live: tail, index: index &+ 8, &env)
+            (x0, x1, x2) = (step0.sum, step1.sum, step2.sum)
+            countUnderflows(s, step0.product, step1.product, step2.product, w0, w1, w2, &underflows)
         }
         var n = 0, m = 0
         while n < a.count && m < b.count {
@@ -208,17 +216,16 @@ extension FastArithmetic {
             envs[k].random.alignToWord()
             let index = envs[k].random.counter
             let (p0, p1, p2, q0, q1, q2) = Self.rowDraws(envs[k].random, index, M.mode)
-            var u = BitLanes()
             let s0 = directedStep(s, factor, x0, Self.lanes(at: row), p0, q0, M.self, C.self,
-                                  live: 4, index: index, &u, &envs[k])
+                                  live: 4, index: index, &envs[k])
             let s1 = directedStep(s, factor, x1, Self.lanes(at: row + 4), p1, q1, M.self, C.self,
-                                  live: 4, index: index &+ 4, &u, &envs[k])
+                                  live: 4, index: index &+ 4, &envs[k])
             let s2 = directedStep(s, factor, x2, Self.lanes(at: row + 8, count: tail), p2, q2, M.self, C.self,
-                                  live: tail, index: index &+ 8, &u, &envs[k])
-            if s != 0 { underflows &+= u }
-            UnsafeMutableRawPointer(row).storeBytes(of: s0, as: Lanes.self)
-            UnsafeMutableRawPointer(row + 4).storeBytes(of: s1, as: Lanes.self)
-            for i in 0..<tail { row[8 + i] = s2[i] }
+                                  live: tail, index: index &+ 8, &envs[k])
+            countUnderflows(s, s0.product, s1.product, s2.product, x0, x1, x2, &underflows)
+            UnsafeMutableRawPointer(row).storeBytes(of: s0.sum, as: Lanes.self)
+            UnsafeMutableRawPointer(row + 4).storeBytes(of: s1.sum, as: Lanes.self)
+            for i in 0..<tail { row[8 + i] = s2.sum[i] }
             envs[k].random.counter = index &+ 24
         }
         return Int(underflows.wrappedSum())

@@ -48,6 +48,8 @@ public struct FormatRounder<Wide: HardwareFloat>: Sendable, Equatable {
     @usableFromInline let shift: Wide.SignedBits
     @usableFromInline let halfMinusOne: Wide.SignedBits
     @usableFromInline let keepMask: Wide.SignedBits
+    /// `keepMask` and the sign bit: what rounding the raw bits keeps.
+    @usableFromInline let signedKeepMask: Wide.SignedBits
     @usableFromInline let magnitudeMask: Wide.SignedBits
     @usableFromInline let leastNormal: Wide.SignedBits
     @usableFromInline let largestFinite: Wide.SignedBits
@@ -82,6 +84,7 @@ public struct FormatRounder<Wide: HardwareFloat>: Sendable, Equatable {
         halfMinusOne = shiftCount == 0 ? 0 : lane((1 << UInt64(shiftCount - 1)) - 1)
         magnitudeMask = lane(wide.magnitudeMask)
         keepMask = lane(wide.magnitudeMask & ~((1 << UInt64(shiftCount)) - 1))
+        signedKeepMask = keepMask | ~magnitudeMask
         var env = FloatEnvironment()
         leastNormal = lane(wide.convert(format.leastNormalMagnitude, from: format, &env))
         largestFinite = lane(wide.convert(format.maxFiniteMagnitude, from: format, &env))
@@ -125,22 +128,27 @@ public struct FormatRounder<Wide: HardwareFloat>: Sendable, Equatable {
     func roundLanes(_ x: Lanes, checkingRange: Bool) -> Lanes {
         let bits = unsafeBitCast(x, to: BitLanes.self)
         let magnitude = bits & magnitudeMask
-        let sign = bits ^ magnitude
-        var r = (magnitude &+ halfMinusOne &+ ((magnitude &>> shift) & 1)) & keepMask
+        // The raw bits rounded as a magnitude: no carry reaches the sign bit from a finite
+        // or infinite value, and the mask keeps the sign. Only NaN needs more.
+        let rounded = (bits &+ halfMinusOne &+ ((bits &>> shift) & 1)) & signedKeepMask
         if checkingRange {
             // Lanes from the least normal to the largest finite value need nothing more
             // (rounding cannot leave that range); only when some lane lies outside it are
             // the subnormal grid, overflow and NaN worked out.
             let outside = Self.isNegative(magnitude &- leastNormal) | Self.isNegative(largestFinite &- magnitude)
             guard outside[0] | outside[1] | outside[2] | outside[3] != 0 else {
-                return unsafeBitCast(sign | r, to: Lanes.self)
+                return unsafeBitCast(rounded, to: Lanes.self)
             }
+            var r = rounded & magnitudeMask
             let grid = unsafeBitCast((unsafeBitCast(magnitude, to: Lanes.self) + magic) - magic, to: BitLanes.self)
             r = Self.select(grid, r, where: Self.isNegative(magnitude &- leastNormal))
             r = Self.select(BitLanes(repeating: overflowMagnitude), r, where: Self.isNegative(largestFinite &- r))
+            r = Self.select(magnitude | quietBit, r, where: Self.isNegative(infinityMagnitude &- magnitude))
+            return unsafeBitCast((bits ^ magnitude) | r, to: Lanes.self)
         }
-        r = Self.select(magnitude | quietBit, r, where: Self.isNegative(infinityMagnitude &- magnitude))
-        return unsafeBitCast(sign | r, to: Lanes.self)
+        let nan = Self.isNegative(infinityMagnitude &- magnitude)
+        guard nan[0] | nan[1] | nan[2] | nan[3] != 0 else { return unsafeBitCast(rounded, to: Lanes.self) }
+        return unsafeBitCast(Self.select(bits | quietBit, rounded, where: nan), to: Lanes.self)
     }
 
     /// All ones in the lanes where `x` is negative, zeros elsewhere.
