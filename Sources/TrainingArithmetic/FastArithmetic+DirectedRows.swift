@@ -39,17 +39,9 @@ extension FastArithmetic {
             case let .lanes(s, x, acc, count, env):
                 return arithmetic.directedLanes(s, x, acc, count, M.self, C.self, &env.pointee)
             case let .rows(a, b, weights, stride, count, accA, accB, envA, envB):
-                if count == FastArithmetic.specialisedCount {
-                    return arithmetic.directedRows(a, b, weights, stride, FastArithmetic.specialisedCount, accA, accB,
-                                                   &envA.pointee, &envB.pointee, M.self, C.self)
-                }
                 return arithmetic.directedRows(a, b, weights, stride, count, accA, accB, &envA.pointee, &envB.pointee,
                                                M.self, C.self)
             case let .intoRows(run, x, acc, stride, count, envs):
-                if count == FastArithmetic.specialisedCount {
-                    return arithmetic.directedIntoRows(run, x, acc, stride, FastArithmetic.specialisedCount, envs,
-                                                       M.self, C.self)
-                }
                 return arithmetic.directedIntoRows(run, x, acc, stride, count, envs, M.self, C.self)
             }
         }

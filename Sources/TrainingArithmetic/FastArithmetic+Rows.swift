@@ -131,13 +131,6 @@ extension FastArithmetic {
 }
 
 extension FastArithmetic {
-    /// The row width the row kernels get a copy of their own for, with the width a
-    /// constant: the ten classes of Fashion-MNIST. The partial vector's loads and stores
-    /// then have no branches (with the width known only at run time, each step of the
-    /// loop tested it three times over).
-    @inlinable @inline(__always)
-    static var specialisedCount: Int { 10 }
-
     /// Whether any lane of the three vectors is ±0, in a handful of instructions: the row
     /// kernels test it once a step and count the underflowed products, rare outside the
     /// 8-bit formats, only then (the count made on every step was a third of the loop's
@@ -228,10 +221,8 @@ extension FastArithmetic {
         case let .lanes(s, x, acc, count):
             return lanes(s, x, acc, count, R.self)
         case let .rows(a, b, weights, stride, count, accA, accB):
-            if count == Self.specialisedCount { return rows(a, b, weights, stride, Self.specialisedCount, accA, accB, R.self) }
             return rows(a, b, weights, stride, count, accA, accB, R.self)
         case let .intoRows(run, x, acc, stride, count):
-            if count == Self.specialisedCount { return intoRows(run, x, acc, stride, Self.specialisedCount, R.self) }
             return intoRows(run, x, acc, stride, count, R.self)
         }
     }
