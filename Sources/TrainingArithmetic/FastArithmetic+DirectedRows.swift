@@ -63,8 +63,8 @@ extension FastArithmetic {
 
     /// `acc + s × w` for one vector of a row, by `mode`, as `directedLanes` computes it:
     /// the product rounded (its tiny lanes, among the first `live`, through the soft path
-    /// with the counter at `index` plus the lane), then the sum; `underflows` counts the
-    /// products that became zero.
+    /// with the counter at `index` plus the lane), then the sum. Returns the rounded sum
+    /// and the rounded product, whose zeros the caller counts (`countUnderflows`).
     @inlinable @inline(__always)
     func directedStep<M: LaneMode, C: LaneRange>(
         _ s: Wide, _ factor: FormatRounder<Wide>.Lanes, _ w: FormatRounder<Wide>.Lanes,
