@@ -133,8 +133,8 @@ extension FastArithmetic {
 extension FastArithmetic {
     /// Whether any lane of the three vectors is ±0, in a handful of instructions: the row
     /// kernels test it once a step and count the underflowed products, rare outside the
-    /// 8-bit formats, only then (the count made on every step was a third of the loop's
-    /// instructions).
+    /// 8-bit formats, only then (a count made on every step costs a chain of a dozen
+    /// vector instructions).
     @inlinable @inline(__always)
     static func anyZero(_ x0: FormatRounder<Wide>.Lanes, _ x1: FormatRounder<Wide>.Lanes,
                         _ x2: FormatRounder<Wide>.Lanes) -> Bool {

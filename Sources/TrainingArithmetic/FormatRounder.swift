@@ -48,8 +48,6 @@ public struct FormatRounder<Wide: HardwareFloat>: Sendable, Equatable {
     @usableFromInline let shift: Wide.SignedBits
     @usableFromInline let halfMinusOne: Wide.SignedBits
     @usableFromInline let keepMask: Wide.SignedBits
-    /// `keepMask` and the sign bit: what rounding the raw bits keeps.
-    @usableFromInline let signedKeepMask: Wide.SignedBits
     @usableFromInline let magnitudeMask: Wide.SignedBits
     @usableFromInline let leastNormal: Wide.SignedBits
     @usableFromInline let largestFinite: Wide.SignedBits
@@ -84,7 +82,6 @@ public struct FormatRounder<Wide: HardwareFloat>: Sendable, Equatable {
         halfMinusOne = shiftCount == 0 ? 0 : lane((1 << UInt64(shiftCount - 1)) - 1)
         magnitudeMask = lane(wide.magnitudeMask)
         keepMask = lane(wide.magnitudeMask & ~((1 << UInt64(shiftCount)) - 1))
-        signedKeepMask = keepMask | ~magnitudeMask
         var env = FloatEnvironment()
         leastNormal = lane(wide.convert(format.leastNormalMagnitude, from: format, &env))
         largestFinite = lane(wide.convert(format.maxFiniteMagnitude, from: format, &env))
@@ -150,6 +147,10 @@ public struct FormatRounder<Wide: HardwareFloat>: Sendable, Equatable {
         guard nan[0] | nan[1] | nan[2] | nan[3] != 0 else { return unsafeBitCast(rounded, to: Lanes.self) }
         return unsafeBitCast(Self.select(bits | quietBit, rounded, where: nan), to: Lanes.self)
     }
+
+    /// `keepMask` and the sign bit: what rounding the raw bits keeps.
+    @inlinable @inline(__always)
+    var signedKeepMask: Wide.SignedBits { keepMask | ~magnitudeMask }
 
     /// All ones in the lanes where `x` is negative, zeros elsewhere.
     @inlinable @inline(__always)
