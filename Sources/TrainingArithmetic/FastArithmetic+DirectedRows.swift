@@ -129,7 +129,7 @@ extension FastArithmetic {
         let tail = count &- 8
         var a0 = Self.lanes(at: accA), a1 = Self.lanes(at: accA + 4), a2 = Self.lanes(at: accA + 8, count: tail)
         var b0 = Self.lanes(at: accB), b1 = Self.lanes(at: accB + 4), b2 = Self.lanes(at: accB + 8, count: tail)
-        var underflows = BitLanes()
+        var underflows = RowUnderflows()
         // One feature: `x += s × weights[k]`, its three vectors (a nested function, so that
         // the accumulators stay in registers).
         @inline(__always) func step(_ s: Wide, _ k: Int32, _ random: StochasticBits, _ base: UInt64,
@@ -145,7 +145,8 @@ extension FastArithmetic {
             let step1 = directedStep(s, factor, w1, x1, p1, q1, M.self, C.self, live: 4, index: index &+ 4, &env)
             let step2 = directedStep(s, factor, w2, x2, p2, q2, M.self, C.self, live: tail, index: index &+ 8, &env)
             (x0, x1, x2) = (step0.sum, step1.sum, step2.sum)
-            countUnderflows(s, step0.product, step1.product, step2.product, w0, w1, w2, &underflows)
+            countUnderflows(s, SIMD8(lowHalf: step0.product, highHalf: step1.product), step2.product,
+                            SIMD8(lowHalf: w0, highHalf: w1), w2, &underflows)
         }
         var n = 0, m = 0
         while n < a.count && m < b.count {
@@ -171,7 +172,7 @@ extension FastArithmetic {
         store(accB, b0, b1, b2)
         envA.random.counter = baseA
         envB.random.counter = baseB
-        return Int(underflows.wrappedSum())
+        return underflows.total
     }
 
     /// `multiplyAccumulateIntoRows` in a mode other than nearest-even, for 9 to 12 lanes,
@@ -199,7 +200,7 @@ extension FastArithmetic {
         typealias BitLanes = FormatRounder<Wide>.BitLanes
         let tail = count &- 8
         let x0 = Self.lanes(at: x), x1 = Self.lanes(at: x + 4), x2 = Self.lanes(at: x + 8, count: tail)
-        var underflows = BitLanes()
+        var underflows = RowUnderflows()
         for n in 0..<run.count {
             let s = run.values[n]
             let k = Int(run.indices[n])
@@ -214,12 +215,13 @@ extension FastArithmetic {
                                   live: 4, index: index &+ 4, &envs[k])
             let s2 = directedStep(s, factor, x2, Self.lanes(at: row + 8, count: tail), p2, q2, M.self, C.self,
                                   live: tail, index: index &+ 8, &envs[k])
-            countUnderflows(s, s0.product, s1.product, s2.product, x0, x1, x2, &underflows)
+            countUnderflows(s, SIMD8(lowHalf: s0.product, highHalf: s1.product), s2.product,
+                            SIMD8(lowHalf: x0, highHalf: x1), x2, &underflows)
             UnsafeMutableRawPointer(row).storeBytes(of: s0.sum, as: Lanes.self)
             UnsafeMutableRawPointer(row + 4).storeBytes(of: s1.sum, as: Lanes.self)
             for i in 0..<tail { row[8 + i] = s2.sum[i] }
             envs[k].random.counter = index &+ 24
         }
-        return Int(underflows.wrappedSum())
+        return underflows.total
     }
 }

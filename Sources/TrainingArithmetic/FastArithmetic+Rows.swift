@@ -25,54 +25,48 @@ extension FastArithmetic {
         return withLaneRounding(.rows(a, b, weights, stride, count, accA, accB))
     }
 
-    /// Three vectors of accumulators per run. The lanes beyond `count` in the third
-    /// vector hold ones (weights and sums), which keep them in the normal range so that
-    /// they never send the rounding to its slow path; they are never stored.
+    /// Two vectors of accumulators per run: lanes 0–7 in one (a single register where the
+    /// CPU has 256-bit vectors) and lanes 8–11 in a partial one. The lanes beyond `count`
+    /// in the partial vector hold ones (weights and sums), which keep them in the normal
+    /// range so that they never send the rounding to its slow path; they are never stored.
     @inlinable @inline(__always)
     func rows<R: LaneRounding>(_ a: SparseRun<Wide>, _ b: SparseRun<Wide>, _ weights: UnsafePointer<Wide>,
                                _ stride: Int, _ count: Int, _ accA: UnsafeMutablePointer<Wide>,
                                _ accB: UnsafeMutablePointer<Wide>, _: R.Type) -> Int {
-        typealias Lanes = FormatRounder<Wide>.Lanes
+        typealias Head = SIMD8<Wide>
+        typealias Tail = FormatRounder<Wide>.Lanes
         let rounder = rounder
-        typealias BitLanes = FormatRounder<Wide>.BitLanes
         let tail = count &- 8
-        var a0 = Self.lanes(at: accA), a1 = Self.lanes(at: accA + 4), a2 = Self.lanes(at: accA + 8, count: tail)
-        var b0 = Self.lanes(at: accB), b1 = Self.lanes(at: accB + 4), b2 = Self.lanes(at: accB + 8, count: tail)
-        var underflows = BitLanes()
-        @inline(__always) func step(_ s: Wide, _ k: Int32, _ x0: inout Lanes, _ x1: inout Lanes, _ x2: inout Lanes) {
+        var aHead = Self.head(at: accA), aTail = Self.lanes(at: accA + 8, count: tail)
+        var bHead = Self.head(at: accB), bTail = Self.lanes(at: accB + 8, count: tail)
+        var underflows = RowUnderflows()
+        @inline(__always) func step(_ s: Wide, _ k: Int32, _ head: inout Head, _ tailLanes: inout Tail) {
             let w = weights + Int(k) &* stride
-            let factor = Lanes(repeating: s)
-            let w0 = Self.lanes(at: w), w1 = Self.lanes(at: w + 4), w2 = Self.lanes(at: w + 8, count: tail)
-            let p0 = product(factor, w0, R.self), p1 = product(factor, w1, R.self)
-            let p2 = product(factor, w2, R.self)
-            countUnderflows(s, p0, p1, p2, w0, w1, w2, &underflows)
-            x0 = R.round(x0 + p0, rounder)
-            x1 = R.round(x1 + p1, rounder)
-            x2 = R.round(x2 + p2, rounder)
+            let wHead = Self.head(at: w), wTail = Self.lanes(at: w + 8, count: tail)
+            let pHead = product(Head(repeating: s), wHead, R.self)
+            let pTail = product(Tail(repeating: s), wTail, R.self)
+            countUnderflows(s, pHead, pTail, wHead, wTail, &underflows)
+            head = R.round(head + pHead, rounder)
+            tailLanes = R.round(tailLanes + pTail, rounder)
         }
         var n = 0, m = 0
         while n < a.count && m < b.count {
-            step(a.values[n], a.indices[n], &a0, &a1, &a2)
-            step(b.values[m], b.indices[m], &b0, &b1, &b2)
+            step(a.values[n], a.indices[n], &aHead, &aTail)
+            step(b.values[m], b.indices[m], &bHead, &bTail)
             n &+= 1
             m &+= 1
         }
         while n < a.count {
-            step(a.values[n], a.indices[n], &a0, &a1, &a2)
+            step(a.values[n], a.indices[n], &aHead, &aTail)
             n &+= 1
         }
         while m < b.count {
-            step(b.values[m], b.indices[m], &b0, &b1, &b2)
+            step(b.values[m], b.indices[m], &bHead, &bTail)
             m &+= 1
         }
-        @inline(__always) func store(_ p: UnsafeMutablePointer<Wide>, _ x0: Lanes, _ x1: Lanes, _ x2: Lanes) {
-            UnsafeMutableRawPointer(p).storeBytes(of: x0, as: Lanes.self)
-            UnsafeMutableRawPointer(p + 4).storeBytes(of: x1, as: Lanes.self)
-            for i in 0..<tail { p[8 + i] = x2[i] }
-        }
-        store(accA, a0, a1, a2)
-        store(accB, b0, b1, b2)
-        return Int(underflows.wrappedSum())
+        Self.store(aHead, aTail, at: accA, tail: tail)
+        Self.store(bHead, bTail, at: accB, tail: tail)
+        return underflows.total
     }
 }
 
@@ -106,44 +100,51 @@ extension FastArithmetic {
     @inlinable @inline(__always)
     func intoRows<R: LaneRounding>(_ run: SparseRun<Wide>, _ x: UnsafePointer<Wide>,
                                    _ acc: UnsafeMutablePointer<Wide>, _ stride: Int, _ count: Int, _: R.Type) -> Int {
-        typealias Lanes = FormatRounder<Wide>.Lanes
+        typealias Head = SIMD8<Wide>
+        typealias Tail = FormatRounder<Wide>.Lanes
         let rounder = rounder
-        typealias BitLanes = FormatRounder<Wide>.BitLanes
         let tail = count &- 8
-        let x0 = Self.lanes(at: x), x1 = Self.lanes(at: x + 4), x2 = Self.lanes(at: x + 8, count: tail)
-        var underflows = BitLanes()
+        let xHead = Self.head(at: x), xTail = Self.lanes(at: x + 8, count: tail)
+        var underflows = RowUnderflows()
         for n in 0..<run.count {
             let s = run.values[n]
             let row = acc + Int(run.indices[n]) &* stride
-            let factor = Lanes(repeating: s)
-            let p0 = product(factor, x0, R.self), p1 = product(factor, x1, R.self)
-            let p2 = product(factor, x2, R.self)
-            countUnderflows(s, p0, p1, p2, x0, x1, x2, &underflows)
-            let s0 = R.round(Self.lanes(at: row) + p0, rounder)
-            let s1 = R.round(Self.lanes(at: row + 4) + p1, rounder)
-            let s2 = R.round(Self.lanes(at: row + 8, count: tail) + p2, rounder)
-            UnsafeMutableRawPointer(row).storeBytes(of: s0, as: Lanes.self)
-            UnsafeMutableRawPointer(row + 4).storeBytes(of: s1, as: Lanes.self)
-            for i in 0..<tail { row[8 + i] = s2[i] }
+            let pHead = product(Head(repeating: s), xHead, R.self)
+            let pTail = product(Tail(repeating: s), xTail, R.self)
+            countUnderflows(s, pHead, pTail, xHead, xTail, &underflows)
+            Self.store(R.round(Self.head(at: row) + pHead, rounder),
+                       R.round(Self.lanes(at: row + 8, count: tail) + pTail, rounder), at: row, tail: tail)
         }
-        return Int(underflows.wrappedSum())
+        return underflows.total
     }
 }
 
 extension FastArithmetic {
-    /// Whether any lane of the three vectors is ±0, in a handful of instructions: the row
-    /// kernels test it once a step and count the underflowed products, rare outside the
-    /// 8-bit formats, only then (a count made on every step costs a chain of a dozen
+    /// The underflowed products of a row kernel, counted in the lanes (−1 a lane) of the
+    /// two vectors of a row.
+    @usableFromInline
+    struct RowUnderflows {
+        @usableFromInline var head = SIMD8<Wide.SignedBits>()
+        @usableFromInline var tail = FormatRounder<Wide>.BitLanes()
+
+        @inlinable @inline(__always)
+        init() {}
+
+        @inlinable @inline(__always)
+        var total: Int { -Int(head.wrappedSum()) &- Int(tail.wrappedSum()) }
+    }
+
+    /// Whether any of the twelve lanes of a row is ±0, in a handful of instructions: the
+    /// row kernels test it once a step and count the underflowed products, rare outside
+    /// the 8-bit formats, only then (a count made on every step costs a chain of a dozen
     /// vector instructions).
     @inlinable @inline(__always)
-    static func anyZero(_ x0: FormatRounder<Wide>.Lanes, _ x1: FormatRounder<Wide>.Lanes,
-                        _ x2: FormatRounder<Wide>.Lanes) -> Bool {
+    static func anyZero(_ head: SIMD8<Wide>, _ tail: FormatRounder<Wide>.Lanes) -> Bool {
         typealias BitLanes = FormatRounder<Wide>.BitLanes
         // (|x| − 1) is negative exactly where x is ±0: one sign test for all twelve lanes.
-        let magnitude = BitLanes(repeating: ~Wide.SignedBits.min)
-        let signs = ((unsafeBitCast(x0, to: BitLanes.self) & magnitude) &- 1)
-            | ((unsafeBitCast(x1, to: BitLanes.self) & magnitude) &- 1)
-            | ((unsafeBitCast(x2, to: BitLanes.self) & magnitude) &- 1)
+        let magnitude = ~Wide.SignedBits.min
+        let headSigns = (unsafeBitCast(head, to: SIMD8<Wide.SignedBits>.self) & magnitude) &- 1
+        let signs = headSigns.lowHalf | headSigns.highHalf | ((unsafeBitCast(tail, to: BitLanes.self) & magnitude) &- 1)
         if MemoryLayout<Wide>.size == 4 {
             let words = unsafeBitCast(signs, to: SIMD2<UInt64>.self)
             return (words[0] | words[1]) & 0x8000_0000_8000_0000 != 0
@@ -152,17 +153,30 @@ extension FastArithmetic {
         return (words[0] | words[1] | words[2] | words[3]) & 0x8000_0000_0000_0000 != 0
     }
 
-    /// Adds to `underflows` (as −1 a lane) the lanes of the three rounded products of a
-    /// nonzero `s` that are ±0 where their `w` is not, after one test for any zero.
+    /// Adds to `underflows` the lanes of a row's two rounded products of a nonzero `s` that
+    /// are ±0 where their `w` is not, after one test for any zero.
     @inlinable @inline(__always)
-    func countUnderflows(_ s: Wide, _ p0: FormatRounder<Wide>.Lanes, _ p1: FormatRounder<Wide>.Lanes,
-                         _ p2: FormatRounder<Wide>.Lanes, _ w0: FormatRounder<Wide>.Lanes,
-                         _ w1: FormatRounder<Wide>.Lanes, _ w2: FormatRounder<Wide>.Lanes,
-                         _ underflows: inout FormatRounder<Wide>.BitLanes) {
-        guard Self.anyZero(p0, p1, p2) && s != 0 else { return }
-        underflows &-= rounder.zeroMask(p0) & ~rounder.zeroMask(w0)
-        underflows &-= rounder.zeroMask(p1) & ~rounder.zeroMask(w1)
-        underflows &-= rounder.zeroMask(p2) & ~rounder.zeroMask(w2)
+    func countUnderflows(_ s: Wide, _ pHead: SIMD8<Wide>, _ pTail: FormatRounder<Wide>.Lanes,
+                         _ wHead: SIMD8<Wide>, _ wTail: FormatRounder<Wide>.Lanes,
+                         _ underflows: inout RowUnderflows) {
+        guard Self.anyZero(pHead, pTail) && s != 0 else { return }
+        underflows.head &+= rounder.zeroMask(pHead) & ~rounder.zeroMask(wHead)
+        underflows.tail &+= rounder.zeroMask(pTail) & ~rounder.zeroMask(wTail)
+    }
+
+    /// Eight values loaded from `p`.
+    @inlinable @inline(__always)
+    static func head(at p: UnsafePointer<Wide>) -> SIMD8<Wide> {
+        UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Wide>.self)
+    }
+
+    /// A row's two vectors stored at `p`: all of the first, the first `tail` lanes of the
+    /// second.
+    @inlinable @inline(__always)
+    static func store(_ head: SIMD8<Wide>, _ tailLanes: FormatRounder<Wide>.Lanes,
+                      at p: UnsafeMutablePointer<Wide>, tail: Int) {
+        UnsafeMutableRawPointer(p).storeBytes(of: head, as: SIMD8<Wide>.self)
+        for i in 0..<tail { p[8 + i] = tailLanes[i] }
     }
 
     /// Four values loaded from `p`.
@@ -232,7 +246,7 @@ extension FastArithmetic {
 /// `FormatRounder` gets its own loop.
 @usableFromInline
 protocol LaneRounding {
-    static func round<Wide: HardwareFloat>(_ x: SIMD4<Wide>, _ rounder: FormatRounder<Wide>) -> SIMD4<Wide>
+    static func round<L: LaneVector>(_ x: L, _ rounder: FormatRounder<L.Scalar>) -> L
     /// Whether tiny products are recomputed in `Double` (`FastArithmetic.checksTinyResults`).
     static var checksTinyResults: Bool { get }
 }
@@ -247,7 +261,7 @@ extension LaneRounding {
 @usableFromInline
 enum LaneRoundingTiny<Base: LaneRounding>: LaneRounding {
     @inlinable @inline(__always)
-    static func round<Wide: HardwareFloat>(_ x: SIMD4<Wide>, _ rounder: FormatRounder<Wide>) -> SIMD4<Wide> {
+    static func round<L: LaneVector>(_ x: L, _ rounder: FormatRounder<L.Scalar>) -> L {
         Base.round(x, rounder)
     }
 
@@ -259,14 +273,14 @@ enum LaneRoundingTiny<Base: LaneRounding>: LaneRounding {
 @usableFromInline
 enum LaneIdentity: LaneRounding {
     @inlinable @inline(__always)
-    static func round<Wide: HardwareFloat>(_ x: SIMD4<Wide>, _ rounder: FormatRounder<Wide>) -> SIMD4<Wide> { x }
+    static func round<L: LaneVector>(_ x: L, _ rounder: FormatRounder<L.Scalar>) -> L { x }
 }
 
 /// A format with a narrower exponent range than the hardware type's.
 @usableFromInline
 enum LaneRoundingInRange: LaneRounding {
     @inlinable @inline(__always)
-    static func round<Wide: HardwareFloat>(_ x: SIMD4<Wide>, _ rounder: FormatRounder<Wide>) -> SIMD4<Wide> {
+    static func round<L: LaneVector>(_ x: L, _ rounder: FormatRounder<L.Scalar>) -> L {
         rounder.roundLanes(x, checkingRange: true)
     }
 }
@@ -275,7 +289,7 @@ enum LaneRoundingInRange: LaneRounding {
 @usableFromInline
 enum LaneRoundingUnchecked: LaneRounding {
     @inlinable @inline(__always)
-    static func round<Wide: HardwareFloat>(_ x: SIMD4<Wide>, _ rounder: FormatRounder<Wide>) -> SIMD4<Wide> {
+    static func round<L: LaneVector>(_ x: L, _ rounder: FormatRounder<L.Scalar>) -> L {
         rounder.roundLanes(x, checkingRange: false)
     }
 }

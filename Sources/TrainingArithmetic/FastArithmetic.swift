@@ -207,24 +207,22 @@ public struct FastArithmetic<Wide: HardwareFloat>: ScalarArithmetic {
     /// `a × b` lane by lane, rounded to the format: through `Double` in the lanes whose
     /// `Wide` product is tiny, when the rounding `R` checks for them.
     @inlinable @inline(__always)
-    func product<R: LaneRounding>(_ a: FormatRounder<Wide>.Lanes, _ b: FormatRounder<Wide>.Lanes,
-                                  _: R.Type) -> FormatRounder<Wide>.Lanes {
+    func product<R: LaneRounding, L: LaneVector>(_ a: L, _ b: L, _: R.Type) -> L where L.Scalar == Wide {
         let p = a * b
         let rounded = R.round(p, rounder)
         guard R.checksTinyResults else { return rounded }
         let tiny = tinyMask(p)
-        guard tiny[0] | tiny[1] | tiny[2] | tiny[3] != 0 else { return rounded }
+        guard tiny.anyLaneSet() else { return rounded }
         return tinyProducts(a, b, rounded, tiny)
     }
 
     /// All ones in the lanes where 0 < |r| ≤ `Wide`'s least normal magnitude.
     @inlinable @inline(__always)
-    func tinyMask(_ r: FormatRounder<Wide>.Lanes) -> FormatRounder<Wide>.BitLanes {
-        typealias BitLanes = FormatRounder<Wide>.BitLanes
-        let magnitude = unsafeBitCast(r, to: BitLanes.self) & BitLanes(repeating: ~Wide.SignedBits.min)
+    func tinyMask<L: LaneVector>(_ r: L) -> L.BitLanes where L.Scalar == Wide {
+        let magnitude = unsafeBitCast(r, to: L.BitLanes.self) & ~Wide.SignedBits.min
         let shift = Wide.SignedBits(Wide.SignedBits.bitWidth - 1)
         let positive = ~((magnitude &- 1) &>> shift)
-        let atMostLeastNormal = ~((BitLanes(repeating: wideLeastNormal) &- magnitude) &>> shift)
+        let atMostLeastNormal = ~((L.BitLanes(repeating: wideLeastNormal) &- magnitude) &>> shift)
         return positive & atMostLeastNormal
     }
 
@@ -236,11 +234,9 @@ public struct FastArithmetic<Wide: HardwareFloat>: ScalarArithmetic {
 
     /// `rounded` with the lanes of `tiny` replaced by `a × b` computed in `Double`.
     @inlinable @inline(never)
-    func tinyProducts(_ a: FormatRounder<Wide>.Lanes, _ b: FormatRounder<Wide>.Lanes,
-                      _ rounded: FormatRounder<Wide>.Lanes,
-                      _ tiny: FormatRounder<Wide>.BitLanes) -> FormatRounder<Wide>.Lanes {
+    func tinyProducts<L: LaneVector>(_ a: L, _ b: L, _ rounded: L, _ tiny: L.BitLanes) -> L where L.Scalar == Wide {
         var result = rounded
-        for i in 0..<4 where tiny[i] != 0 {
+        for i in result.indices where tiny[i] != 0 {
             result[i] = Wide(doubleRounder.round(Double(a[i]) * Double(b[i])))
         }
         return result

@@ -99,12 +99,12 @@ public struct FormatRounder<Wide: HardwareFloat>: Sendable, Equatable {
         integerMagic = Wide(sign: .plus, exponent: Wide.Exponent(wide.fractionBitCount), significand: 1)
     }
 
-    /// Four values rounded to the format, to nearest with ties to even.
+    /// Four or eight values rounded to the format, to nearest with ties to even.
     ///
     /// Edge cases: ±0, ±∞ and NaN keep their kind and sign; values that round beyond the
     /// largest finite value give ±∞ (or NaN where the format has no infinity).
     @inlinable @inline(__always)
-    public func round(_ x: Lanes) -> Lanes {
+    public func round<L: LaneVector>(_ x: L) -> L where L.Scalar == Wide {
         if isIdentity { return x }
         return checksRange ? roundLanes(x, checkingRange: true) : roundLanes(x, checkingRange: false)
     }
@@ -122,8 +122,8 @@ public struct FormatRounder<Wide: HardwareFloat>: Sendable, Equatable {
     /// differences (every operand is a magnitude below 2^(bits−1)), which compile to plain
     /// vector instructions.
     @inlinable @inline(__always)
-    func roundLanes(_ x: Lanes, checkingRange: Bool) -> Lanes {
-        let bits = unsafeBitCast(x, to: BitLanes.self)
+    func roundLanes<L: LaneVector>(_ x: L, checkingRange: Bool) -> L where L.Scalar == Wide {
+        let bits = unsafeBitCast(x, to: L.BitLanes.self)
         let magnitude = bits & magnitudeMask
         // The raw bits rounded as a magnitude: no carry reaches the sign bit from a finite
         // or infinite value, and the mask keeps the sign. Only NaN needs more.
@@ -133,19 +133,17 @@ public struct FormatRounder<Wide: HardwareFloat>: Sendable, Equatable {
             // (rounding cannot leave that range); only when some lane lies outside it are
             // the subnormal grid, overflow and NaN worked out.
             let outside = Self.isNegative(magnitude &- leastNormal) | Self.isNegative(largestFinite &- magnitude)
-            guard outside[0] | outside[1] | outside[2] | outside[3] != 0 else {
-                return unsafeBitCast(rounded, to: Lanes.self)
-            }
+            guard outside.anyLaneSet() else { return unsafeBitCast(rounded, to: L.self) }
             var r = rounded & magnitudeMask
-            let grid = unsafeBitCast((unsafeBitCast(magnitude, to: Lanes.self) + magic) - magic, to: BitLanes.self)
+            let grid = unsafeBitCast((unsafeBitCast(magnitude, to: L.self) + magic) - magic, to: L.BitLanes.self)
             r = Self.select(grid, r, where: Self.isNegative(magnitude &- leastNormal))
-            r = Self.select(BitLanes(repeating: overflowMagnitude), r, where: Self.isNegative(largestFinite &- r))
+            r = Self.select(L.BitLanes(repeating: overflowMagnitude), r, where: Self.isNegative(largestFinite &- r))
             r = Self.select(magnitude | quietBit, r, where: Self.isNegative(infinityMagnitude &- magnitude))
-            return unsafeBitCast((bits ^ magnitude) | r, to: Lanes.self)
+            return unsafeBitCast((bits ^ magnitude) | r, to: L.self)
         }
         let nan = Self.isNegative(infinityMagnitude &- magnitude)
-        guard nan[0] | nan[1] | nan[2] | nan[3] != 0 else { return unsafeBitCast(rounded, to: Lanes.self) }
-        return unsafeBitCast(Self.select(bits | quietBit, rounded, where: nan), to: Lanes.self)
+        guard nan.anyLaneSet() else { return unsafeBitCast(rounded, to: L.self) }
+        return unsafeBitCast(Self.select(bits | quietBit, rounded, where: nan), to: L.self)
     }
 
     /// `keepMask` and the sign bit: what rounding the raw bits keeps.
@@ -154,20 +152,20 @@ public struct FormatRounder<Wide: HardwareFloat>: Sendable, Equatable {
 
     /// All ones in the lanes where `x` is negative, zeros elsewhere.
     @inlinable @inline(__always)
-    static func isNegative(_ x: BitLanes) -> BitLanes {
+    static func isNegative<B: SIMD>(_ x: B) -> B where B.Scalar == Wide.SignedBits {
         x &>> Wide.SignedBits(Wide.SignedBits.bitWidth - 1)
     }
 
     /// `a` where `mask` is all ones, `b` where it is zero.
     @inlinable @inline(__always)
-    static func select(_ a: BitLanes, _ b: BitLanes, where mask: BitLanes) -> BitLanes {
+    static func select<B: SIMD>(_ a: B, _ b: B, where mask: B) -> B where B.Scalar == Wide.SignedBits {
         b ^ ((a ^ b) & mask)
     }
 
     /// All ones in the lanes holding ±0, zeros elsewhere.
     @inlinable @inline(__always)
-    public func zeroMask(_ x: Lanes) -> BitLanes {
-        Self.isNegative((unsafeBitCast(x, to: BitLanes.self) & magnitudeMask) &- 1)
+    public func zeroMask<L: LaneVector>(_ x: L) -> L.BitLanes where L.Scalar == Wide {
+        Self.isNegative((unsafeBitCast(x, to: L.BitLanes.self) & magnitudeMask) &- 1)
     }
 
     /// Rounds every element of `values` in place.

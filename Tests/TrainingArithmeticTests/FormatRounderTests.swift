@@ -63,6 +63,37 @@ struct FormatRounderTests {
         return mismatches
     }
 
+    /// The inputs rounded as vectors of `L`, each lane holding a different input (so that
+    /// normal, subnormal, overflowing and NaN lanes share a vector), against `convert`.
+    static func checkLanes<L: LaneVector>(_: L.Type, _ format: FloatFormat, count: Int) -> Int {
+        typealias Wide = L.Scalar
+        guard let rounder = FormatRounder<Wide>(format: format) else { return -1 }
+        let inputs = inputs(Wide.self, for: format, count: count, seed: UInt64(format.bitWidth) &+ 99)
+        var mismatches = 0
+        var start = 0
+        while start + L.scalarCount <= inputs.count {
+            var x = L()
+            for lane in 0..<L.scalarCount { x[lane] = Wide(bitPattern: inputs[start + lane]) }
+            let rounded = rounder.round(x)
+            for lane in 0..<L.scalarCount {
+                var env = FloatEnvironment()
+                let expected = format.convert(UInt64(inputs[start + lane]), from: Wide.format, &env)
+                if rounder.bits(of: rounded[lane]) != expected { mismatches += 1 }
+            }
+            start += L.scalarCount
+        }
+        return mismatches
+    }
+
+    @Test("four and eight lanes of different inputs round as each lane alone", arguments: floatFormats)
+    func roundsMixedLanes(format: FloatFormat) {
+        #expect(Self.checkLanes(SIMD4<Float>.self, format, count: 40_000) == 0)
+        #expect(Self.checkLanes(SIMD8<Float>.self, format, count: 80_000) == 0)
+        if FormatRounder<Double>(format: format) != nil {
+            #expect(Self.checkLanes(SIMD8<Double>.self, format, count: 40_000) == 0)
+        }
+    }
+
     @Test(arguments: floatFormats)
     func roundsFloatsLikeConvert(format: FloatFormat) {
         #expect(Self.check(Float.self, format, count: 400_000) == 0)
@@ -94,16 +125,16 @@ struct FormatRounderTests {
 
     @Test func roundsTiesToEvenAndOverflows() {
         let bf16 = FormatRounder<Float>(format: .bf16)!
-        #expect(bf16.round(1 + 1.0 / 256) == 1)
-        #expect(bf16.round(1 + 3.0 / 256) == 1 + 4.0 / 256)
+        #expect(bf16.round(Float(1 + 1.0 / 256)) == 1)
+        #expect(bf16.round(Float(1 + 3.0 / 256)) == Float(1 + 4.0 / 256))
         #expect(bf16.round(-Float.greatestFiniteMagnitude) == -.infinity)
         let e4m3 = FormatRounder<Float>(format: .fp8E4M3)!
-        #expect(e4m3.round(464) == 448)      // a tie between 448 and the NaN slot: to even
-        #expect(e4m3.round(465).isNaN)       // beyond: NaN, the format has no infinity
+        #expect(e4m3.round(Float(464)) == 448)      // a tie between 448 and the NaN slot: to even
+        #expect(e4m3.round(Float(465)).isNaN)       // beyond: NaN, the format has no infinity
         let fp16 = FormatRounder<Float>(format: .fp16)!
-        #expect(fp16.round(0x1p-25) == 0)                  // half the least subnormal: to even, 0
-        #expect(fp16.round(0x1.8p-25) == 0x1p-24)
-        #expect(fp16.round(-0x1p-26).sign == .minus)
+        #expect(fp16.round(Float(0x1p-25)) == 0)                  // half the least subnormal: to even, 0
+        #expect(fp16.round(Float(0x1.8p-25)) == 0x1p-24)
+        #expect(fp16.round(Float(-0x1p-26)).sign == .minus)
     }
 
     /// Every `Float` through every `Float` format: 2^32 inputs each, opt-in.
