@@ -163,13 +163,8 @@ extension FastArithmetic {
             step(b.values[m], b.indices[m], randomB, baseB, &b0, &b1, &b2, &envB)
             m &+= 1
         }
-        @inline(__always) func store(_ p: UnsafeMutablePointer<Wide>, _ x0: Lanes, _ x1: Lanes, _ x2: Lanes) {
-            UnsafeMutableRawPointer(p).storeBytes(of: x0, as: Lanes.self)
-            UnsafeMutableRawPointer(p + 4).storeBytes(of: x1, as: Lanes.self)
-            for i in 0..<tail { p[8 + i] = x2[i] }
-        }
-        store(accA, a0, a1, a2)
-        store(accB, b0, b1, b2)
+        Self.store(SIMD8(lowHalf: a0, highHalf: a1), a2, at: accA, tail: tail)
+        Self.store(SIMD8(lowHalf: b0, highHalf: b1), b2, at: accB, tail: tail)
         envA.random.counter = baseA
         envB.random.counter = baseB
         return underflows.total
@@ -217,9 +212,7 @@ extension FastArithmetic {
                                   live: tail, index: index &+ 8, &envs[k])
             countUnderflows(s, SIMD8(lowHalf: s0.product, highHalf: s1.product), s2.product,
                             SIMD8(lowHalf: x0, highHalf: x1), x2, &underflows)
-            UnsafeMutableRawPointer(row).storeBytes(of: s0.sum, as: Lanes.self)
-            UnsafeMutableRawPointer(row + 4).storeBytes(of: s1.sum, as: Lanes.self)
-            for i in 0..<tail { row[8 + i] = s2.sum[i] }
+            Self.store(SIMD8(lowHalf: s0.sum, highHalf: s1.sum), s2.sum, at: row, tail: tail)
             envs[k].random.counter = index &+ 24
         }
         return underflows.total
