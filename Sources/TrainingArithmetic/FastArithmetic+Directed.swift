@@ -222,13 +222,13 @@ extension FastArithmetic {
         let infinity = Wide.SignedBits(truncatingIfNeeded: Wide.infinity.bitPattern)
         let special = R.isNegative(magnitude &- R.BitLanes(repeating: wideLeastNormal &+ 1))
             | R.isNegative(R.BitLanes(repeating: infinity &- 1) &- magnitude)
-        if special[0] | special[1] | special[2] | special[3] == 0 {
+        if !special.anyLaneSet() {
             return rounder.roundLanes(p, residual: .zero, mode: M.mode, draws: draws, checkingRange: C.checksRange)
         }
         var products = rounder.roundLanes(p, residual: productResidual(factor, w, p), mode: M.mode, draws: draws,
                                           checkingRange: C.checksRange)
         let tiny = tinyProductMask(factor, w, p)
-        if tiny[0] | tiny[1] | tiny[2] | tiny[3] != 0 {
+        if tiny.anyLaneSet() {
             products = tinyDirectedProducts(s, w, products, tiny, live: live, index: index, &env)
         }
         return products

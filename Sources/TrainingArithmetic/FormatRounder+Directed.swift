@@ -85,7 +85,7 @@ extension FormatRounder {
             let normal = ~Self.isNegative(t &- leastNormal) & Self.isNegative(t &- largestFinite)
             let exactZero = ~Self.isNegative(0 &- t) & ~sticky
             let outside = ~(normal | exactZero)
-            guard outside[0] | outside[1] | outside[2] | outside[3] != 0 else {
+            guard outside.anyLaneSet() else {
                 return unsafeBitCast(sign | r, to: Lanes.self)
             }
             // The usual case outside: results below the least normal value, and nothing
@@ -93,7 +93,7 @@ extension FormatRounder {
             if vectorSubnormals {
                 let tiny = outside & Self.isNegative(t &- leastNormal)
                 let rest = outside & ~tiny
-                if rest[0] | rest[1] | rest[2] | rest[3] == 0 {
+                if !rest.anyLaneSet() {
                     r = Self.select(subnormalLanes(t, sticky, negative, mode, draws), r, where: tiny)
                     return unsafeBitCast(sign | r, to: Lanes.self)
                 }
@@ -164,12 +164,12 @@ extension FormatRounder {
         var r = rounded, rest = outside
         if vectorSubnormals {
             let tiny = outside & Self.isNegative(t &- leastNormal)
-            if tiny[0] | tiny[1] | tiny[2] | tiny[3] != 0 {
+            if tiny.anyLaneSet() {
                 r = Self.select(subnormalLanes(t, sticky, negative, mode, draws), r, where: tiny)
                 rest = outside & ~tiny
             }
         }
-        if rest[0] | rest[1] | rest[2] | rest[3] != 0 {
+        if rest.anyLaneSet() {
             r = edgeLanes(t, sticky, negative, mode, draws, rest, r)
         }
         return Self.select(BitLanes(repeating: overflowMagnitude), r, where: Self.isNegative(largestFinite &- r))

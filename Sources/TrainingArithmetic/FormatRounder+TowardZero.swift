@@ -41,7 +41,7 @@ extension FormatRounder {
         var r = magnitude & keepMask
         if checkingRange {
             let outside = Self.isNegative(magnitude &- leastNormal) | Self.isNegative(largestFinite &- magnitude)
-            guard outside[0] | outside[1] | outside[2] | outside[3] != 0 else {
+            guard outside.anyLaneSet() else {
                 return unsafeBitCast(sign | r, to: Lanes.self)
             }
             let nearest = (unsafeBitCast(magnitude, to: Lanes.self) + magic) - magic
