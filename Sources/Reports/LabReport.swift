@@ -68,7 +68,7 @@ struct ReportWriter {
         if !results.isEmpty {
             let seconds = results.reduce(0) { $0 + $1.seconds }
             machine += "; the \(Markdown.count(results.count, "training run")) took \(Markdown.duration(seconds)) "
-                + "in all (wall-clock, runs side by side)"
+                + "in all (each run's wall-clock time, added; \(context.options.threads) at a time)"
         }
         lines.append(machine + ".")
         if let data { lines.append("Data: \(data) (Debian's package `dataset-fashion-mnist`).") }
