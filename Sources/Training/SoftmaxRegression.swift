@@ -74,8 +74,7 @@ public struct SoftmaxRegression: Sendable, Equatable {
                 underflows &+= a.multiplyAccumulate(x, weights + k &* c, into: z, count: c, &env)
             }
         }
-        env.random.counter = base &+ UInt64(inputs) &* perFeature
-        for j in 0..<c { z[j] = a.add(z[j], bias[j], &env) }
+        addBias(a, bias, to: z, from: base, &env)
         return underflows
     }
 
@@ -107,13 +106,8 @@ public struct SoftmaxRegression: Sendable, Equatable {
         let base = env.random.counter, base2 = env2.random.counter
         let underflows = a.multiplyAccumulateRows(first, second, weights: weights, stride: c, count: c,
                                                   into: z, y, &env, &env2)
-        let perFeature = Self.randomBitsPerFeature(classes: c)
-        env.random.counter = base &+ UInt64(inputs) &* perFeature
-        env2.random.counter = base2 &+ UInt64(inputs) &* perFeature
-        for k in 0..<c {
-            z[k] = a.add(z[k], bias[k], &env)
-            y[k] = a.add(y[k], bias[k], &env2)
-        }
+        addBias(a, bias, to: z, from: base, &env)
+        addBias(a, bias, to: y, from: base2, &env2)
         return underflows
     }
 
@@ -180,6 +174,66 @@ public struct SoftmaxRegression: Sendable, Equatable {
         }
         for k in range { envs[k].random.counter = bases[k &- lower] &+ UInt64(count) &* perFeature }
         return underflows
+    }
+
+    /// The logits of up to `denseWidth` examples at once through the arithmetic's dense
+    /// kernel, from their features laid out feature-major in `xT` (`inputs × width`, the
+    /// lanes past `count` zero): the bits, and the counters each `envs[e]` is left with,
+    /// of `logits` with zero features skipped.
+    ///
+    /// Edge cases: only while `a.denseWidth` is positive in these environments and the
+    /// products stay nonzero (`productsStayNonzero`), so that no underflow goes uncounted;
+    /// the caller checks both. `scratch` holds `width × classes` values.
+    @inlinable
+    public func denseLogits<A: ScalarArithmetic>(_ a: A, features xT: UnsafePointer<A.Scalar>, count: Int,
+                                                 weights: UnsafePointer<A.Scalar>, bias: UnsafePointer<A.Scalar>,
+                                                 scratch: UnsafeMutablePointer<A.Scalar>,
+                                                 into z: UnsafeMutablePointer<A.Scalar>,
+                                                 envs: UnsafeMutablePointer<FloatEnvironment>) {
+        let c = classes
+        a.denseDotProducts(xT, inputs: inputs, weights: weights, stride: c, count: c, into: scratch)
+        for e in 0..<count {
+            (z + e &* c).update(from: scratch + e &* c, count: c)
+            addBias(a, bias, to: z + e &* c, from: envs[e].random.counter, &envs[e])
+        }
+    }
+
+    /// The end of one example's logits: the counter moved past every feature from `base`
+    /// (moved up to a multiple of 4), then the bias added to the sums in `z`.
+    @inlinable
+    func addBias<A: ScalarArithmetic>(_ a: A, _ bias: UnsafePointer<A.Scalar>, to z: UnsafeMutablePointer<A.Scalar>,
+                                      from base: UInt64, _ env: inout FloatEnvironment) {
+        env.random.counter = base
+        env.random.alignToWord()
+        env.random.counter = env.random.counter &+ UInt64(inputs) &* Self.randomBitsPerFeature(classes: classes)
+        for j in 0..<classes { z[j] = a.add(z[j], bias[j], &env) }
+    }
+
+    /// Rows `range` of the weight gradient through the arithmetic's dense kernel, from the
+    /// batch's features laid out example-major in `x` (`count` rows of `xStride`, zero past
+    /// `inputs`): the bits, and the counters left in `envs`, of `weightGradient` with zero
+    /// features skipped.
+    ///
+    /// Edge cases: as for `denseLogits`, and every logit gradient finite; `xStride` is at
+    /// least `inputs + denseWidth`.
+    @inlinable
+    public func denseWeightGradient<A: ScalarArithmetic>(_ a: A, features x: UnsafePointer<A.Scalar>, xStride: Int,
+                                                         count: Int, dz: UnsafePointer<A.Scalar>, range: Range<Int>,
+                                                         into g: UnsafeMutablePointer<A.Scalar>,
+                                                         envs: UnsafeMutablePointer<FloatEnvironment>) {
+        let c = classes
+        let width = a.denseWidth(envs[range.lowerBound])
+        var k = range.lowerBound
+        while k < range.upperBound {
+            a.denseOuterProducts(x + k, xStride: xStride, examples: count, dz: dz, count: c, into: g + k &* c,
+                                 stride: c, rows: min(width, range.upperBound &- k))
+            k &+= width
+        }
+        let moved = UInt64(count) &* Self.randomBitsPerFeature(classes: c)
+        for k in range {
+            envs[k].random.alignToWord()
+            envs[k].random.counter = envs[k].random.counter &+ moved
+        }
     }
 
     /// The random-bit indices one `multiplyAccumulate` of `classes` lanes takes

@@ -72,48 +72,46 @@ extension Trainer.Run {
         let lossScale = trainer.policy.lossScale.map { work.fromDouble($0, &constantEnv) }
         let skipping = skippingZeros
         let finiteParameters = parametersFinite
+        let dense = denseWidth > 0 && skipping
+        let leastWeight = dense ? leastNonzeroMagnitude(parameters.valuesWide.pointer, count: model.inputs * c) : 0
         parallel.run(chunks) { chunk in
             var events = NumericalEvents()
             var firstBad = Int.max
-            let last = min((chunk + 1) * Trainer.exampleChunk, count)
-            var b = chunk * Trainer.exampleChunk
-            while b < last {
-                // Two examples at a time: their logits are computed interleaved.
-                let pair = b + 1 < last
-                var env = forwardEnvironment(step: step, example: b)
-                var env2 = forwardEnvironment(step: step, example: b + 1)
-                events.underflowsToZero += computeLogits(
-                    examples: batch[b], pair ? batch[b + 1] : nil, rows: trainRows, into: logits.pointer + b * c,
-                    wide: logitsWide.pointer + b * c, skipping: skipping, &env, &env2)
-                for example in b..<(pair ? b + 2 : b + 1) {
-                    let i = batch[example]
-                    let y = Int(data.train.labels[i])
-                    let z = logits.pointer + example * c
-                    if finiteParameters {
-                        for j in 0..<c where !work.isFinite(z[j]) {
-                            if work.isNaN(z[j]) { events.nans += 1 } else { events.overflows += 1 }
-                        }
-                        for j in 0..<c where work.isSaturated(z[j]) { events.saturations += 1 }
+            let first = chunk * Trainer.exampleChunk
+            let last = min(first + Trainer.exampleChunk, count)
+            var envs = (first..<last).map { forwardEnvironment(step: step, example: $0) }
+            envs.withUnsafeMutableBufferPointer { envs in
+                events.underflowsToZero += dense
+                    ? denseLogits(first..<last, leastWeight: leastWeight, chunk: chunk, envs: envs.baseAddress!)
+                    : sparseLogits(first..<last, skipping: skipping, envs: envs.baseAddress!)
+            }
+            for example in first..<last {
+                let i = batch[example]
+                let y = Int(data.train.labels[i])
+                let z = logits.pointer + example * c
+                if finiteParameters {
+                    for j in 0..<c where !work.isFinite(z[j]) {
+                        if work.isNaN(z[j]) { events.nans += 1 } else { events.overflows += 1 }
                     }
-                    if example == b + 1 { swap(&env, &env2) }
-                    let before = env
-                    let p = dz.pointer + example * c
-                    let loss = model.crossEntropy(work, configuration.loss, logits: z, label: y,
-                                                  probabilities: p, &env, &events)
-                    losses[example] = work.toDouble(loss)
-                    correct[example] = model.predictedClass(work, logits: z) == y
-                    if !work.isFinite(loss) && firstBad == Int.max {
-                        firstBad = example
-                        chunkBadEnv[chunk] = before
-                    }
-                    model.logitGradient(work, probabilities: p, label: y, lossScale: lossScale,
-                                        batchSize: batchSize, &env, &events)
-                    var finite = true
-                    for j in 0..<c where !work.isFinite(p[j]) { finite = false }
-                    dzFinite[example] = finite
-                    accumulation.widen(p, into: dzWide.pointer + example * c, count: c, &env)
+                    for j in 0..<c where work.isSaturated(z[j]) { events.saturations += 1 }
                 }
-                b += 2
+                var env = envs[example - first]
+                let before = env
+                let p = dz.pointer + example * c
+                let loss = model.crossEntropy(work, configuration.loss, logits: z, label: y,
+                                              probabilities: p, &env, &events)
+                losses[example] = work.toDouble(loss)
+                correct[example] = model.predictedClass(work, logits: z) == y
+                if !work.isFinite(loss) && firstBad == Int.max {
+                    firstBad = example
+                    chunkBadEnv[chunk] = before
+                }
+                model.logitGradient(work, probabilities: p, label: y, lossScale: lossScale,
+                                    batchSize: batchSize, &env, &events)
+                var finite = true
+                for j in 0..<c where !work.isFinite(p[j]) { finite = false }
+                dzFinite[example] = finite
+                accumulation.widen(p, into: dzWide.pointer + example * c, count: c, &env)
             }
             chunkEvents[chunk] = events
             chunkFirstBad[chunk] = firstBad
@@ -158,6 +156,7 @@ extension Trainer.Run {
         let c = model.classes, d = model.inputs
         let rowChunks = Trainer.rowChunks
         let skipping = skippingZeros
+        let dense = denseWidth > 0 && skipping && logitGradientsFinite && denseProductsStayNonzero(count: count)
         parallel.run(rowChunks + 1) { chunk in
             var events = NumericalEvents()
             let rows = chunk == rowChunks ? d..<(d + 1) : (chunk * d / rowChunks)..<((chunk + 1) * d / rowChunks)
@@ -170,6 +169,10 @@ extension Trainer.Run {
             if chunk == rowChunks {
                 model.biasGradient(accumulation.wide, dz: dzWide.pointer, count: count,
                                    into: gradientWide.pointer + d * c, &envs[d], &events)
+            } else if dense {
+                model.denseWeightGradient(accumulation.wide, features: denseBatch.pointer, xStride: denseStride,
+                                          count: count, dz: dzWide.pointer, range: rows, into: gradientWide.pointer,
+                                          envs: envs.pointer)
             } else {
                 events.underflowsToZero += model.weightGradient(
                     accumulation.wide, rows: trainRows, batch: batch.pointer, count: count,

@@ -118,6 +118,18 @@ public final class Trainer<Work: ScalarArithmetic, Accumulation: ArithmeticBridg
         let chunkFirstBad: WorkBuffer<Int>
         let chunkBadEnv: WorkBuffer<FloatEnvironment>
         let chunkFinite: WorkBuffer<Bool>
+        /// Examples a dense block takes and weight rows a dense call fills; 0 when the dense
+        /// kernels do not serve this run (see `Trainer+Dense.swift`).
+        let denseWidth: Int
+        /// The batch's features, dense, one row of `denseStride` per example (zero past the
+        /// inputs), for the dense weight gradient; and each example chunk's least nonzero
+        /// feature magnitude.
+        let denseBatch: WorkBuffer<AccumulationScalar>
+        let denseStride: Int
+        let chunkLeastFeature: WorkBuffer<Double>
+        /// Each example chunk's working space for a dense block: `denseBlockSize` values.
+        let denseBlocks: WorkBuffer<AccumulationScalar>
+        let denseBlockSize: Int
 
         init(trainer: Trainer, data: TrainingData) {
             self.trainer = trainer
@@ -156,6 +168,13 @@ public final class Trainer<Work: ScalarArithmetic, Accumulation: ArithmeticBridg
             chunkFirstBad = WorkBuffer(repeating: Int.max, count: chunks)
             chunkBadEnv = WorkBuffer(repeating: FloatEnvironment(), count: chunks)
             chunkFinite = WorkBuffer(repeating: true, count: chunks)
+            denseWidth = configuration.skipsZeroFeatures
+                ? accumulation.wide.denseWidth(FloatEnvironment(rounding: trainer.policy.rounding)) : 0
+            denseStride = denseWidth > 0 ? d + denseWidth : 0
+            denseBatch = WorkBuffer(repeating: accumulation.wide.zero, count: b * denseStride)
+            chunkLeastFeature = WorkBuffer(repeating: .infinity, count: chunks)
+            denseBlockSize = denseWidth * (d + c)
+            denseBlocks = WorkBuffer(repeating: accumulation.wide.zero, count: chunks * denseBlockSize)
             parametersFinite = allParametersFinite
         }
 

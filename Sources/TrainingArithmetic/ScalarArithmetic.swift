@@ -104,6 +104,43 @@ public protocol ScalarArithmetic: RoundedArithmetic {
                                     into acc: UnsafeMutablePointer<Scalar>, stride: Int, count: Int,
                                     envs: UnsafeMutablePointer<FloatEnvironment>) -> Int
 
+    /// How many examples one `denseDotProducts` call takes, and how many rows one
+    /// `denseOuterProducts` call fills, in `env`; 0 when this arithmetic has no dense
+    /// kernels there (the default). A type that computes `Scalar`'s own `+` and `×` in
+    /// hardware serves them: its products and sums are then the hardware's, whatever their
+    /// layout in the vector registers.
+    func denseWidth(_ env: FloatEnvironment) -> Int
+
+    /// Whether every product of two nonzero values with magnitudes at least `a` and `b`
+    /// is nonzero in this format, so that a dense kernel, which counts no underflows, may
+    /// be used (the default: false).
+    func productsStayNonzero(atLeast a: Double, _ b: Double) -> Bool
+
+    /// Dense dot products of `denseWidth` examples at once: for example `e` and class `j`,
+    /// `z[e × count + j] = Σ_k xT[k × width + e] × w[k × stride + j]` summed over `k` in
+    /// `0..<inputs` in increasing order from `+0`, each product rounded, then each sum:
+    /// the operations of the sparse kernels with the zero features' products put back.
+    ///
+    ///     a.denseDotProducts(xT, inputs: 784, weights: w, stride: 10, count: 10, into: z)
+    ///
+    /// Edge cases: call it only where `denseWidth` is positive; it counts no underflows
+    /// (see `productsStayNonzero`) and moves no random bits.
+    ///
+    /// - Parameters:
+    ///   - xT: the examples' features, feature-major (`inputs × width` values).
+    ///   - z: `width × count` sums, example-major.
+    func denseDotProducts(_ xT: UnsafePointer<Scalar>, inputs: Int, weights: UnsafePointer<Scalar>,
+                          stride: Int, count: Int, into z: UnsafeMutablePointer<Scalar>)
+
+    /// Dense sums of outer products over a batch, `rows` (at most `denseWidth`) rows at once:
+    /// for row `r` and class `j`, `g[r × stride + j] = Σ_b x[b × xStride + r] × dz[b × count + j]`
+    /// summed over `b` in `0..<examples` in increasing order from `+0`: a weight-gradient block.
+    ///
+    /// Edge cases: as for `denseDotProducts`; `x` is read `denseWidth` values wide from each
+    /// example's row, so a row must have that many readable values after the block's start.
+    func denseOuterProducts(_ x: UnsafePointer<Scalar>, xStride: Int, examples: Int, dz: UnsafePointer<Scalar>,
+                            count: Int, into g: UnsafeMutablePointer<Scalar>, stride: Int, rows: Int)
+
     /// `x`, a value of another arithmetic, rounded to this format.
     ///
     /// The default rounds `source.toDouble(x)`, which is a single correct rounding when
@@ -210,6 +247,44 @@ extension ScalarArithmetic {
             underflows &+= multiplyAccumulate(run.values[n], x, into: acc + k &* stride, count: count, &envs[k])
         }
         return underflows
+    }
+
+    @inlinable public func denseWidth(_ env: FloatEnvironment) -> Int { 0 }
+
+    @inlinable public func productsStayNonzero(atLeast a: Double, _ b: Double) -> Bool { false }
+
+    /// The reference behind `denseDotProducts`: the scalar operations, to nearest-even.
+    @inlinable
+    public func denseDotProducts(_ xT: UnsafePointer<Scalar>, inputs: Int, weights: UnsafePointer<Scalar>,
+                                 stride: Int, count: Int, into z: UnsafeMutablePointer<Scalar>) {
+        let width = max(denseWidth(FloatEnvironment()), 1)
+        var env = FloatEnvironment()
+        for e in 0..<width {
+            for j in 0..<count {
+                z[e &* count &+ j] = sumOfProducts(inputs, { xT[$0 &* width &+ e] }, { weights[$0 &* stride &+ j] }, &env)
+            }
+        }
+    }
+
+    /// The reference behind `denseOuterProducts`: the scalar operations, to nearest-even.
+    @inlinable
+    public func denseOuterProducts(_ x: UnsafePointer<Scalar>, xStride: Int, examples: Int, dz: UnsafePointer<Scalar>,
+                                   count: Int, into g: UnsafeMutablePointer<Scalar>, stride: Int, rows: Int) {
+        var env = FloatEnvironment()
+        for r in 0..<rows {
+            for j in 0..<count {
+                g[r &* stride &+ j] = sumOfProducts(examples, { x[$0 &* xStride &+ r] }, { dz[$0 &* count &+ j] }, &env)
+            }
+        }
+    }
+
+    /// `Σ_k a(k) × b(k)` for `k` in `0..<n`, in increasing order from `+0`, every product
+    /// and sum rounded in `env`.
+    @inlinable
+    func sumOfProducts(_ n: Int, _ a: (Int) -> Scalar, _ b: (Int) -> Scalar, _ env: inout FloatEnvironment) -> Scalar {
+        var sum = zero
+        for k in 0..<n { sum = add(sum, multiply(a(k), b(k), &env), &env) }
+        return sum
     }
 
     @inlinable

@@ -1,0 +1,105 @@
+import DataFiles
+import SoftFloat
+import TrainingArithmetic
+
+/// The dense path of a step, where the accumulation arithmetic has dense kernels
+/// (`ScalarArithmetic.denseWidth`: a format that is the hardware's own, to nearest-even):
+/// logits `denseWidth` examples at a time and the weight gradient `denseWidth` rows at a
+/// time, with every lane of a vector doing work. Taken only while zero features may be
+/// skipped and no product of a nonzero feature with a nonzero weight or logit gradient
+/// can be zero (checked from the least magnitudes each step), so that its results, its
+/// counters and its count of underflows (none) are those of the sparse path.
+extension Trainer.Run {
+    /// The logits of examples `range` of the batch (one example chunk): dense blocks, each
+    /// falling back to the sparse pairs when a product could underflow. Also writes the
+    /// examples' dense rows for the weight gradient and the chunk's least nonzero feature
+    /// magnitude; returns the products that underflowed to zero.
+    func denseLogits(_ range: Range<Int>, leastWeight: Double, chunk: Int,
+                     envs: UnsafeMutablePointer<FloatEnvironment>) -> Int {
+        let a = trainer.accumulation.wide, accumulation = trainer.accumulation
+        let c = model.classes, d = model.inputs, width = denseWidth
+        let w = parameters.valuesWide.pointer
+        var underflows = 0, leastFeature = Double.infinity
+        let xT = denseBlocks.pointer + chunk * denseBlockSize, scratch = xT + d * width
+        let starts = trainRows.starts.pointer, indices = trainRows.indices.pointer
+        let values = trainRows.values.pointer, dense = denseBatch.pointer, stride = denseStride
+        var start = range.lowerBound
+        while start < range.upperBound {
+            let n = min(width, range.upperBound - start)
+            xT.update(repeating: a.zero, count: d * width)
+            var least = Double.infinity
+            for e in 0..<n {
+                let i = batch[start + e]
+                let row = dense + (start + e) * stride
+                row.update(repeating: a.zero, count: stride)
+                for m in starts[i]..<starts[i + 1] {
+                    let k = Int(indices[m]), v = values[m]
+                    xT[k &* width &+ e] = v
+                    row[k] = v
+                    let magnitude = Swift.abs(a.toDouble(v))
+                    if magnitude != 0 && magnitude < least { least = magnitude }
+                }
+            }
+            leastFeature = Swift.min(leastFeature, least)
+            let block = envs + (start - range.lowerBound)
+            if a.productsStayNonzero(atLeast: least, leastWeight) {
+                model.denseLogits(a, features: xT, count: n, weights: w, bias: w + d * c, scratch: scratch,
+                                  into: logitsWide.pointer + start * c, envs: block)
+                for e in 0..<n {
+                    let example = start + e
+                    accumulation.narrow(logitsWide.pointer + example * c, into: logits.pointer + example * c,
+                                        count: c, &block[e])
+                }
+            } else {
+                underflows += sparseLogits(start..<(start + n), skipping: true, envs: block)
+            }
+            start += n
+        }
+        chunkLeastFeature[chunk] = leastFeature
+        return underflows
+    }
+
+    /// The logits of examples `range` of the batch through the sparse kernels, two
+    /// examples at a time, example `range.lowerBound + e` in `envs[e]`; returns the
+    /// products that underflowed to zero.
+    func sparseLogits(_ range: Range<Int>, skipping: Bool, envs: UnsafeMutablePointer<FloatEnvironment>) -> Int {
+        let c = model.classes
+        var underflows = 0
+        var b = range.lowerBound
+        while b < range.upperBound {
+            let pair = b + 1 < range.upperBound
+            let e = b - range.lowerBound
+            var env = envs[e]
+            var env2 = pair ? envs[e + 1] : FloatEnvironment()
+            underflows += computeLogits(examples: batch[b], pair ? batch[b + 1] : nil, rows: trainRows,
+                                        into: logits.pointer + b * c, wide: logitsWide.pointer + b * c,
+                                        skipping: skipping, &env, &env2)
+            envs[e] = env
+            if pair { envs[e + 1] = env2 }
+            b += 2
+        }
+        return underflows
+    }
+
+    /// Whether the dense weight gradient may run this step: no product of the batch's
+    /// nonzero features (the dense forward pass recorded their least magnitude) and its
+    /// nonzero logit gradients can be zero.
+    func denseProductsStayNonzero(count: Int) -> Bool {
+        let chunks = (count + Trainer.exampleChunk - 1) / Trainer.exampleChunk
+        let leastFeature = (0..<chunks).map { chunkLeastFeature[$0] }.min() ?? .infinity
+        let leastGradient = leastNonzeroMagnitude(dzWide.pointer, count: count * model.classes)
+        return trainer.accumulation.wide.productsStayNonzero(atLeast: leastFeature, leastGradient)
+    }
+
+    /// The least magnitude among the nonzero values of `x[0..<count]` (+∞ when there is
+    /// none; NaNs are passed over).
+    func leastNonzeroMagnitude(_ x: UnsafePointer<AccumulationScalar>, count: Int) -> Double {
+        let a = trainer.accumulation.wide
+        var least = Double.infinity
+        for i in 0..<count {
+            let magnitude = Swift.abs(a.toDouble(x[i]))
+            if magnitude != 0 && magnitude < least { least = magnitude }
+        }
+        return least
+    }
+}
