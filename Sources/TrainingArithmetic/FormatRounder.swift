@@ -31,10 +31,9 @@ import SoftFloat
 /// Edge cases: `nil` when the hardware type cannot hold every value of the format (more
 /// fraction bits, or a wider exponent range), and for encodings other than IEEE's and OCP
 /// E4M3's (`FloatEncoding.finite`) or a bias other than IEEE's. For the hardware's own format, rounding is
-/// the identity. The scalar `round` is the vector routine applied to one lane.
-///
-/// - Parameters:
-///   - format: the target format.
+/// the identity. The scalar `round` is the vector routine applied to one lane. On a build for
+/// haswell, fp16 from `Float` is rounded by the CPU's conversion to half precision and back
+/// (F16C), the same bits as the integer routine's (tested on every `Float`).
 public struct FormatRounder<Wide: HardwareFloat>: Sendable, Equatable {
     public typealias Lanes = SIMD4<Wide>
     public typealias BitLanes = SIMD4<Wide.SignedBits>
@@ -63,8 +62,15 @@ public struct FormatRounder<Wide: HardwareFloat>: Sendable, Equatable {
     /// 2^p−1 of the hardware type: adding and subtracting it rounds a smaller non-negative
     /// value to an integer.
     @usableFromInline let integerMagic: Wide
+    /// fp16 from `Float` on a build for a CPU with F16C: the hardware's conversion to half
+    /// precision and back does the rounding (`roundThroughHalf`).
+    @usableFromInline let halfConversion: Bool
 
-    public init?(format: FloatFormat) {
+    /// - Parameters:
+    ///   - format: the target format.
+    ///   - hardwareConversion: whether fp16 from `Float` may take the CPU's own conversion
+    ///     where the build has F16C (`false`: always the integer routine; the tests compare the two).
+    public init?(format: FloatFormat, hardwareConversion: Bool = true) {
         let wide = Wide.format
         // IEEE and OCP E4M3-style encodings only; the others are rounded by the soft path.
         guard format.encoding == .ieee || format.encoding == .finite,
@@ -97,6 +103,11 @@ public struct FormatRounder<Wide: HardwareFloat>: Sendable, Equatable {
         toGrid = vectorSubnormals ? Wide(sign: .plus, exponent: Wide.Exponent(gridExponent), significand: 1) : 1
         grid = Wide(sign: .plus, exponent: Wide.Exponent(-gridExponent), significand: 1)
         integerMagic = Wide(sign: .plus, exponent: Wide.Exponent(wide.fractionBitCount), significand: 1)
+        #if PRECISION_LAB_CPU_HASWELL
+        halfConversion = hardwareConversion && Wide.self == Float.self && format == .fp16
+        #else
+        halfConversion = false
+        #endif
     }
 
     /// Four or eight values rounded to the format, to nearest with ties to even.
@@ -129,11 +140,12 @@ public struct FormatRounder<Wide: HardwareFloat>: Sendable, Equatable {
         // or infinite value, and the mask keeps the sign. Only NaN needs more.
         let rounded = (bits &+ halfMinusOne &+ ((bits &>> shift) & 1)) & signedKeepMask
         if checkingRange {
-            // Lanes from the least normal to the largest finite value need nothing more
-            // (rounding cannot leave that range); only when some lane lies outside it are
-            // the subnormal grid, overflow and NaN worked out.
-            let outside = Self.isNegative(magnitude &- leastNormal) | Self.isNegative(largestFinite &- magnitude)
-            guard outside.anyLaneSet() else { return unsafeBitCast(rounded, to: L.self) }
+            // Every lane takes the subnormal grid, overflow and NaN selections, without a
+            // branch: in lanes from the least normal to the largest finite value they select
+            // `rounded` itself. (A branch on "some lane outside" was slower: training in the
+            // narrow formats meets subnormal products and zeros in a large, unpredictable
+            // share of its vectors.)
+            if halfConversion { return roundThroughHalf(x) }
             var r = rounded & magnitudeMask
             let grid = unsafeBitCast((unsafeBitCast(magnitude, to: L.self) + magic) - magic, to: L.BitLanes.self)
             r = Self.select(grid, r, where: Self.isNegative(magnitude &- leastNormal))
@@ -144,6 +156,40 @@ public struct FormatRounder<Wide: HardwareFloat>: Sendable, Equatable {
         let nan = Self.isNegative(infinityMagnitude &- magnitude)
         guard nan.anyLaneSet() else { return unsafeBitCast(rounded, to: L.self) }
         return unsafeBitCast(Self.select(bits | quietBit, rounded, where: nan), to: L.self)
+    }
+
+    /// Whether this rounder takes the CPU's conversion to half precision (`halfConversion`).
+    public var usesHardwareConversion: Bool { halfConversion }
+
+    /// fp16 rounding of `Float` lanes by the CPU's conversion to half precision and back
+    /// (F16C's `vcvtps2ph`, nearest-even with subnormals and overflow to ±∞, and
+    /// `vcvtph2ps`, exact): two instructions for eight lanes. A NaN lane is then set as the
+    /// integer routine sets it, the input's bits with the quiet bit (the conversion would
+    /// also clear the payload bits fp16 lacks), so both routines give the same `Float`
+    /// bits. Only built where the CPU has F16C (`halfConversion`); tested bit for bit
+    /// against the soft path with the rest of the rounder.
+    @inlinable @inline(__always)
+    func roundThroughHalf<L: LaneVector>(_ x: L) -> L where L.Scalar == Wide {
+        #if PRECISION_LAB_CPU_HASWELL
+        let converted: L
+        if L.scalarCount == 8 {
+            let lanes = unsafeBitCast(x, to: SIMD8<Float>.self)
+            converted = unsafeBitCast(SIMD8<Float>(SIMD8<Float16>(lanes)), to: L.self)
+        } else if L.scalarCount == 4 {
+            let lanes = unsafeBitCast(x, to: SIMD4<Float>.self)
+            converted = unsafeBitCast(SIMD4<Float>(SIMD4<Float16>(lanes)), to: L.self)
+        } else {
+            var lanes = x
+            for i in lanes.indices { lanes[i] = Wide(Float(Float16(Float(x[i])))) }
+            converted = lanes
+        }
+        let bits = unsafeBitCast(x, to: L.BitLanes.self)
+        let nan = Self.isNegative(infinityMagnitude &- (bits & magnitudeMask))
+        return unsafeBitCast(Self.select(bits | quietBit, unsafeBitCast(converted, to: L.BitLanes.self), where: nan),
+                             to: L.self)
+        #else
+        return x
+        #endif
     }
 
     /// `keepMask` and the sign bit: what rounding the raw bits keeps.

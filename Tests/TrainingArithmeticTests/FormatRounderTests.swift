@@ -137,6 +137,34 @@ struct FormatRounderTests {
         #expect(fp16.round(Float(-0x1p-26)).sign == .minus)
     }
 
+    /// fp16 from every `Float`, eight lanes at a time: the CPU's conversion to half precision
+    /// and back (on a haswell build) against the integer routine, `Float` bits compared (NaN
+    /// payloads included). On a baseline build both rounders are the integer routine.
+    @Test func halfConversionGivesTheIntegerRoutinesBitsOnEveryFloat() {
+        let hardware = FormatRounder<Float>(format: .fp16)!
+        let integer = FormatRounder<Float>(format: .fp16, hardwareConversion: false)!
+        #expect(!integer.usesHardwareConversion)
+        #if PRECISION_LAB_CPU_HASWELL
+        #expect(hardware.usesHardwareConversion)
+        #endif
+        let offsets = SIMD8<UInt32>(0, 1, 2, 3, 4, 5, 6, 7)
+        var mismatches = 0
+        var first: UInt32?
+        var base: UInt64 = 0
+        while base < 1 << 32 {
+            let bits = SIMD8<UInt32>(repeating: UInt32(base)) &+ offsets
+            let x = unsafeBitCast(bits, to: SIMD8<Float>.self)
+            let a = unsafeBitCast(hardware.round(x), to: SIMD8<UInt32>.self)
+            let b = unsafeBitCast(integer.round(x), to: SIMD8<UInt32>.self)
+            if a != b {
+                mismatches += 1
+                if first == nil { first = (0..<8).first { a[$0] != b[$0] }.map { bits[$0] } }
+            }
+            base += 8
+        }
+        #expect(mismatches == 0, "first input that differs: \(first.map { String($0, radix: 16) } ?? "none")")
+    }
+
     /// Every `Float` through every `Float` format: 2^32 inputs each, opt-in.
     @Test(.enabled(if: ProcessInfo.processInfo.environment["PRECISION_LAB_EXHAUSTIVE"] == "1"),
           arguments: [FloatFormat.bf16, .fp16, .fp8E4M3, .fp8E5M2])
