@@ -26,30 +26,29 @@ extension FastArithmetic {
     @usableFromInline typealias BitLanes = FormatRounder<Wide>.BitLanes
 
     @inlinable @inline(__always)
-    static func bitLanes(_ x: FormatRounder<Wide>.Lanes) -> FormatRounder<Wide>.BitLanes {
-        unsafeBitCast(x, to: FormatRounder<Wide>.BitLanes.self)
+    static func bitLanes<L: LaneVector>(_ x: L) -> L.BitLanes where L.Scalar == Wide {
+        unsafeBitCast(x, to: L.BitLanes.self)
     }
 
     /// All ones where `x` is finite.
     @inlinable @inline(__always)
-    static func finiteMask(_ x: FormatRounder<Wide>.Lanes) -> FormatRounder<Wide>.BitLanes {
-        typealias BitLanes = FormatRounder<Wide>.BitLanes
-        let magnitude = bitLanes(x) & BitLanes(repeating: ~Wide.SignedBits.min)
+    static func finiteMask<L: LaneVector>(_ x: L) -> L.BitLanes where L.Scalar == Wide {
+        let magnitude = bitLanes(x) & L.BitLanes(repeating: ~Wide.SignedBits.min)
         let infinity = Wide.SignedBits(truncatingIfNeeded: Wide.infinity.bitPattern)
-        return FormatRounder<Wide>.isNegative(magnitude &- BitLanes(repeating: infinity))
+        return FormatRounder<Wide>.isNegative(magnitude &- L.BitLanes(repeating: infinity))
     }
 
     /// The exact error of `s = a + b` (TwoSum), with the overflow and non-finite cases
     /// described above; for `.down`, `s` is made −0 where the exact sum is zero.
     @inlinable @inline(__always)
-    func sumResidual(_ a: FormatRounder<Wide>.Lanes, _ b: FormatRounder<Wide>.Lanes,
-                     _ s: inout FormatRounder<Wide>.Lanes, _ mode: RoundingMode) -> FormatRounder<Wide>.Lanes {
+    func sumResidual<L: LaneVector>(_ a: L, _ b: L, _ s: inout L, _ mode: RoundingMode) -> L
+        where L.Scalar == Wide {
         typealias R = FormatRounder<Wide>
         let bb = s - a
         let e = (a - (s - bb)) + (b - bb)
         let finite = Self.finiteMask(s)
         var eBits = Self.bitLanes(e)
-        if finite[0] & finite[1] & finite[2] & finite[3] != -1 {
+        if (~finite).anyLaneSet() {
             let overflow = ~finite & Self.finiteMask(a) & Self.finiteMask(b)
             eBits = R.select(Self.bitLanes(-s), eBits & finite, where: overflow)
         }
@@ -57,28 +56,25 @@ extension FastArithmetic {
             let zero = rounder.zeroMask(s)
             let either = Self.bitLanes(a) | Self.bitLanes(b)
             let bothPlusZero = ~(R.isNegative(either) | R.isNegative(0 &- either))
-            let minusZero = R.BitLanes(repeating: Wide.SignedBits.min)
-            s = unsafeBitCast(R.select(minusZero, Self.bitLanes(s), where: zero & ~bothPlusZero), to: R.Lanes.self)
+            let minusZero = L.BitLanes(repeating: Wide.SignedBits.min)
+            s = unsafeBitCast(R.select(minusZero, Self.bitLanes(s), where: zero & ~bothPlusZero), to: L.self)
         }
-        return unsafeBitCast(eBits, to: R.Lanes.self)
+        return unsafeBitCast(eBits, to: L.self)
     }
 
     /// The residual of a product `p = a × b` that is not tiny: zero, or the opposite of an
     /// overflowed `p`.
     @inlinable @inline(__always)
-    func productResidual(_ a: FormatRounder<Wide>.Lanes, _ b: FormatRounder<Wide>.Lanes,
-                         _ p: FormatRounder<Wide>.Lanes) -> FormatRounder<Wide>.Lanes {
+    func productResidual<L: LaneVector>(_ a: L, _ b: L, _ p: L) -> L where L.Scalar == Wide {
         let overflow = ~Self.finiteMask(p) & Self.finiteMask(a) & Self.finiteMask(b)
-        return unsafeBitCast(Self.bitLanes(-p) & overflow, to: FormatRounder<Wide>.Lanes.self)
+        return unsafeBitCast(Self.bitLanes(-p) & overflow, to: L.self)
     }
 
     /// All ones where `a × b` of nonzero operands gave |p| ≤ the hardware's least normal.
     @inlinable @inline(__always)
-    func tinyProductMask(_ a: FormatRounder<Wide>.Lanes, _ b: FormatRounder<Wide>.Lanes,
-                         _ p: FormatRounder<Wide>.Lanes) -> FormatRounder<Wide>.BitLanes {
-        typealias BitLanes = FormatRounder<Wide>.BitLanes
-        let magnitude = Self.bitLanes(p) & BitLanes(repeating: ~Wide.SignedBits.min)
-        let small = ~FormatRounder<Wide>.isNegative(BitLanes(repeating: wideLeastNormal) &- magnitude)
+    func tinyProductMask<L: LaneVector>(_ a: L, _ b: L, _ p: L) -> L.BitLanes where L.Scalar == Wide {
+        let magnitude = Self.bitLanes(p) & L.BitLanes(repeating: ~Wide.SignedBits.min)
+        let small = ~FormatRounder<Wide>.isNegative(L.BitLanes(repeating: wideLeastNormal) &- magnitude)
         return small & ~rounder.zeroMask(a) & ~rounder.zeroMask(b)
     }
 
@@ -201,7 +197,7 @@ extension FastArithmetic {
         return s == 0 || s.isNaN ? 0 : total
     }
 
-    /// The four products `s × w` (`factor` is `s` in every lane) rounded by `mode`, as the
+    /// The products `s × w` (`factor` is `s` in every lane) rounded by `mode`, as the
     /// soft path rounds them; the lanes among the first `live` whose product is tiny in the
     /// hardware type go through the soft path, lane `j` with the counter at `index + j`.
     /// (A lane underflowed where its product is ±0 and `w` is not; the callers count them.)
@@ -211,17 +207,16 @@ extension FastArithmetic {
     /// rounder no sign to test; otherwise the residual of an overflow and the tiny lanes are
     /// worked out.
     @inlinable @inline(__always)
-    func directedProducts<M: LaneMode, C: LaneRange>(
-        _ s: Wide, _ factor: FormatRounder<Wide>.Lanes, _ w: FormatRounder<Wide>.Lanes,
-        _ draws: FormatRounder<Wide>.BitLanes, _: M.Type, _: C.Type, live: Int, index: UInt64,
+    func directedProducts<L: LaneVector, M: LaneMode, C: LaneRange>(
+        _ s: Wide, _ factor: L, _ w: L, _ draws: L.BitLanes, _: M.Type, _: C.Type, live: Int, index: UInt64,
         _ env: inout FloatEnvironment
-    ) -> FormatRounder<Wide>.Lanes {
+    ) -> L where L.Scalar == Wide {
         typealias R = FormatRounder<Wide>
         let p = factor * w
-        let magnitude = Self.bitLanes(p) & R.BitLanes(repeating: ~Wide.SignedBits.min)
+        let magnitude = Self.bitLanes(p) & L.BitLanes(repeating: ~Wide.SignedBits.min)
         let infinity = Wide.SignedBits(truncatingIfNeeded: Wide.infinity.bitPattern)
-        let special = R.isNegative(magnitude &- R.BitLanes(repeating: wideLeastNormal &+ 1))
-            | R.isNegative(R.BitLanes(repeating: infinity &- 1) &- magnitude)
+        let special = R.isNegative(magnitude &- L.BitLanes(repeating: wideLeastNormal &+ 1))
+            | R.isNegative(L.BitLanes(repeating: infinity &- 1) &- magnitude)
         if !special.anyLaneSet() {
             return rounder.roundLanes(p, residual: .zero, mode: M.mode, draws: draws, checkingRange: C.checksRange)
         }

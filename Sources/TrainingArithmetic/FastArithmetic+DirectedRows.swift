@@ -2,8 +2,8 @@ import SoftFloat
 
 /// The two register kernels (`multiplyAccumulateRows`, `multiplyAccumulateIntoRows`) in the
 /// modes other than nearest-even: the operations of `directedMultiplyAccumulate`, lane by
-/// lane and in the same order, with the accumulators (or the shared factors) held in three
-/// vectors. The random bits of feature `n` are the six words its `multiplyAccumulate` would
+/// lane and in the same order, with the accumulators (or the shared factors) held in two
+/// vectors, lanes 0–7 and 8–11, as the nearest-even kernels hold them. The random bits of feature `n` are the six words its `multiplyAccumulate` would
 /// take (three for the products, three for the sums), drawn at once.
 extension FastArithmetic {
     /// A call of one of the directed kernels, with its arguments (the environments by
@@ -47,18 +47,18 @@ extension FastArithmetic {
         }
     }
 
-    /// The draws of the three product words and the three sum words of one
-    /// `multiplyAccumulate` of 9 to 12 lanes whose counter (aligned) is `index`.
+    /// The draws of one `multiplyAccumulate` of 9 to 12 lanes whose counter (aligned) is
+    /// `index`: its products' (three words, lanes 0–7 and 8–11) and its sums' (the next three).
     @inlinable @inline(__always)
     static func rowDraws(_ random: StochasticBits, _ index: UInt64, _ mode: RoundingMode)
-        -> (FormatRounder<Wide>.BitLanes, FormatRounder<Wide>.BitLanes, FormatRounder<Wide>.BitLanes,
-            FormatRounder<Wide>.BitLanes, FormatRounder<Wide>.BitLanes, FormatRounder<Wide>.BitLanes) {
+        -> (productHead: SIMD8<Wide.SignedBits>, productTail: FormatRounder<Wide>.BitLanes,
+            sumHead: SIMD8<Wide.SignedBits>, sumTail: FormatRounder<Wide>.BitLanes) {
         typealias R = FormatRounder<Wide>
-        guard mode == .stochastic else { return (.zero, .zero, .zero, .zero, .zero, .zero) }
+        guard mode == .stochastic else { return (.zero, .zero, .zero, .zero) }
         let block = index &>> 2
         let first = random.words(block: block)
-        return (R.draws(first[0]), R.draws(first[1]), R.draws(first[2]), R.draws(first[3]),
-                R.draws(random.word(block: block &+ 4)), R.draws(random.word(block: block &+ 5)))
+        return (R.draws(first[0], first[1]), R.draws(first[2]),
+                R.draws(first[3], random.word(block: block &+ 4)), R.draws(random.word(block: block &+ 5)))
     }
 
     /// `acc + s × w` for one vector of a row, by `mode`, as `directedLanes` computes it:
@@ -66,12 +66,11 @@ extension FastArithmetic {
     /// with the counter at `index` plus the lane), then the sum. Returns the rounded sum
     /// and the rounded product, whose zeros the caller counts (`countUnderflows`).
     @inlinable @inline(__always)
-    func directedStep<M: LaneMode, C: LaneRange>(
-        _ s: Wide, _ factor: FormatRounder<Wide>.Lanes, _ w: FormatRounder<Wide>.Lanes,
-        _ acc: FormatRounder<Wide>.Lanes, _ productDraws: FormatRounder<Wide>.BitLanes,
-        _ sumDraws: FormatRounder<Wide>.BitLanes, _: M.Type, _: C.Type, live: Int, index: UInt64,
-        _ env: inout FloatEnvironment
-    ) -> (sum: FormatRounder<Wide>.Lanes, product: FormatRounder<Wide>.Lanes) {
+    func directedStep<L: LaneVector, M: LaneMode, C: LaneRange>(
+        _ s: Wide, _ w: L, _ acc: L, _ productDraws: L.BitLanes, _ sumDraws: L.BitLanes,
+        _: M.Type, _: C.Type, live: Int, index: UInt64, _ env: inout FloatEnvironment
+    ) -> (sum: L, product: L) where L.Scalar == Wide {
+        let factor = L(repeating: s)
         let mode = M.mode, checkingRange = C.checksRange
         let products = directedProducts(s, factor, w, productDraws, M.self, C.self, live: live, index: index, &env)
         var sums = acc + products
@@ -85,11 +84,11 @@ extension FastArithmetic {
     /// `products` with its tiny lanes among the first `live` replaced by the soft path's
     /// product, lane `j` rounded with the counter at `index + j` (the counter is left there).
     @inlinable @inline(never)
-    func tinyDirectedProducts(_ s: Wide, _ w: FormatRounder<Wide>.Lanes, _ products: FormatRounder<Wide>.Lanes,
-                              _ tiny: FormatRounder<Wide>.BitLanes, live: Int, index: UInt64,
-                              _ env: inout FloatEnvironment) -> FormatRounder<Wide>.Lanes {
+    func tinyDirectedProducts<L: LaneVector>(_ s: Wide, _ w: L, _ products: L, _ tiny: L.BitLanes, live: Int,
+                                             index: UInt64, _ env: inout FloatEnvironment) -> L
+        where L.Scalar == Wide {
         var result = products
-        for j in 0..<min(live, 4) where tiny[j] != 0 {
+        for j in 0..<min(live, L.scalarCount) where tiny[j] != 0 {
             env.random.counter = index &+ UInt64(j)
             result[j] = soft(s, w[j], &env, FloatFormat.multiply)
         }
@@ -120,51 +119,49 @@ extension FastArithmetic {
                                                  _ accA: UnsafeMutablePointer<Wide>, _ accB: UnsafeMutablePointer<Wide>,
                                                  _ envA: inout FloatEnvironment, _ envB: inout FloatEnvironment,
                                                  _: M.Type, _: C.Type) -> Int {
-        typealias Lanes = FormatRounder<Wide>.Lanes
-        typealias BitLanes = FormatRounder<Wide>.BitLanes
+        typealias Head = SIMD8<Wide>
+        typealias Tail = FormatRounder<Wide>.Lanes
         envA.random.alignToWord()
         envB.random.alignToWord()
         let baseA = envA.random.counter, baseB = envB.random.counter
         let randomA = envA.random, randomB = envB.random
         let tail = count &- 8
-        var a0 = Self.lanes(at: accA), a1 = Self.lanes(at: accA + 4), a2 = Self.lanes(at: accA + 8, count: tail)
-        var b0 = Self.lanes(at: accB), b1 = Self.lanes(at: accB + 4), b2 = Self.lanes(at: accB + 8, count: tail)
+        var aHead = Self.head(at: accA), aTail = Self.lanes(at: accA + 8, count: tail)
+        var bHead = Self.head(at: accB), bTail = Self.lanes(at: accB + 8, count: tail)
         var underflows = RowUnderflows()
-        // One feature: `x += s × weights[k]`, its three vectors (a nested function, so that
+        // One feature: `x += s × weights[k]`, its two vectors (a nested function, so that
         // the accumulators stay in registers).
         @inline(__always) func step(_ s: Wide, _ k: Int32, _ random: StochasticBits, _ base: UInt64,
-                                    _ x0: inout Lanes, _ x1: inout Lanes, _ x2: inout Lanes,
-                                    _ env: inout FloatEnvironment) {
+                                    _ head: inout Head, _ tailLanes: inout Tail, _ env: inout FloatEnvironment) {
             let w = weights + Int(k) &* stride
-            let factor = Lanes(repeating: s)
-            let w0 = Self.lanes(at: w), w1 = Self.lanes(at: w + 4), w2 = Self.lanes(at: w + 8, count: tail)
+            let wHead = Self.head(at: w), wTail = Self.lanes(at: w + 8, count: tail)
             // Each feature's multiplyAccumulate takes 2·12 indices (count is 9 to 12).
             let index = base &+ UInt64(UInt32(bitPattern: k)) &* 24
-            let (p0, p1, p2, q0, q1, q2) = Self.rowDraws(random, index, M.mode)
-            let step0 = directedStep(s, factor, w0, x0, p0, q0, M.self, C.self, live: 4, index: index, &env)
-            let step1 = directedStep(s, factor, w1, x1, p1, q1, M.self, C.self, live: 4, index: index &+ 4, &env)
-            let step2 = directedStep(s, factor, w2, x2, p2, q2, M.self, C.self, live: tail, index: index &+ 8, &env)
-            (x0, x1, x2) = (step0.sum, step1.sum, step2.sum)
-            countUnderflows(s, SIMD8(lowHalf: step0.product, highHalf: step1.product), step2.product,
-                            SIMD8(lowHalf: w0, highHalf: w1), w2, &underflows)
+            let draws = Self.rowDraws(random, index, M.mode)
+            let first = directedStep(s, wHead, head, draws.productHead, draws.sumHead, M.self, C.self,
+                                     live: 8, index: index, &env)
+            let last = directedStep(s, wTail, tailLanes, draws.productTail, draws.sumTail, M.self, C.self,
+                                    live: tail, index: index &+ 8, &env)
+            (head, tailLanes) = (first.sum, last.sum)
+            countUnderflows(s, first.product, last.product, wHead, wTail, &underflows)
         }
         var n = 0, m = 0
         while n < a.count && m < b.count {
-            step(a.values[n], a.indices[n], randomA, baseA, &a0, &a1, &a2, &envA)
-            step(b.values[m], b.indices[m], randomB, baseB, &b0, &b1, &b2, &envB)
+            step(a.values[n], a.indices[n], randomA, baseA, &aHead, &aTail, &envA)
+            step(b.values[m], b.indices[m], randomB, baseB, &bHead, &bTail, &envB)
             n &+= 1
             m &+= 1
         }
         while n < a.count {
-            step(a.values[n], a.indices[n], randomA, baseA, &a0, &a1, &a2, &envA)
+            step(a.values[n], a.indices[n], randomA, baseA, &aHead, &aTail, &envA)
             n &+= 1
         }
         while m < b.count {
-            step(b.values[m], b.indices[m], randomB, baseB, &b0, &b1, &b2, &envB)
+            step(b.values[m], b.indices[m], randomB, baseB, &bHead, &bTail, &envB)
             m &+= 1
         }
-        Self.store(SIMD8(lowHalf: a0, highHalf: a1), a2, at: accA, tail: tail)
-        Self.store(SIMD8(lowHalf: b0, highHalf: b1), b2, at: accB, tail: tail)
+        Self.store(aHead, aTail, at: accA, tail: tail)
+        Self.store(bHead, bTail, at: accB, tail: tail)
         envA.random.counter = baseA
         envB.random.counter = baseB
         return underflows.total
@@ -191,28 +188,22 @@ extension FastArithmetic {
                                                      _ acc: UnsafeMutablePointer<Wide>, _ stride: Int, _ count: Int,
                                                      _ envs: UnsafeMutablePointer<FloatEnvironment>,
                                                      _: M.Type, _: C.Type) -> Int {
-        typealias Lanes = FormatRounder<Wide>.Lanes
-        typealias BitLanes = FormatRounder<Wide>.BitLanes
         let tail = count &- 8
-        let x0 = Self.lanes(at: x), x1 = Self.lanes(at: x + 4), x2 = Self.lanes(at: x + 8, count: tail)
+        let xHead = Self.head(at: x), xTail = Self.lanes(at: x + 8, count: tail)
         var underflows = RowUnderflows()
         for n in 0..<run.count {
             let s = run.values[n]
             let k = Int(run.indices[n])
             let row = acc + k &* stride
-            let factor = Lanes(repeating: s)
             envs[k].random.alignToWord()
             let index = envs[k].random.counter
-            let (p0, p1, p2, q0, q1, q2) = Self.rowDraws(envs[k].random, index, M.mode)
-            let s0 = directedStep(s, factor, x0, Self.lanes(at: row), p0, q0, M.self, C.self,
-                                  live: 4, index: index, &envs[k])
-            let s1 = directedStep(s, factor, x1, Self.lanes(at: row + 4), p1, q1, M.self, C.self,
-                                  live: 4, index: index &+ 4, &envs[k])
-            let s2 = directedStep(s, factor, x2, Self.lanes(at: row + 8, count: tail), p2, q2, M.self, C.self,
-                                  live: tail, index: index &+ 8, &envs[k])
-            countUnderflows(s, SIMD8(lowHalf: s0.product, highHalf: s1.product), s2.product,
-                            SIMD8(lowHalf: x0, highHalf: x1), x2, &underflows)
-            Self.store(SIMD8(lowHalf: s0.sum, highHalf: s1.sum), s2.sum, at: row, tail: tail)
+            let draws = Self.rowDraws(envs[k].random, index, M.mode)
+            let first = directedStep(s, xHead, Self.head(at: row), draws.productHead, draws.sumHead, M.self, C.self,
+                                     live: 8, index: index, &envs[k])
+            let last = directedStep(s, xTail, Self.lanes(at: row + 8, count: tail), draws.productTail, draws.sumTail,
+                                    M.self, C.self, live: tail, index: index &+ 8, &envs[k])
+            countUnderflows(s, first.product, last.product, xHead, xTail, &underflows)
+            Self.store(first.sum, last.sum, at: row, tail: tail)
             envs[k].random.counter = index &+ 24
         }
         return underflows.total

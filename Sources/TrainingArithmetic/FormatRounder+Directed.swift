@@ -31,7 +31,8 @@ extension FormatRounder {
     /// For the hardware's own format the lanes are returned as they are (nothing can be
     /// decided without bits to drop; `FastArithmetic` does not use this there).
     @inlinable @inline(__always)
-    public func round(_ x: Lanes, residual: Lanes, mode: RoundingMode, draws: BitLanes) -> Lanes {
+    public func round<L: LaneVector>(_ x: L, residual: L, mode: RoundingMode, draws: L.BitLanes) -> L
+        where L.Scalar == Wide {
         if isIdentity { return x }
         return checksRange ? roundLanes(x, residual: residual, mode: mode, draws: draws, checkingRange: true)
             : roundLanes(x, residual: residual, mode: mode, draws: draws, checkingRange: false)
@@ -56,22 +57,29 @@ extension FormatRounder {
         return BitLanes(truncatingIfNeeded: reversed) &>> 3
     }
 
+    /// The draws of eight consecutive roundings whose first index is a multiple of 4:
+    /// `draws(first)` in lanes 0–3, `draws(second)` in lanes 4–7.
+    @inlinable @inline(__always)
+    public static func draws(_ first: UInt64, _ second: UInt64) -> SIMD8<Wide.SignedBits> {
+        SIMD8(lowHalf: draws(first), highHalf: draws(second))
+    }
+
     /// The rounding itself; `mode` and `checkingRange` are constants at each call.
     @inlinable @inline(__always)
-    func roundLanes(_ x: Lanes, residual: Lanes, mode: RoundingMode, draws: BitLanes,
-                    checkingRange: Bool) -> Lanes {
-        let bits = unsafeBitCast(x, to: BitLanes.self)
+    func roundLanes<L: LaneVector>(_ x: L, residual: L, mode: RoundingMode, draws: L.BitLanes,
+                                   checkingRange: Bool) -> L where L.Scalar == Wide {
+        let bits = unsafeBitCast(x, to: L.BitLanes.self)
         let magnitude = bits & magnitudeMask
         let sign = bits ^ magnitude
         let negative = Self.isNegative(bits)
-        let e = unsafeBitCast(residual, to: BitLanes.self)
+        let e = unsafeBitCast(residual, to: L.BitLanes.self)
         let sticky = Self.isNegative(0 &- (e & magnitudeMask))
         // All ones (−1) where the exact value is below |x| in magnitude: t = |x| − 1 unit.
         let below = Self.isNegative(e ^ bits) & sticky & Self.isNegative(0 &- magnitude)
         let t = magnitude &+ below
-        let one = BitLanes(repeating: 1)
+        let one = L.BitLanes(repeating: 1)
         let ulp = one &<< shift
-        var r: BitLanes
+        var r: L.BitLanes
         if mode == .stochastic {
             r = stochasticSum(t, sticky, draws)
         } else {
@@ -86,7 +94,7 @@ extension FormatRounder {
             let exactZero = ~Self.isNegative(0 &- t) & ~sticky
             let outside = ~(normal | exactZero)
             guard outside.anyLaneSet() else {
-                return unsafeBitCast(sign | r, to: Lanes.self)
+                return unsafeBitCast(sign | r, to: L.self)
             }
             // The usual case outside: results below the least normal value, and nothing
             // else (no overflow, ∞ or NaN), rounded here on the subnormal grid, without a call.
@@ -94,25 +102,25 @@ extension FormatRounder {
                 let tiny = outside & Self.isNegative(t &- leastNormal)
                 let rest = outside & ~tiny
                 if !rest.anyLaneSet() {
-                    r = Self.select(subnormalLanes(t, sticky, negative, mode, draws), r, where: tiny)
-                    return unsafeBitCast(sign | r, to: Lanes.self)
+                    r = Self.select(subnormalLanes(t, sticky, negative, mode, draws, L.self), r, where: tiny)
+                    return unsafeBitCast(sign | r, to: L.self)
                 }
             }
-            r = rangeLanes(t, sticky, negative, mode, draws, outside, r)
+            r = rangeLanes(t, sticky, negative, mode, draws, outside, r, L.self)
         }
         r = Self.select(magnitude | quietBit, r, where: Self.isNegative(infinityMagnitude &- magnitude))
-        return unsafeBitCast(sign | r, to: Lanes.self)
+        return unsafeBitCast(sign | r, to: L.self)
     }
 
     /// All ones in the lanes that round away from zero, given `t`'s bits `low` below the
     /// format's last digit and the sticky mask.
     @inlinable @inline(__always)
-    func awayFromZero(_ low: BitLanes, _ t: BitLanes, _ sticky: BitLanes, _ negative: BitLanes,
-                      _ mode: RoundingMode, _ draws: BitLanes) -> BitLanes {
+    func awayFromZero<B: SIMD>(_ low: B, _ t: B, _ sticky: B, _ negative: B,
+                               _ mode: RoundingMode, _ draws: B) -> B where B.Scalar == Wide.SignedBits {
         let inexact = Self.isNegative(0 &- low) | sticky
         let half = halfMinusOne &+ 1
         switch mode {
-        case .towardZero: return BitLanes()
+        case .towardZero: return B()
         case .up: return inexact & ~negative
         case .down: return inexact & negative
         case .nearestAway: return ~Self.isNegative(low &- half)
@@ -140,11 +148,11 @@ extension FormatRounder {
     /// threshold is `L·2^A + s`, and `d` lies below it exactly when L ≥ ⌈(d + 1 − s) / 2^A⌉,
     /// the noise being `2^shift − ⌊(d − s + 2^A) / 2^A⌋`. Either noise lies in [0, 2^shift].
     @inlinable @inline(__always)
-    func stochasticSum(_ t: BitLanes, _ sticky: BitLanes, _ draws: BitLanes) -> BitLanes {
-        let one = BitLanes(repeating: 1)
+    func stochasticSum<B: SIMD>(_ t: B, _ sticky: B, _ draws: B) -> B where B.Scalar == Wide.SignedBits {
+        let one = B(repeating: 1)
         let ulp = one &<< shift
         let s = sticky & one
-        let noise: BitLanes
+        let noise: B
         if shift >= 13 {
             noise = (ulp &- one) &- (draws &<< (shift &- 13)) &+ s
         } else {
@@ -159,20 +167,21 @@ extension FormatRounder {
     /// beyond the largest finite value overflowed: the subnormal ones four at a time on the
     /// format's grid (`subnormalLanes`), the others one at a time (`edgeLanes`).
     @inlinable @inline(never)
-    func rangeLanes(_ t: BitLanes, _ sticky: BitLanes, _ negative: BitLanes, _ mode: RoundingMode,
-                    _ draws: BitLanes, _ outside: BitLanes, _ rounded: BitLanes) -> BitLanes {
+    func rangeLanes<L: LaneVector>(_ t: L.BitLanes, _ sticky: L.BitLanes, _ negative: L.BitLanes,
+                                   _ mode: RoundingMode, _ draws: L.BitLanes, _ outside: L.BitLanes,
+                                   _ rounded: L.BitLanes, _: L.Type) -> L.BitLanes where L.Scalar == Wide {
         var r = rounded, rest = outside
         if vectorSubnormals {
             let tiny = outside & Self.isNegative(t &- leastNormal)
             if tiny.anyLaneSet() {
-                r = Self.select(subnormalLanes(t, sticky, negative, mode, draws), r, where: tiny)
+                r = Self.select(subnormalLanes(t, sticky, negative, mode, draws, L.self), r, where: tiny)
                 rest = outside & ~tiny
             }
         }
         if rest.anyLaneSet() {
             r = edgeLanes(t, sticky, negative, mode, draws, rest, r)
         }
-        return Self.select(BitLanes(repeating: overflowMagnitude), r, where: Self.isNegative(largestFinite &- r))
+        return Self.select(L.BitLanes(repeating: overflowMagnitude), r, where: Self.isNegative(largestFinite &- r))
     }
 
     /// The magnitudes `t` below the format's least normal value (wide bits, exact up to a
@@ -188,24 +197,25 @@ extension FormatRounder {
     /// `k`'s parity is the last bit of `k + 2^(p−1)`. The result `(k + away) · 2^(e_min − f)`
     /// is exact (a grid point, the least normal value at most).
     @inlinable @inline(__always)
-    func subnormalLanes(_ t: BitLanes, _ sticky: BitLanes, _ negative: BitLanes, _ mode: RoundingMode,
-                        _ draws: BitLanes) -> BitLanes {
-        func bits(_ x: Lanes) -> BitLanes { unsafeBitCast(x, to: BitLanes.self) }
-        func value(_ x: BitLanes) -> Lanes { unsafeBitCast(x, to: Lanes.self) }
-        let integer = Lanes(repeating: integerMagic), one = Lanes(repeating: 1)
-        @inline(__always) func floor(_ x: Lanes) -> Lanes {
+    func subnormalLanes<L: LaneVector>(_ t: L.BitLanes, _ sticky: L.BitLanes, _ negative: L.BitLanes,
+                                       _ mode: RoundingMode, _ draws: L.BitLanes, _: L.Type) -> L.BitLanes
+        where L.Scalar == Wide {
+        func bits(_ x: L) -> L.BitLanes { unsafeBitCast(x, to: L.BitLanes.self) }
+        func value(_ x: L.BitLanes) -> L { unsafeBitCast(x, to: L.self) }
+        let integer = L(repeating: integerMagic), one = L(repeating: 1)
+        @inline(__always) func floor(_ x: L) -> L {
             let nearest = (x + integer) - integer
             return nearest - value(bits(one) & Self.isNegative(bits(x) &- bits(nearest)))
         }
-        let y = value(t) * Lanes(repeating: toGrid)
+        let y = value(t) * L(repeating: toGrid)
         let kept = floor(y)
         let fraction = bits(y - kept)
-        let half = bits(Lanes(repeating: 0.5))
+        let half = bits(L(repeating: 0.5))
         let inexact = Self.isNegative(0 &- fraction) | sticky
         let odd = 0 &- (bits(kept + integer) & 1)
-        let away: BitLanes
+        let away: L.BitLanes
         switch mode {
-        case .towardZero: away = BitLanes()
+        case .towardZero: away = L.BitLanes()
         case .up: away = inexact & ~negative
         case .down: away = inexact & negative
         case .nearestAway: away = ~Self.isNegative(fraction &- half)
@@ -214,21 +224,21 @@ extension FormatRounder {
             let tie = ~Self.isNegative(0 &- (fraction ^ half))
             away = Self.isNegative(half &- fraction) | (tie & (sticky | odd))
         case .stochastic:
-            let scaled = value(fraction) * Lanes(repeating: 8192)
+            let scaled = value(fraction) * L(repeating: 8192)
             let whole = floor(scaled)
-            let more = (Self.isNegative(0 &- (bits(scaled) ^ bits(whole))) | sticky) & BitLanes(repeating: 1)
+            let more = (Self.isNegative(0 &- (bits(scaled) ^ bits(whole))) | sticky) & L.BitLanes(repeating: 1)
             let threshold = (bits(whole + integer) &- bits(integer)) &+ more
             away = Self.isNegative(draws &- threshold)
         }
-        return bits((kept + value(bits(one) & away)) * Lanes(repeating: grid))
+        return bits((kept + value(bits(one) & away)) * L(repeating: grid))
     }
 
     /// The lanes of `outside` rounded one at a time; the other lanes of `rounded` kept.
     @inlinable @inline(never)
-    func edgeLanes(_ t: BitLanes, _ sticky: BitLanes, _ negative: BitLanes, _ mode: RoundingMode,
-                   _ draws: BitLanes, _ outside: BitLanes, _ rounded: BitLanes) -> BitLanes {
+    func edgeLanes<B: SIMD>(_ t: B, _ sticky: B, _ negative: B, _ mode: RoundingMode,
+                            _ draws: B, _ outside: B, _ rounded: B) -> B where B.Scalar == Wide.SignedBits {
         var r = rounded
-        for i in 0..<4 where outside[i] != 0 {
+        for i in r.indices where outside[i] != 0 {
             r[i] = Wide.SignedBits(truncatingIfNeeded: edgeMagnitude(
                 UInt64(truncatingIfNeeded: t[i]), sticky: sticky[i] != 0, negative: negative[i] != 0,
                 mode: mode, draw: UInt64(truncatingIfNeeded: draws[i])))

@@ -3,7 +3,7 @@ import SoftFloat
 /// The fast path's verified twin of `roundPack`: rounds values of a hardware type
 /// (`Float`, `Double`) to a narrower binary format, to nearest with ties to even (and
 /// toward zero, `truncate`), written once for every `(w, f)` and both hardware types,
-/// four lanes at a time (eight, to nearest, in `LaneVector`s of eight).
+/// four or eight lanes at a time (`LaneVector`).
 ///
 /// `roundPack` (SoftFloat) is the reference and rounds every result of the soft path;
 /// this is the second rounding engine, which exists only for speed. Its results are

@@ -1,4 +1,4 @@
-/// A vector of hardware floats that the nearest-even lane routines work on: four lanes
+/// A vector of hardware floats that the lane routines (every rounding mode) work on: four lanes
 /// (SSE's width) or eight (one AVX register of `Float`), paired with the integer vector of
 /// the same lanes that the bit manipulation uses.
 ///
