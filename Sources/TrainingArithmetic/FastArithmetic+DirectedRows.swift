@@ -3,8 +3,9 @@ import SoftFloat
 /// The two register kernels (`multiplyAccumulateRows`, `multiplyAccumulateIntoRows`) in the
 /// modes other than nearest-even: the operations of `directedMultiplyAccumulate`, lane by
 /// lane and in the same order, with the accumulators (or the shared factors) held in two
-/// vectors, lanes 0–7 and 8–11, as the nearest-even kernels hold them. The random bits of feature `n` are the six words its `multiplyAccumulate` would
-/// take (three for the products, three for the sums), drawn at once.
+/// vectors, lanes 0–7 and 8–11, as the nearest-even kernels hold them. The random bits of
+/// feature `n` are the six words its `multiplyAccumulate` would take (three for the
+/// products, three for the sums), drawn at once.
 extension FastArithmetic {
     /// A call of one of the directed kernels, with its arguments (the environments by
     /// pointer): what `DirectedKernel` runs with the mode and the range check as types.
