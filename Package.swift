@@ -5,6 +5,7 @@ import PackageDescription
 // The modules, each depending only on those above it:
 //
 //   CCPUID, CPUSupport   the start-up check of the CPU (CPUID; always built for baseline x86-64)
+//   CMemoryHints         a cache prefetch hint, for reading the examples in shuffled order
 //   SoftFloat            formats, roundPack, operations, elementary functions, decimal text,
 //                        the 8-bit formats
 //   DataFiles            gzip, IDX, Fashion-MNIST, JSON and atomic output files
@@ -53,11 +54,12 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         .target(name: "CCPUID"),
+        .target(name: "CMemoryHints"),
         .target(name: "CPUSupport", dependencies: ["CCPUID"], swiftSettings: cpuDefine),
         .target(name: "SoftFloat", swiftSettings: cpu),
         .target(name: "DataFiles", dependencies: ["CZlib"], swiftSettings: cpu),
         .target(name: "TrainingArithmetic", dependencies: ["SoftFloat"], swiftSettings: cpu),
-        .target(name: "Training", dependencies: ["SoftFloat", "TrainingArithmetic", "DataFiles"], swiftSettings: cpu),
+        .target(name: "Training", dependencies: ["SoftFloat", "TrainingArithmetic", "DataFiles", "CMemoryHints"], swiftSettings: cpu),
         .target(name: "Experiments", dependencies: ["SoftFloat", "DataFiles", "TrainingArithmetic"], swiftSettings: cpu),
         .target(name: "Benchmarks", dependencies: ["SoftFloat", "TrainingArithmetic", "Training", "DataFiles"],
                 swiftSettings: cpu),

@@ -1,3 +1,4 @@
+import CMemoryHints
 import DataFiles
 import SoftFloat
 import TrainingArithmetic
@@ -20,6 +21,8 @@ public final class FeatureRows<Scalar>: @unchecked Sendable {
     public let starts: WorkBuffer<Int>
     public let indices: WorkBuffer<Int32>
     public let values: WorkBuffer<Scalar>
+    /// The least magnitude of a nonzero feature of any example (+∞ when there is none).
+    public private(set) var leastMagnitude = Double.infinity
 
     init(count: Int, dimension: Int, starts: [Int], indices: [Int32], values: [Scalar]) {
         self.count = count
@@ -48,6 +51,7 @@ public final class FeatureRows<Scalar>: @unchecked Sendable {
             withUnsafeBytes(of: x) { a in withUnsafeBytes(of: zero) { b in a.elementsEqual(b) } }
         }
         var starts = [0]
+        var least = Double.infinity
         var indices: [Int32] = []
         var values: [Scalar] = []
         starts.reserveCapacity(dataset.count + 1)
@@ -107,6 +111,8 @@ public final class FeatureRows<Scalar>: @unchecked Sendable {
                 }
             }
             self.init(count: n, dimension: d, starts: rowStarts, indices: indexBuffer, values: valueBuffer!)
+            leastMagnitude = (1...255).filter { keep[$0] && histogram[$0] > 0 }
+                .map { Swift.abs(arithmetic.toDouble(table[$0])) }.filter { $0 != 0 }.min() ?? .infinity
             return
         case let .reals(reals):
             for i in 0..<dataset.count {
@@ -115,6 +121,8 @@ public final class FeatureRows<Scalar>: @unchecked Sendable {
                     let v = arithmetic.fromDouble(x, &env)
                     if x != 0 && arithmetic.isZero(v) { events.underflowsToZero += 1 }
                     if !isPositiveZero(v) {
+                        let magnitude = Swift.abs(arithmetic.toDouble(v))
+                        if magnitude != 0 && magnitude < least { least = magnitude }
                         indices.append(Int32(k))
                         values.append(v)
                     }
@@ -123,6 +131,7 @@ public final class FeatureRows<Scalar>: @unchecked Sendable {
             }
         }
         self.init(count: dataset.count, dimension: d, starts: starts, indices: indices, values: values)
+        leastMagnitude = least
     }
 
     /// The same rows in a bridge's wide format (exact when that format holds the training
@@ -138,6 +147,34 @@ public final class FeatureRows<Scalar>: @unchecked Sendable {
         boundPositions = rows.boundPositions
         boundSlots = rows.boundSlots
         boundCount = rows.boundCount
+        leastMagnitude = rows.leastMagnitude
+    }
+
+    /// Asks the CPU to start loading the beginning of example `i`'s feature positions and
+    /// values into its caches, ahead of a read in shuffled order (the hardware's own
+    /// prefetcher follows the rest of each, read in order); changes nothing.
+    func prefetch(example i: Int) {
+        let start = starts[i], end = starts[i + 1]
+        Self.prefetch(indices.pointer + start, count: Swift.min(end - start, Self.prefetchedElements))
+        Self.prefetch(values.pointer + start, count: Swift.min(end - start, Self.prefetchedElements))
+    }
+
+    /// Elements of each array `prefetch(example:)` asks for: four cache lines of 4-byte values.
+    static var prefetchedElements: Int { 64 }
+
+    /// Asks the CPU to start loading the place where example `i`'s features start.
+    func prefetchStart(example i: Int) {
+        precision_lab_prefetch(starts.pointer + i)
+    }
+
+    /// Prefetches every cache line of `count` elements from `p`.
+    private static func prefetch<T>(_ p: UnsafeMutablePointer<T>, count: Int) {
+        var line = UnsafeRawPointer(p)
+        let end = UnsafeRawPointer(p + count)
+        while line < end {
+            precision_lab_prefetch(line)
+            line += 64
+        }
     }
 
     /// For each example, where its features reach each of a fixed set of feature bounds

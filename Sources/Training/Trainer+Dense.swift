@@ -7,19 +7,20 @@ import TrainingArithmetic
 /// logits `denseWidth` examples at a time and the weight gradient `denseWidth` rows at a
 /// time, with every lane of a vector doing work. Taken only while zero features may be
 /// skipped and no product of a nonzero feature with a nonzero weight or logit gradient
-/// can be zero (checked from the least magnitudes each step), so that its results, its
+/// can be zero (checked from the least magnitudes: the features' once, the weights' and
+/// logit gradients' each step), so that its results, its
 /// counters and its count of underflows (none) are those of the sparse path.
 extension Trainer.Run {
     /// The logits of examples `range` of the batch (one example chunk): dense blocks, each
     /// falling back to the sparse pairs when a product could underflow. Also writes the
-    /// examples' dense rows for the weight gradient and the chunk's least nonzero feature
-    /// magnitude; returns the products that underflowed to zero.
+    /// examples' dense rows for the weight gradient; returns the products that underflowed
+    /// to zero.
     func denseLogits(_ range: Range<Int>, leastWeight: Double, chunk: Int,
                      envs: UnsafeMutablePointer<FloatEnvironment>) -> Int {
         let a = trainer.accumulation.wide, accumulation = trainer.accumulation
         let c = model.classes, d = model.inputs, width = denseWidth
         let w = parameters.valuesWide.pointer
-        var underflows = 0, leastFeature = Double.infinity
+        var underflows = 0
         let xT = denseBlocks.pointer + chunk * denseBlockSize, scratch = xT + d * width
         let starts = trainRows.starts.pointer, indices = trainRows.indices.pointer
         let values = trainRows.values.pointer, dense = denseBatch.pointer, stride = denseStride
@@ -27,22 +28,26 @@ extension Trainer.Run {
         while start < range.upperBound {
             let n = min(width, range.upperBound - start)
             xT.update(repeating: a.zero, count: d * width)
-            var least = Double.infinity
             for e in 0..<n {
-                let i = batch[start + e]
-                let row = dense + (start + e) * stride
+                let slot = start + e
+                // The examples come in shuffled order: start loading those a little ahead.
+                if slot + Self.prefetchDistance < batch.count {
+                    trainRows.prefetch(example: batch[slot + Self.prefetchDistance])
+                }
+                if slot + 2 * Self.prefetchDistance < batch.count {
+                    trainRows.prefetchStart(example: batch[slot + 2 * Self.prefetchDistance])
+                }
+                let i = batch[slot]
+                let row = dense + slot * stride
                 row.update(repeating: a.zero, count: stride)
                 for m in starts[i]..<starts[i + 1] {
                     let k = Int(indices[m]), v = values[m]
                     xT[k &* width &+ e] = v
                     row[k] = v
-                    let magnitude = Swift.abs(a.toDouble(v))
-                    if magnitude != 0 && magnitude < least { least = magnitude }
                 }
             }
-            leastFeature = Swift.min(leastFeature, least)
             let block = envs + (start - range.lowerBound)
-            if a.productsStayNonzero(atLeast: least, leastWeight) {
+            if a.productsStayNonzero(atLeast: trainRows.leastMagnitude, leastWeight) {
                 model.denseLogits(a, features: xT, count: n, weights: w, bias: w + d * c, scratch: scratch,
                                   into: logitsWide.pointer + start * c, envs: block)
                 for e in 0..<n {
@@ -55,9 +60,12 @@ extension Trainer.Run {
             }
             start += n
         }
-        chunkLeastFeature[chunk] = leastFeature
         return underflows
     }
+
+    /// How many examples of the batch ahead of the one being read the forward pass
+    /// prefetches (and twice as far, where their features start).
+    static var prefetchDistance: Int { 2 }
 
     /// The logits of examples `range` of the batch through the sparse kernels, two
     /// examples at a time, example `range.lowerBound + e` in `envs[e]`; returns the
@@ -67,6 +75,13 @@ extension Trainer.Run {
         var underflows = 0
         var b = range.lowerBound
         while b < range.upperBound {
+            // The examples come in shuffled order: start loading those a little ahead.
+            for ahead in b + Self.prefetchDistance..<(b + Self.prefetchDistance + 2) where ahead < batch.count {
+                trainRows.prefetch(example: batch[ahead])
+            }
+            for ahead in b + 2 * Self.prefetchDistance..<(b + 2 * Self.prefetchDistance + 2) where ahead < batch.count {
+                trainRows.prefetchStart(example: batch[ahead])
+            }
             let pair = b + 1 < range.upperBound
             let e = b - range.lowerBound
             var env = envs[e]
@@ -81,14 +96,12 @@ extension Trainer.Run {
         return underflows
     }
 
-    /// Whether the dense weight gradient may run this step: no product of the batch's
-    /// nonzero features (the dense forward pass recorded their least magnitude) and its
-    /// nonzero logit gradients can be zero.
+    /// Whether the dense weight gradient may run this step: no product of a nonzero
+    /// feature (of any training example: a bound for the batch's) and a nonzero logit
+    /// gradient can be zero.
     func denseProductsStayNonzero(count: Int) -> Bool {
-        let chunks = (count + Trainer.exampleChunk - 1) / Trainer.exampleChunk
-        let leastFeature = (0..<chunks).map { chunkLeastFeature[$0] }.min() ?? .infinity
         let leastGradient = leastNonzeroMagnitude(dzWide.pointer, count: count * model.classes)
-        return trainer.accumulation.wide.productsStayNonzero(atLeast: leastFeature, leastGradient)
+        return trainer.accumulation.wide.productsStayNonzero(atLeast: trainRows.leastMagnitude, leastGradient)
     }
 
     /// The least magnitude among the nonzero values of `x[0..<count]` (+∞ when there is

@@ -122,11 +122,9 @@ public final class Trainer<Work: ScalarArithmetic, Accumulation: ArithmeticBridg
         /// kernels do not serve this run (see `Trainer+Dense.swift`).
         let denseWidth: Int
         /// The batch's features, dense, one row of `denseStride` per example (zero past the
-        /// inputs), for the dense weight gradient; and each example chunk's least nonzero
-        /// feature magnitude.
+        /// inputs), for the dense weight gradient.
         let denseBatch: WorkBuffer<AccumulationScalar>
         let denseStride: Int
-        let chunkLeastFeature: WorkBuffer<Double>
         /// Each example chunk's working space for a dense block: `denseBlockSize` values.
         let denseBlocks: WorkBuffer<AccumulationScalar>
         let denseBlockSize: Int
@@ -172,7 +170,6 @@ public final class Trainer<Work: ScalarArithmetic, Accumulation: ArithmeticBridg
                 ? accumulation.wide.denseWidth(FloatEnvironment(rounding: trainer.policy.rounding)) : 0
             denseStride = denseWidth > 0 ? d + denseWidth : 0
             denseBatch = WorkBuffer(repeating: accumulation.wide.zero, count: b * denseStride)
-            chunkLeastFeature = WorkBuffer(repeating: .infinity, count: chunks)
             denseBlockSize = denseWidth * (d + c)
             denseBlocks = WorkBuffer(repeating: accumulation.wide.zero, count: chunks * denseBlockSize)
             parametersFinite = allParametersFinite

@@ -134,6 +134,7 @@ public struct FormatRounder<Wide: HardwareFloat>: Sendable, Equatable {
     /// vector instructions.
     @inlinable @inline(__always)
     func roundLanes<L: LaneVector>(_ x: L, checkingRange: Bool) -> L where L.Scalar == Wide {
+        if checkingRange && halfConversion { return roundThroughHalf(x) }
         let bits = unsafeBitCast(x, to: L.BitLanes.self)
         let magnitude = bits & magnitudeMask
         // The raw bits rounded as a magnitude: no carry reaches the sign bit from a finite
@@ -145,7 +146,6 @@ public struct FormatRounder<Wide: HardwareFloat>: Sendable, Equatable {
             // `rounded` itself. (A branch on "some lane outside" was slower: training in the
             // narrow formats meets subnormal products and zeros in a large, unpredictable
             // share of its vectors.)
-            if halfConversion { return roundThroughHalf(x) }
             var r = rounded & magnitudeMask
             let grid = unsafeBitCast((unsafeBitCast(magnitude, to: L.self) + magic) - magic, to: L.BitLanes.self)
             r = Self.select(grid, r, where: Self.isNegative(magnitude &- leastNormal))

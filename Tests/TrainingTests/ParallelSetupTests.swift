@@ -64,6 +64,22 @@ struct ParallelSetupTests {
         #expect(single.starts[2_500] == kept)
     }
 
+    /// The rows' least nonzero feature magnitude, which lets the dense kernels skip their
+    /// check per block, is the least over every stored value that is not zero, read back
+    /// in `Double` here; values that round to zero (fp4's small pixels) do not count.
+    @Test(arguments: [FloatFormat.fp32, .bf16, .fp4E2M1])
+    func leastMagnitudeIsTheLeastNonzeroValue(format: FloatFormat) throws {
+        let work = SoftArithmetic(format: format)
+        for data in [Self.images(count: 1_500, seed: 11),
+                     Dataset(reals: [0, 0.001, -0.25, 0, 0.75, 0.0004, 0, 0.5], labels: [0, 1], dimension: 4, classes: 2)] {
+            var events = NumericalEvents()
+            let rows = FeatureRows(data, in: work, parallel: ParallelChunks(threads: 2), events: &events)
+            let stored = (0..<rows.starts[rows.count]).map { abs(work.toDouble(rows.values[$0])) }.filter { $0 != 0 }
+            #expect(!stored.isEmpty)
+            #expect(rows.leastMagnitude == (stored.min() ?? .infinity))
+        }
+    }
+
     /// Validation every epoch and the test pass, with byte features split over blocks and
     /// evaluation chunks: the same losses and accuracies whatever the thread count, in the
     /// fast, soft and 8-bit arithmetic.
