@@ -159,7 +159,8 @@ public final class FeatureRows<Scalar>: @unchecked Sendable {
         Self.prefetch(values.pointer + start, count: Swift.min(end - start, Self.prefetchedElements))
     }
 
-    /// Elements of each array `prefetch(example:)` asks for: four cache lines of 4-byte values.
+    /// Elements of each array `prefetch(example:)` asks for: four cache lines of indices,
+    /// four or eight of values (`Float`, `Double`).
     static var prefetchedElements: Int { 64 }
 
     /// Asks the CPU to start loading the place where example `i`'s features start.

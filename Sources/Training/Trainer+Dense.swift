@@ -11,8 +11,8 @@ import TrainingArithmetic
 /// logit gradients' each step), so that its results, its
 /// counters and its count of underflows (none) are those of the sparse path.
 extension Trainer.Run {
-    /// The logits of examples `range` of the batch (one example chunk): dense blocks, each
-    /// falling back to the sparse pairs when a product could underflow. Also writes the
+    /// The logits of examples `range` of the batch (one example chunk): dense blocks, or
+    /// the sparse pairs when a product could underflow this step. Also writes the
     /// examples' dense rows for the weight gradient; returns the products that underflowed
     /// to zero.
     func denseLogits(_ range: Range<Int>, leastWeight: Double, chunk: Int,
@@ -24,19 +24,15 @@ extension Trainer.Run {
         let xT = denseBlocks.pointer + chunk * denseBlockSize, scratch = xT + d * width
         let starts = trainRows.starts.pointer, indices = trainRows.indices.pointer
         let values = trainRows.values.pointer, dense = denseBatch.pointer, stride = denseStride
+        // No product of a nonzero feature and a nonzero weight can be zero this step.
+        let productsStayNonzero = a.productsStayNonzero(atLeast: trainRows.leastMagnitude, leastWeight)
         var start = range.lowerBound
         while start < range.upperBound {
             let n = min(width, range.upperBound - start)
             xT.update(repeating: a.zero, count: d * width)
             for e in 0..<n {
                 let slot = start + e
-                // The examples come in shuffled order: start loading those a little ahead.
-                if slot + Self.prefetchDistance < batch.count {
-                    trainRows.prefetch(example: batch[slot + Self.prefetchDistance])
-                }
-                if slot + 2 * Self.prefetchDistance < batch.count {
-                    trainRows.prefetchStart(example: batch[slot + 2 * Self.prefetchDistance])
-                }
+                prefetchAhead(of: slot, examples: 1)
                 let i = batch[slot]
                 let row = dense + slot * stride
                 row.update(repeating: a.zero, count: stride)
@@ -47,7 +43,7 @@ extension Trainer.Run {
                 }
             }
             let block = envs + (start - range.lowerBound)
-            if a.productsStayNonzero(atLeast: trainRows.leastMagnitude, leastWeight) {
+            if productsStayNonzero {
                 model.denseLogits(a, features: xT, count: n, weights: w, bias: w + d * c, scratch: scratch,
                                   into: logitsWide.pointer + start * c, envs: block)
                 for e in 0..<n {
@@ -67,6 +63,19 @@ extension Trainer.Run {
     /// prefetches (and twice as far, where their features start).
     static var prefetchDistance: Int { 2 }
 
+    /// Starts loading the features of the `examples` batch slots `prefetchDistance` after
+    /// `slot`, and where the features of those twice as far start: the examples come in
+    /// shuffled order, each from its own place in rows far larger than the caches.
+    func prefetchAhead(of slot: Int, examples: Int) {
+        let near = slot + Self.prefetchDistance, far = slot + 2 * Self.prefetchDistance
+        for ahead in near..<(near + examples) where ahead < batch.count {
+            trainRows.prefetch(example: batch[ahead])
+        }
+        for ahead in far..<(far + examples) where ahead < batch.count {
+            trainRows.prefetchStart(example: batch[ahead])
+        }
+    }
+
     /// The logits of examples `range` of the batch through the sparse kernels, two
     /// examples at a time, example `range.lowerBound + e` in `envs[e]`; returns the
     /// products that underflowed to zero.
@@ -75,13 +84,7 @@ extension Trainer.Run {
         var underflows = 0
         var b = range.lowerBound
         while b < range.upperBound {
-            // The examples come in shuffled order: start loading those a little ahead.
-            for ahead in b + Self.prefetchDistance..<(b + Self.prefetchDistance + 2) where ahead < batch.count {
-                trainRows.prefetch(example: batch[ahead])
-            }
-            for ahead in b + 2 * Self.prefetchDistance..<(b + 2 * Self.prefetchDistance + 2) where ahead < batch.count {
-                trainRows.prefetchStart(example: batch[ahead])
-            }
+            prefetchAhead(of: b, examples: 2)
             let pair = b + 1 < range.upperBound
             let e = b - range.lowerBound
             var env = envs[e]
